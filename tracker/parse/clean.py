@@ -1,0 +1,138 @@
+"""Turn a raw changelog line into the text a reader (and the matcher) wants.
+
+Removes bullet markers, PR and issue links, commit hashes, author handles, images,
+MDX comments and markdown emphasis; keeps link text; pulls out the conventional-commit
+type and the scope (`**api:**`, `feat(anthropic):`, AWS's `(**bedrockagent**)`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+_CHANGESET_HASH = re.compile(r"^[0-9a-f]{7,40}:\s+")
+_MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}")
+_HTML_COMMENT = re.compile(r"<!--.*?-->")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_BARE_URL = re.compile(r"<?https?://[^\s)>\]]+>?")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_EMPTY_PARENS = re.compile(r"\(\s*(?:,\s*)*\)|\[\s*\]")
+_ISSUE_REF = re.compile(r"\(\s*(?:#\d+|GH-\d+)(?:\s*,\s*#\d+)*\s*\)|(?<![\w/])#\d{2,}\b")
+_HASH_REF = re.compile(r"\(\s*[0-9a-f]{7,40}\s*\)")
+_HANDLE = re.compile(
+    r"(?:\b(?:by|thanks(?: to)?|from|cc)\s+)?(?<![\w.])@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?\b"
+    r"(?:\s+in\s*$)?",
+)
+_EMPHASIS = re.compile(r"(\*\*|__|~~)(.+?)\1")
+_SINGLE_EMPHASIS = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
+_CODE = re.compile(r"`+([^`]*)`+")
+_ENTITY_SPACE = re.compile(r"\s+")
+_TRAILING_JUNK = re.compile(r"[\s,;:–—-]+$")
+_LEADING_JUNK = re.compile(r"^[\s,;:–—-]+")
+
+# `feat(scope)!: text`, `fix: text`, `chore(deps): text`
+_CONVENTIONAL = re.compile(
+    r"^(feat|feature|fix|bugfix|hotfix|perf|refactor|docs?|chore|build|ci|test|tests|style|revert|deps|security|breaking)"
+    r"(?:\(([^)]{1,60})\))?(!)?:\s+",
+    re.IGNORECASE,
+)
+# release-please and AWS scopes, read before emphasis is stripped: `**api:** text`, `(**bedrock**) text`
+_BOLD_SCOPE = re.compile(r"^\*\*([^*]{1,60}?):\*\*\s*")
+_AWS_SCOPE = re.compile(r"^\(\*\*([A-Za-z0-9._-]{1,60})\*\*\)\s*")
+_PLAIN_SCOPE = re.compile(r"^([A-Za-z][\w .+/-]{0,40}?):\s+(?=\S)")
+
+# Link texts that carry no meaning of their own: PR numbers, hashes, "PR", handles.
+_NOISE_LINK_TEXT = re.compile(
+    r"^(?:#?\d+|PR|PR\s*#?\d+|pull request|[0-9a-f]{7,40}|@?[\w-]+\[bot\]|@[\w-]+|commit|diff|compare|link|here|details)$",
+    re.IGNORECASE,
+)
+_GITHUB_USER_URL = re.compile(r"^https?://github\.com/[A-Za-z0-9-]+/?$")
+
+
+@dataclass(frozen=True, slots=True)
+class CleanLine:
+    text: str
+    scope: str = ""
+    commit_type: str = ""  # lower-case conventional-commit type, "" when none
+    breaking: bool = False
+
+
+def _replace_link(m: re.Match[str]) -> str:
+    text, url = m[1].strip(), m[2]
+    if not text or _NOISE_LINK_TEXT.match(text) or _GITHUB_USER_URL.match(url):
+        return ""
+    return text
+
+
+def strip_markup(text: str) -> str:
+    """Markdown/HTML to plain words; noise links dropped, meaningful link text kept."""
+    # Each pass is guarded by a cheap substring test: most lines need only a few of them.
+    if "{/*" in text:
+        text = _MDX_COMMENT.sub("", text)
+    if "<!--" in text:
+        text = _HTML_COMMENT.sub("", text)
+    if "](" in text:
+        if "![" in text:
+            text = _IMAGE.sub("", text)
+        text = _LINK.sub(_replace_link, text)
+    if "][" in text:
+        text = _REF_LINK.sub(r"\1", text)
+    if "http" in text:
+        text = _BARE_URL.sub("", text)
+    if "<" in text:
+        text = _HTML_TAG.sub("", text)
+    if "(" in text:
+        text = _HASH_REF.sub("", text)
+    if "#" in text:
+        text = _ISSUE_REF.sub("", text)
+    if "@" in text:
+        text = _HANDLE.sub("", text)
+    if "**" in text or "__" in text or "~~" in text:
+        for _ in range(2):
+            text = _EMPHASIS.sub(r"\2", text)
+    if "*" in text:
+        text = _SINGLE_EMPHASIS.sub(r"\1", text)
+    if "`" in text:
+        text = _CODE.sub(r"\1", text)
+    if "\\" in text:
+        text = text.replace("\\_", "_").replace("\\*", "*")
+    if "&" in text:
+        text = html.unescape(text)
+    if "(" in text or "[" in text:
+        text = _EMPTY_PARENS.sub("", text)
+    text = " ".join(text.split())
+    text = _TRAILING_JUNK.sub("", text)
+    return _LEADING_JUNK.sub("", text).strip()
+
+
+def clean_line(raw: str) -> CleanLine:
+    """Clean one changelog line and read its scope and conventional-commit type."""
+    text = _BULLET.sub("", raw, count=1).strip()
+    text = _CHANGESET_HASH.sub("", text, count=1)
+    scope = ""
+    if m := _AWS_SCOPE.match(text):
+        scope, text = m[1], text[m.end():]
+    elif m := _BOLD_SCOPE.match(text):
+        scope, text = m[1].strip(), text[m.end():]
+    commit_type, breaking = "", False
+    if m := _CONVENTIONAL.match(text):
+        commit_type = m[1].lower()
+        scope = scope or (m[2] or "").strip()
+        breaking = bool(m[3]) or commit_type == "breaking"
+        text = text[m.end():]
+    text = strip_markup(text)
+    if not commit_type and (m := _CONVENTIONAL.match(text)):
+        commit_type = m[1].lower()
+        scope = scope or (m[2] or "").strip()
+        breaking = bool(m[3])
+        text = text[m.end():]
+    if not scope and (m := _PLAIN_SCOPE.match(text)) and m[1].count(" ") <= 2:
+        # "sessions: add details page" style scopes, only when short and lower-case like a tag
+        candidate = m[1]
+        if candidate.islower() and " " not in candidate:
+            scope, text = candidate, text[m.end():]
+    return CleanLine(text.strip(), scope, commit_type, breaking)

@@ -1,0 +1,72 @@
+"""Recognise release headers: `## [1.2.3](url) (2024-08-14)`, `## Release v0.133.0 (…)`,
+`## [1.5.43] - 09/19/2025`, `## 2024-08-07 14:25:13`, `## December` (under a year), `## 3.8.0`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from tracker.parse.clean import strip_markup
+from tracker.parse.dates import FoundDate, find_date
+from tracker.parse.model import DatePrecision
+
+_LINK_TARGET = re.compile(r"\]\((https?://[^)\s]+)\)")
+# A version at the start of the header: optional "[", "Release", "Version", "name@", "name-v".
+_VERSION = re.compile(
+    r"^\s*\[?\s*(?:(?:release|version|ver\.?)\s*:?\s*)?(?:[\w@/.-]+?@|[\w.-]+?-v(?=\d))?"
+    r"v?(\d+(?:\.\d+)+(?:[-+.]?(?:alpha|beta|rc|a|b|post|dev|pre|preview|stable|nightly)(?:[.-]?\d+)*)*"
+    r"(?:[-+][0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?)",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_UNRELEASED = re.compile(r"\bunreleased\b|\bupcoming\b|\bnot yet released\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseHeader:
+    version: str
+    date: dt.date | None
+    date_raw: str
+    precision: DatePrecision
+    title: str
+    url: str
+    unreleased: bool = False
+    date_problem: str = ""
+
+
+def read_release_header(
+    text: str, *, today: dt.date, date_order: str = "", default_year: int | None = None
+) -> ReleaseHeader | None:
+    """Return the release a heading announces, or None when it is a plain section heading."""
+    if not _DIGIT.search(text) and default_year is None and "nreleased" not in text.lower():
+        return None  # "### Features": no version, no date (the common case, kept cheap)
+    plain = strip_markup(text)
+    if _UNRELEASED.search(plain) and len(plain) <= 60:
+        v = _VERSION.match(plain.replace("[", " ").replace("]", " "))
+        return ReleaseHeader(v[1] if v else "", None, "", DatePrecision.NONE, plain, "", unreleased=True)
+    found: FoundDate | None = find_date(plain, today=today, date_order=date_order, default_year=default_year)
+    # Strip the date before reading the version, so "2024.08.07" is never read as a version.
+    without_date = plain
+    if found is not None:
+        without_date = plain.replace(found.raw, " ")
+    v = _VERSION.match(without_date)
+    version = v[1] if v else ""
+    if found is None and not version:
+        return None
+    if version and found is None:
+        # A version must stand alone-ish: "3.8.0", "Release v1", not "Python 3.12 support".
+        rest = without_date[v.end():].strip(" -–—:()[]")
+        if len(rest.split()) > 4:
+            return None
+    link = _LINK_TARGET.search(text)
+    return ReleaseHeader(
+        version=version,
+        date=found.date if found else None,
+        date_raw=found.raw if found else "",
+        precision=found.precision if found and found.date else DatePrecision.NONE,
+        title=plain,
+        url=link[1] if link else "",
+        date_problem=found.problem if found else "",
+    )

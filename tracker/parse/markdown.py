@@ -1,0 +1,285 @@
+"""Parse markdown and MDX documents into releases and entries.
+
+Two document shapes share one block scanner (`blocks.iter_blocks`):
+
+* changelogs: many release headers (or `<Update>` blocks), each followed by section
+  headings and bullets; the preamble and `Unreleased` sections are not releases;
+* posts: one dated announcement (front matter, file name), whose title, headings,
+  paragraphs and bullets are all entries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tracker.parse.blocks import (
+    Bullet,
+    Heading,
+    Paragraph,
+    UpdateClose,
+    UpdateOpen,
+    iter_blocks,
+    read_front_matter,
+    split_lines,
+)
+from tracker.parse.clean import clean_line, strip_markup
+from tracker.parse.dates import date_from_path, find_date, year_from_path
+from tracker.parse.headers import ReleaseHeader, read_release_header
+from tracker.parse.kinds import entry_kind, section_kind
+from tracker.parse.model import (
+    DatePrecision,
+    EntryKind,
+    ParsedDocument,
+    ParsedEntry,
+    ParsedRelease,
+    ParseOptions,
+)
+
+_HAS_WORD = re.compile(r"[A-Za-z]{2}")
+_VERSION_IN = re.compile(r"v?(\d+\.\d+(?:\.\d+)*(?:[-.]?(?:rc|beta|alpha|post)\.?\d*)?)")
+_ONLY_VERSION = re.compile(r"^v?\d+(?:\.\d+)+\S*$")
+
+
+@dataclass(slots=True)
+class _ReleaseBuilder:
+    header: ReleaseHeader
+    level: int
+    line: int
+    prose: bool  # headings and paragraphs are entries (posts, <Update> blocks)
+    entries: list[ParsedEntry] = field(default_factory=list)
+    sections: list[tuple[int, str, EntryKind | None]] = field(default_factory=list)
+    bullets: list[tuple[int, ParsedEntry]] = field(default_factory=list)
+    context: str = ""
+
+    def section(self) -> tuple[str, EntryKind | None]:
+        name = self.sections[-1][1] if self.sections else ""
+        for _, _, kind in reversed(self.sections):
+            if kind is not None:
+                return name, kind
+        return name, None
+
+    def enter_section(self, level: int, text: str) -> None:
+        while self.sections and self.sections[-1][0] >= level:
+            self.sections.pop()
+        label = strip_markup(text)
+        self.sections.append((level, label, section_kind(label)))
+        self.bullets.clear()
+
+    def add(self, raw: str, body: str, line: int, indent: int | None) -> ParsedEntry | None:
+        cleaned = clean_line(body)
+        if not _HAS_WORD.search(cleaned.text) or _ONLY_VERSION.match(cleaned.text):
+            return None
+        parent: ParsedEntry | None = None
+        if indent is not None:
+            while self.bullets and self.bullets[-1][0] >= indent:
+                self.bullets.pop()
+            parent = self.bullets[-1][1] if self.bullets else None
+        section_name, kind_hint = self.section()
+        kind = entry_kind(
+            section=kind_hint, commit_type=cleaned.commit_type, breaking=cleaned.breaking,
+            text=cleaned.text, scope=cleaned.scope,
+        )
+        if parent is not None and not cleaned.commit_type:
+            if parent.kind is EntryKind.DEPS:
+                kind = EntryKind.DEPS
+            elif kind_hint is None and kind is EntryKind.OTHER:
+                kind = parent.kind
+        if self.prose and kind is EntryKind.OTHER and kind_hint is None:
+            kind = EntryKind.FEATURE  # an announcement post announces, unless a cue says otherwise
+        entry = ParsedEntry(
+            text=cleaned.text,
+            raw=raw.rstrip(),
+            line=line,
+            section=section_name,
+            kind=kind,
+            scope=cleaned.scope or (parent.scope if parent else ""),
+            context=parent.text if parent else self.context,
+        )
+        self.entries.append(entry)
+        if indent is not None:
+            self.bullets.append((indent, entry))
+        return entry
+
+    def build(self) -> ParsedRelease:
+        h = self.header
+        return ParsedRelease(
+            version=h.version,
+            date=h.date,
+            date_raw=h.date_raw,
+            date_precision=h.precision,
+            title=h.title,
+            line=self.line,
+            url=h.url,
+            entries=tuple(self.entries),
+        )
+
+
+def _header_from_attrs(attrs: dict[str, str], options: ParseOptions, default_year: int | None) -> ReleaseHeader:
+    label = attrs.get("label") or attrs.get("date") or ""
+    found = find_date(label, today=options.today, date_order=options.date_order, default_year=default_year)
+    version = ""
+    for key in ("description", "version", "label"):
+        if m := _VERSION_IN.search(attrs.get(key, "")):
+            if not (found and m[0] in found.raw):
+                version = m[1]
+                break
+    title = strip_markup(attrs.get("title") or attrs.get("description") or label)
+    return ReleaseHeader(
+        version=version,
+        date=found.date if found else None,
+        date_raw=found.raw if found else "",
+        precision=found.precision if found and found.date else DatePrecision.NONE,
+        title=title,
+        url="",
+        date_problem=found.problem if found else "",
+    )
+
+
+def parse_changelog(text: str, *, url: str, options: ParseOptions | None = None) -> ParsedDocument:
+    """A changelog file: every release header (or `<Update>` block) becomes a release."""
+    options = options or ParseOptions()
+    lines = split_lines(text)
+    front = read_front_matter(lines)
+    default_year = options.default_year or year_from_path(url)
+    releases: list[ParsedRelease] = []
+    warnings: list[str] = []
+    cur: _ReleaseBuilder | None = None
+    in_update = False
+
+    def close() -> None:
+        nonlocal cur
+        if cur is not None:
+            releases.append(cur.build())
+            cur = None
+
+    for block in iter_blocks(lines, front.end):
+        if isinstance(block, Heading):
+            if in_update and cur is not None:
+                cur.enter_section(block.level, block.text)
+                cur.add(lines[block.line - 1], block.text, block.line, None)
+                continue
+            header = read_release_header(
+                block.text, today=options.today, date_order=options.date_order, default_year=default_year
+            )
+            if header is not None and header.date_problem:
+                warnings.append(f"line {block.line}: date {header.date_raw!r} rejected: {header.date_problem}")
+            if header is None or (
+                cur is not None and block.level > cur.level and header.date is None
+                and not header.date_problem and not header.unreleased
+            ):
+                # A plain section heading, or a version label nested inside a dated release.
+                if cur is not None:
+                    cur.enter_section(block.level, block.text)
+                continue
+            close()
+            if not header.unreleased:
+                cur = _ReleaseBuilder(header, block.level, block.line, prose=False)
+            continue
+        if isinstance(block, UpdateOpen):
+            close()
+            header = _header_from_attrs(block.attrs, options, default_year)
+            if header.date_problem:
+                warnings.append(f"line {block.line}: date {header.date_raw!r} rejected: {header.date_problem}")
+            cur = _ReleaseBuilder(header, 0, block.line, prose=True, context=header.title)
+            in_update = True
+            if header.title:
+                cur.add(lines[block.line - 1].strip(), header.title, block.line, None)
+            continue
+        if isinstance(block, UpdateClose):
+            close()
+            in_update = False
+            continue
+        if cur is None:
+            continue
+        if isinstance(block, Bullet):
+            cur.add(block.raw, block.body, block.line, block.indent)
+        elif isinstance(block, Paragraph):
+            cur.bullets.clear()
+            cur.add(block.raw, block.body, block.line, None)
+    close()
+    return ParsedDocument(url=url, releases=tuple(releases), warnings=tuple(warnings))
+
+
+def parse_release_body(
+    body: str,
+    *,
+    first_line: int = 1,
+    prose: bool = False,
+    title: str = "",
+    section: str = "",
+) -> tuple[ParsedEntry, ...]:
+    """Entries of a markdown fragment that is already known to be one release.
+
+    For GitHub release bodies and feed items: `first_line` is the 1-based line of the
+    body's first line in the source document, so entry line numbers stay true to it.
+    With `prose`, headings and paragraphs are entries and untagged lines count as features.
+    """
+    header = ReleaseHeader("", None, "", DatePrecision.NONE, title, "")
+    rel = _ReleaseBuilder(header, 0, first_line, prose=prose, context=title)
+    if section:
+        rel.enter_section(1, section)
+    lines = split_lines(body)
+    offset = first_line - 1
+    for block in iter_blocks(lines, 0):
+        if isinstance(block, Heading):
+            rel.enter_section(block.level + 1, block.text)
+            if prose:
+                rel.add(lines[block.line - 1], block.text, block.line + offset, None)
+        elif isinstance(block, Bullet):
+            rel.add(block.raw, block.body, block.line + offset, block.indent)
+        elif isinstance(block, Paragraph):
+            rel.bullets.clear()
+            rel.add(block.raw, block.body, block.line + offset, None)
+    return tuple(rel.entries)
+
+
+def parse_post(text: str, *, url: str, options: ParseOptions | None = None) -> ParsedDocument:
+    """A dated blog-style post: one release whose title and paragraphs are entries."""
+    options = options or ParseOptions()
+    lines = split_lines(text)
+    front = read_front_matter(lines)
+    fm = front.values
+    warnings: list[str] = []
+
+    found = None
+    date_line = front.lines.get("date", 0)
+    if fm.get("date"):
+        found = find_date(fm["date"], today=options.today, date_order=options.date_order)
+    if found is None or found.date is None:
+        from_path = date_from_path(url, today=options.today)
+        if from_path is not None and (found is None or from_path.date is not None):
+            found, date_line = from_path, 0
+    if found is not None and found.problem:
+        warnings.append(f"date {found.raw!r} rejected: {found.problem}")
+
+    title = strip_markup(fm.get("title", ""))
+    version = ""
+    for candidate in (title, url.rsplit("/", 2)[-2] if url.count("/") >= 2 else ""):
+        if m := _VERSION_IN.search(candidate):
+            version = m[1]
+            break
+    header = ReleaseHeader(
+        version=version,
+        date=found.date if found else None,
+        date_raw=found.raw if found else "",
+        precision=found.precision if found and found.date else DatePrecision.NONE,
+        title=title or url.rsplit("/", 1)[-1],
+        url="",
+        date_problem=found.problem if found else "",
+    )
+    rel = _ReleaseBuilder(header, 0, date_line or 1, prose=True, context=title)
+    for key in ("title", "description"):
+        if fm.get(key) and key in front.lines:
+            n = front.lines[key]
+            rel.add(lines[n - 1], fm[key], n, None)
+    for block in iter_blocks(lines, front.end):
+        if isinstance(block, Heading):
+            rel.enter_section(block.level, block.text)
+            rel.add(lines[block.line - 1], block.text, block.line, None)
+        elif isinstance(block, Bullet):
+            rel.add(block.raw, block.body, block.line, block.indent)
+        elif isinstance(block, Paragraph):
+            rel.bullets.clear()
+            rel.add(block.raw, block.body, block.line, None)
+    return ParsedDocument(url=url, releases=(rel.build(),), warnings=tuple(warnings))
