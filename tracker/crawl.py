@@ -1,0 +1,176 @@
+"""The crawl step: fetch every source concurrently, save each in its own transaction.
+
+A source that fails (unreachable host, 404, malformed page, a bug in a parser) is
+recorded with one clear sentence on the source and in the run, and never stops or
+corrupts the others: its transaction holds its entries *and* its fetch validators,
+so an interrupted or failed source is simply fetched again next time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from tracker.catalog import runs, store
+from tracker.config import SourceConfig
+from tracker.errors import SourceError
+from tracker.fetch import Fetcher
+from tracker.parse.model import ParseOptions
+from tracker.sources import REGISTRY, CollectContext, Harvest
+
+
+@dataclass(frozen=True, slots=True)
+class SourceOutcome:
+    name: str
+    party: str
+    outcome: str  # new | unchanged | error
+    new_releases: int = 0
+    new_entries: int = 0
+    error: str = ""
+    category: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class CrawlSummary:
+    run_id: int
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> list[SourceOutcome]:
+        return [o for o in self.outcomes if o.outcome == "error"]
+
+    @property
+    def ok(self) -> list[SourceOutcome]:
+        return [o for o in self.outcomes if o.outcome != "error"]
+
+    @property
+    def new_releases(self) -> int:
+        return sum(o.new_releases for o in self.outcomes)
+
+    @property
+    def new_entries(self) -> int:
+        return sum(o.new_entries for o in self.outcomes)
+
+    def totals(self) -> runs.RunTotals:
+        return runs.RunTotals(len(self.ok), len(self.failed), self.new_releases, self.new_entries)
+
+
+def classify(error: BaseException, source: SourceConfig) -> tuple[str, str]:
+    """The one place where a failure becomes a sentence and a category."""
+    if isinstance(error, SourceError):
+        return error.message, error.category
+    return (f"internal error while reading source {source.name!r} ({type(error).__name__}: {error}); "
+            "please report it with this message", "internal")
+
+
+def _save_harvest(
+    conn: sqlite3.Connection,
+    *,
+    source: SourceConfig,
+    source_id: int,
+    party_id: int,
+    run_id: int,
+    harvest: Harvest,
+    now: dt.datetime,
+) -> SourceOutcome:
+    counts = store.SaveCounts()
+    failures = [d for d in harvest.documents if d.error is not None]
+    with conn:
+        for doc in harvest.documents:
+            if doc.document is not None:
+                counts += store.save_document(
+                    conn, source_id=source_id, party_id=party_id, doc=doc.document, now=now
+                )
+            failed = doc.error is not None
+            store.record_fetch(
+                conn, source_id=source_id, url=doc.url, now=now, status=doc.status,
+                outcome=doc.outcome, content_hash="" if failed else doc.content_hash,
+                etag=doc.etag, last_modified=doc.last_modified, size=doc.size,
+                error=doc.error.message if doc.error else "",
+            )
+        warnings = list(harvest.warnings)
+        warnings += [w for d in harvest.documents if d.document for w in d.document.warnings][:5]
+        error: SourceError | None = harvest.error
+        if error is None and failures and len(failures) == len(harvest.documents):
+            error = failures[0].error
+        elif error is None and failures:
+            first = failures[0].error
+            warnings.insert(0, f"{len(failures)} of {len(harvest.documents)} documents failed, e.g. {first}")
+        if error is not None:
+            store.record_source_error(conn, source_id, now, error.message)
+            outcome = SourceOutcome(source.name, source.party, "error", counts.new_releases, counts.new_entries,
+                                    error.message, error.category, tuple(warnings))
+        else:
+            store.record_source_success(conn, source_id, now, "; ".join(warnings[:1]))
+            changed = any(d.outcome == "new" for d in harvest.documents)
+            outcome = SourceOutcome(source.name, source.party, "new" if changed else "unchanged",
+                                    counts.new_releases, counts.new_entries, warnings=tuple(warnings))
+        runs.record_run_source(
+            conn, run_id=run_id, source_id=source_id, outcome=outcome.outcome, new_releases=outcome.new_releases,
+            new_entries=outcome.new_entries, error=outcome.error, error_category=outcome.category,
+        )
+    return outcome
+
+
+async def crawl(
+    conn: sqlite3.Connection,
+    *,
+    sources: Sequence[SourceConfig],
+    ids: dict[str, tuple[int, int]],
+    fetcher: Fetcher,
+    run_id: int,
+    now: Callable[[], dt.datetime],
+    on_source: Callable[[SourceOutcome], None] = lambda _: None,
+) -> CrawlSummary:
+    """Crawl `sources` into the catalog behind `conn`; `ids` maps source names to (source_id, party_id)."""
+    summary = CrawlSummary(run_id)
+    options = ParseOptions(today=now().date())
+
+    async def harvest(source: SourceConfig) -> tuple[SourceConfig, Harvest | BaseException]:
+        source_id = ids[source.name][0]
+        ctx = CollectContext(fetcher=fetcher, states=store.fetch_states(conn, source_id), options=options)
+        try:
+            return source, await REGISTRY[source.kind].collect(source, ctx)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - one broken source must not stop the others
+            return source, error
+
+    tasks = [asyncio.ensure_future(harvest(s)) for s in sources]
+    try:
+        for next_done in asyncio.as_completed(tasks):
+            source, result = await next_done
+            source_id, party_id = ids[source.name]
+            if isinstance(result, BaseException):
+                message, category = classify(result, source)
+                result = Harvest(error=_AsSourceError(message, category))
+            try:
+                outcome = _save_harvest(conn, source=source, source_id=source_id, party_id=party_id,
+                                        run_id=run_id, harvest=result, now=now())
+            except sqlite3.DatabaseError:
+                raise
+            except Exception as error:  # noqa: BLE001
+                message, category = classify(error, source)
+                with conn:
+                    store.record_source_error(conn, source_id, now(), message)
+                outcome = SourceOutcome(source.name, source.party, "error", error=message, category=category)
+            summary.outcomes.append(outcome)
+            on_source(outcome)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        summary.interrupted = True
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    return summary
+
+
+class _AsSourceError(SourceError):
+    def __init__(self, message: str, category: str) -> None:
+        super().__init__(message)
+        self.category = category

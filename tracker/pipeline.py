@@ -1,0 +1,132 @@
+"""Run the steps of the tracker against one catalog: crawl now; match and report build on it.
+
+This is the library entry point the CLI and the scheduler call. It opens the catalog,
+holds the run lock, records the run, and turns an interruption into a recorded
+`interrupted` run with everything committed so far kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+
+from tracker.catalog import db, runs, store
+from tracker.config import Settings, SourceConfig
+from tracker.crawl import CrawlSummary, SourceOutcome, crawl
+from tracker.errors import CatalogError, UsageError
+from tracker.fetch import DEFAULT_USER_AGENT, Fetcher, FetchSettings
+from tracker.lock import run_lock
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    """Naive UTC timestamps throughout the catalog (SQLite has no time zones)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def fetch_settings(settings: Settings) -> FetchSettings:
+    f = settings.fetch
+    return FetchSettings(
+        timeout=f.timeout, max_bytes=f.max_bytes, max_retries=f.max_retries, backoff_base=f.backoff_base,
+        backoff_max=f.backoff_max, max_connections=f.max_connections, per_host=f.per_host,
+        max_redirects=f.max_redirects, user_agent=f.user_agent or DEFAULT_USER_AGENT,
+        respect_robots=f.respect_robots, allow_private_redirects=f.allow_private_redirects,
+        github_token=settings.github_token,
+    )
+
+
+@contextmanager
+def catalog(settings: Settings) -> Iterator[sqlite3.Connection]:
+    """A writable connection to the catalog, schema in place."""
+    engine = db.open_engine(settings.db_path)
+    try:
+        with db.raw_connection(engine) as conn:
+            yield conn
+    except sqlite3.DatabaseError as error:
+        raise CatalogError(db.describe_db_error(settings.db_path, error)) from None
+    finally:
+        engine.dispose()
+
+
+def select_sources(settings: Settings, names: Sequence[str] = ()) -> list[SourceConfig]:
+    """The enabled sources, or the ones named (by source name or party name)."""
+    sources = [s for s in settings.sources() if s.enabled]
+    if not names:
+        return sources
+    wanted = {n.casefold() for n in names}
+    chosen = [s for s in settings.sources() if s.name.casefold() in wanted or s.party.casefold() in wanted]
+    known = {s.name.casefold() for s in settings.sources()} | {p.name.casefold() for p in settings.parties}
+    unknown = sorted(n for n in names if n.casefold() not in known)
+    if unknown:
+        raise UsageError(
+            f"unknown source or party {', '.join(repr(u) for u in unknown)}; `tracker sources` lists them"
+        )
+    return chosen
+
+
+async def _crawl_async(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    sources: list[SourceConfig],
+    ids: dict[str, tuple[int, int]],
+    run_id: int,
+    now: Clock,
+    on_source: Callable[[SourceOutcome], None],
+    transport: httpx.AsyncBaseTransport | None,
+) -> CrawlSummary:
+    async with Fetcher(fetch_settings(settings), transport=transport, mirror=settings.mirror) as fetcher:
+        return await crawl(conn, sources=sources, ids=ids, fetcher=fetcher, run_id=run_id, now=now,
+                           on_source=on_source)
+
+
+def crawl_sources(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    *,
+    sources: list[SourceConfig],
+    run_id: int,
+    now: Clock = utc_now,
+    on_source: Callable[[SourceOutcome], None] = lambda _: None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> CrawlSummary:
+    ids = store.sync_config(conn, settings.parties)
+    return asyncio.run(_crawl_async(conn, settings, sources, ids, run_id, now, on_source, transport))
+
+
+def run_crawl(
+    settings: Settings,
+    *,
+    source_names: Sequence[str] = (),
+    now: Clock = utc_now,
+    on_start: Callable[[int], None] = lambda _: None,
+    on_source: Callable[[SourceOutcome], None] = lambda _: None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> CrawlSummary:
+    """`tracker crawl`: fetch, parse and save the chosen sources under the run lock."""
+    sources = select_sources(settings, source_names)
+    with run_lock(settings.db_path, "crawl"), catalog(settings) as conn:
+        run_id = runs.start_run(conn, "crawl", now())
+        on_start(len(sources))
+        summary = CrawlSummary(run_id)
+        try:
+            summary = crawl_sources(conn, settings, sources=sources, run_id=run_id, now=now,
+                                    on_source=on_source, transport=transport)
+        except KeyboardInterrupt:
+            runs.finish_run(conn, run_id, now=now(), outcome="interrupted", totals=summary.totals(),
+                            message="interrupted; the next run completes the work")
+            raise
+        outcome = "ok" if not summary.failed else ("partial" if summary.ok else "failed")
+        runs.finish_run(conn, run_id, now=now(), outcome=outcome, totals=summary.totals())
+        return summary
+
+
+def with_mirror(settings: Settings, mirror: Path | None) -> Settings:
+    return settings if mirror is None else replace(settings, mirror=mirror)
