@@ -1,0 +1,29 @@
+"""The fetch layer: the project's only network code.
+
+    client     Fetcher: conditional GETs, retries, limits, redirects, robots, mirror
+    settings   FetchSettings, Validators, FetchResult (value objects)
+    classify   httpx exceptions and final statuses -> typed FetchErrors (the one place)
+    retry      which statuses are retried and how long to wait (pure)
+    redirects  the per-hop redirect policy (schemes, loops, private addresses)
+    robots     robots.txt, loaded once per origin
+    body       reading a streamed body within the size cap (gzip bombs included)
+    links      Link rel="next" pagination (pure)
+    answer     one hop's response -> FetchResult
+    mirror     MirrorTransport: offline replay from a directory tree
+    text       decode_text: bytes -> str, refusing binary bodies
+"""
+
+from .client import Fetcher
+from .mirror import MirrorTransport
+from .settings import DEFAULT_USER_AGENT, FetchResult, FetchSettings, Validators
+from .text import decode_text
+
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "FetchResult",
+    "FetchSettings",
+    "Fetcher",
+    "MirrorTransport",
+    "Validators",
+    "decode_text",
+]
