@@ -154,8 +154,11 @@ def iter_blocks(lines: list[str], start: int = 0) -> Iterator[Block]:
             fence = m[1][:3]
             i += 1
             while i < n and not lines[i].lstrip().startswith(fence):
+                if _UPDATE_OPEN.match(lines[i]) or _UPDATE_CLOSE.match(lines[i]):
+                    break  # an unclosed fence: release boundaries never belong to a code sample
                 i += 1
-            i += 1
+            else:
+                i += 1
             continue
         if stripped.startswith("<!--"):
             yield from flush()

@@ -85,8 +85,15 @@ def verb_kind(text: str) -> EntryKind | None:
     return None
 
 
+# Headings that announce a mix of things: a verb cue on the line wins over them.
+_WEAK_SECTIONS = re.compile(
+    r"what'?s (?:new|changed)|highlights|notable|improvements|enhancements|integrations|updates|overview"
+)
+
+
 def entry_kind(
-    *, section: EntryKind | None, commit_type: str, breaking: bool, text: str, scope: str = ""
+    *, section: EntryKind | None, commit_type: str, breaking: bool, text: str, scope: str = "",
+    section_name: str = "",
 ) -> EntryKind:
     """Combine the cues, strongest first: breaking marker, commit type, section, verb."""
     if breaking:
@@ -99,6 +106,8 @@ def entry_kind(
             return EntryKind.DEPS
         return kind
     if section is not None:
+        if section_name and _WEAK_SECTIONS.search(section_name.lower()):
+            return verb_kind(text) or section
         return section
     return verb_kind(text) or EntryKind.OTHER
 

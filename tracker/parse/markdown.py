@@ -78,7 +78,7 @@ class _ReleaseBuilder:
         section_name, kind_hint = self.section()
         kind = entry_kind(
             section=kind_hint, commit_type=cleaned.commit_type, breaking=cleaned.breaking,
-            text=cleaned.text, scope=cleaned.scope,
+            text=cleaned.text, scope=cleaned.scope, section_name=section_name,
         )
         if parent is not None and not cleaned.commit_type:
             if parent.kind is EntryKind.DEPS:

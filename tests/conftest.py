@@ -1,0 +1,58 @@
+"""Shared fixtures: temp catalogs, settings for hand-written sources, and the shared corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tracker.config import PartyConfig, Settings, SourceConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+GOLD = SHARED / "gold" / "dev.toml"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixed_clock(start: dt.datetime = dt.datetime(2026, 11, 29, 6, 0)) -> Callable[[], dt.datetime]:
+    return lambda: start
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not (CORPUS / "current").is_dir():
+        pytest.skip("../shared/corpus is not available")
+    return CORPUS
+
+
+@pytest.fixture
+def gold_path() -> Path:
+    if not GOLD.is_file():
+        pytest.skip("../shared/gold/dev.toml is not available")
+    return GOLD
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    """Settings for a list of (party, kind, [sources]) with a catalog in tmp_path."""
+
+    def build(*parties: PartyConfig, mirror: Path | None = None, **fetch: object) -> Settings:
+        settings = Settings(db_path=tmp_path / "catalog.db", report_dir=tmp_path / "reports",
+                            mirror=mirror, parties=tuple(parties))
+        if fetch:
+            settings = replace(settings, fetch=replace(settings.fetch, **fetch))  # type: ignore[arg-type]
+        return settings
+
+    return build
+
+
+def party(name: str, *sources: SourceConfig, kind: str = "startup", category: str = "llm-observability") -> PartyConfig:
+    return PartyConfig(name, kind, category, tuple(replace(s, party=name) for s in sources))
+
+
+def source(name: str, url: str, kind: str = "changelog", **options: object) -> SourceConfig:
+    return SourceConfig(name=name, kind=kind, url=url, party="", **options)  # type: ignore[arg-type]
