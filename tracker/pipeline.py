@@ -12,17 +12,24 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
 
-from tracker.catalog import db, runs, store
+from tracker.catalog import db, features, runs, store
 from tracker.config import Settings, SourceConfig
 from tracker.crawl import CrawlSummary, SourceOutcome, crawl
-from tracker.errors import CatalogError, UsageError
+from tracker.errors import CatalogError, ConfigError, UsageError
 from tracker.fetch import DEFAULT_USER_AGENT, Fetcher, FetchSettings
 from tracker.lock import run_lock
+from tracker.match.matcher import StaleStateError, match
+from tracker.match.model import MatchOutcome
+from tracker.match.state import MatchState
+from tracker.match.taxonomy import Taxonomy, load_taxonomy
+from tracker.metrics import Timeline, build_timelines
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 Clock = Callable[[], dt.datetime]
 
@@ -130,3 +137,64 @@ def run_crawl(
 
 def with_mirror(settings: Settings, mirror: Path | None) -> Settings:
     return settings if mirror is None else replace(settings, mirror=mirror)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def taxonomy_path(settings: Settings) -> Path:
+    """The configured taxonomy; a relative default falls back to the one shipped with tracker."""
+    path = settings.match.taxonomy
+    if path.exists() or path.is_absolute():
+        return path
+    shipped = PROJECT_ROOT / path
+    return shipped if shipped.exists() else path
+
+
+def load_settings_taxonomy(settings: Settings) -> Taxonomy:
+    path = taxonomy_path(settings)
+    if not path.exists():
+        raise ConfigError(f"taxonomy file {path} not found; set [match] taxonomy = \"path/to/taxonomy.toml\"")
+    return load_taxonomy(path)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSummary:
+    mentions_offered: int
+    rebuilt: bool
+    features: int
+    new_features: tuple[str, ...]
+    new_links: int
+    new_copies: tuple[tuple[str, str], ...]
+
+
+def match_catalog(
+    conn: sqlite3.Connection, settings: Settings, *, rebuild: bool = False, now: Clock = utc_now
+) -> MatchSummary:
+    """Link entries the matcher has not seen yet (or all, with `rebuild`) and save the outcome."""
+    taxonomy = load_settings_taxonomy(settings)
+    stored = None if rebuild else features.load_state(conn)
+    if stored is not None and stored.taxonomy_hash != taxonomy.digest:
+        stored = None  # the taxonomy changed: every entry must be matched again
+    last_id = features.max_entry_id(conn)
+    offered = features.mentions(conn, after_id=stored.last_entry_id if stored else 0)
+    outcome: MatchOutcome
+    try:
+        state = MatchState.from_json(stored.state_json) if stored else None
+        outcome = match(offered, taxonomy, state=state)
+    except (StaleStateError, ValueError, KeyError):
+        stored = None
+        offered = features.mentions(conn)
+        outcome = match(offered, taxonomy)
+    saved = features.save_outcome(
+        conn, features=outcome.features, links=outcome.links, state_json=outcome.state.to_json(),
+        taxonomy_hash=taxonomy.digest, last_entry_id=last_id, now=now(),
+    )
+    linked = {link.feature_key for link in outcome.links}
+    return MatchSummary(len(offered), stored is None, len(linked), saved.new_features, saved.new_links,
+                        saved.new_copies)
+
+
+def timelines(conn: sqlite3.Connection) -> list[Timeline]:
+    defs, rows, detected = features.feature_rows(conn)
+    return build_timelines(defs, rows, detected)

@@ -1,0 +1,195 @@
+"""`tracker match`, `features`, `feature`, `lag`, `export features` and `eval`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tracker import pipeline
+from tracker.catalog import features as feature_store
+from tracker.cli.app import app, err, out, state
+from tracker.cli.crawl_cmd import export_app
+from tracker.cli.output import check_format, print_rows, to_csv, to_json
+from tracker.errors import UsageError
+from tracker.evidence import evidence_url
+from tracker.export import FEATURE_CSV_COLUMNS, feature_record, features_csv_rows, features_json
+from tracker.match.evaluate import evaluate, load_gold
+from tracker.match.model import Link, MatchOutcome
+from tracker.match.state import MatchState
+from tracker.metrics import Timeline, party_stats
+
+
+def parse_day(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-01-31") from None
+
+
+def _check_party(timelines: list[Timeline], party: str | None, conn) -> str | None:  # type: ignore[no-untyped-def]
+    if party is None:
+        return None
+    names = {r[0].casefold(): r[0] for r in conn.execute("SELECT name FROM party")}
+    if party.casefold() not in names:
+        known = ", ".join(sorted(names.values())) or "none yet"
+        raise UsageError(f"unknown party {party!r}; known parties: {known}")
+    return names[party.casefold()]
+
+
+def select(
+    timelines: list[Timeline], *, party: str | None, category: str | None, since: dt.date | None
+) -> list[Timeline]:
+    chosen = []
+    for t in timelines:
+        if party and party not in {p.party for p in t.parties}:
+            continue
+        if category and t.feature.category.casefold() != category.casefold():
+            continue
+        if since and t.first.first_seen < since:
+            continue
+        chosen.append(t)
+    return chosen
+
+
+@app.command("match")
+def match_command(
+    ctx: typer.Context,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="recompute every link from scratch")] = False,
+) -> None:
+    """Link new entries to features (taxonomy + discovery); --rebuild recomputes everything."""
+    settings = state(ctx).settings()
+    with pipeline.catalog(settings) as conn:
+        summary = pipeline.match_catalog(conn, settings, rebuild=rebuild)
+    how = "rebuilt from all" if summary.rebuilt else "linked"
+    out.print(
+        f"{how} {summary.mentions_offered} entries; features: {summary.features} "
+        f"({len(summary.new_features)} new); new links: {summary.new_links}; new copies: {len(summary.new_copies)}",
+        markup=False,
+    )
+
+
+@app.command("features")
+def features_command(
+    ctx: typer.Context,
+    party: Annotated[str | None, typer.Option("--party", help="only features this party shipped")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="only this feature category")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="first seen on or after YYYY-MM-DD")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the export JSON")] = False,
+    copied: Annotated[bool, typer.Option("--copied", help="only features shipped by two or more parties")] = False,
+) -> None:
+    """List features with their first mover and followers."""
+    since_day = parse_day(since, "--since")
+    settings = state(ctx).settings()
+    with pipeline.catalog(settings) as conn:
+        timelines = pipeline.timelines(conn)
+        party = _check_party(timelines, party, conn)
+    chosen = [t for t in select(timelines, party=party, category=category, since=since_day) if t.copied or not copied]
+    if as_json:
+        print(to_json(features_json(chosen)))
+        return
+    rows = [
+        {
+            "id": t.key, "name": t.feature.name, "category": t.feature.category, "first_seen": t.first.first_seen,
+            "first_party": t.first.party + (" (est.)" if t.first.estimated else ""),
+            "parties": len(t.parties),
+            "followers": ", ".join(f"{p.party} +{p.lag_days}d{'~' if p.estimated else ''}" for p in t.followers[:4])
+            + (" ..." if len(t.followers) > 4 else ""),
+        }
+        for t in chosen
+    ]
+    print_rows(rows, ["id", "name", "category", "first_seen", "first_party", "parties", "followers"], "table",
+               title=f"{len(rows)} features")
+
+
+@app.command("feature")
+def feature_command(
+    ctx: typer.Context,
+    feature_id: Annotated[str, typer.Argument(help="the feature id, as `tracker features` lists it")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the export JSON of this feature")] = False,
+) -> None:
+    """The timeline of one feature: who shipped it when, with the changelog lines as evidence."""
+    settings = state(ctx).settings()
+    with pipeline.catalog(settings) as conn:
+        timelines = pipeline.timelines(conn)
+    found = next((t for t in timelines if t.key == feature_id), None)
+    if found is None:
+        close = [t.key for t in timelines if feature_id.casefold() in t.key.casefold()][:5]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `tracker features` lists the ids"
+        raise UsageError(f"no feature {feature_id!r}{hint}")
+    if as_json:
+        print(to_json(feature_record(found)))
+        return
+    out.print(f"{found.feature.name} [{found.key}] ({found.feature.category}, {found.feature.origin})", markup=False)
+    if found.feature.definition:
+        out.print(found.feature.definition, markup=False)
+    for p in found.parties:
+        role = "first mover" if p is found.first else f"+{p.lag_days} days"
+        flag = " (date estimated: first seen by the crawler)" if p.estimated else ""
+        out.print(f"\n{p.first_seen}  {p.party} ({p.kind}) — {role}{flag}", markup=False)
+        for m in p.mentions[:5]:
+            out.print(f"    {m.date}  {m.version or '-'}  {m.raw.strip()[:160]}", markup=False)
+            out.print(f"              {evidence_url(m.source_url, m.line, m.release_url)}", markup=False)
+        if len(p.mentions) > 5:
+            out.print(f"    ... {len(p.mentions) - 5} more mentions", markup=False)
+
+
+@app.command("lag")
+def lag_command(
+    ctx: typer.Context,
+    party: Annotated[str | None, typer.Option("--party", help="only this party")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
+) -> None:
+    """Per party: features pioneered and followed, median copy lag, how long its firsts stayed exclusive."""
+    check_format(fmt)
+    settings = state(ctx).settings()
+    with pipeline.catalog(settings) as conn:
+        timelines = pipeline.timelines(conn)
+        party = _check_party(timelines, party, conn)
+    stats = party_stats(timelines, as_of=dt.date.today())
+    rows = [asdict(s) for s in stats if party is None or s.party == party]
+    columns = ["party", "kind", "pioneered", "followed", "median_follow_lag", "median_copied_after",
+               "median_exclusive_days", "still_exclusive"]
+    print_rows(rows, columns if fmt == "table" else list(rows[0]) if rows else columns, fmt,
+               title="Copy lag by party (days)")
+
+
+@export_app.command("features")
+def export_features(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="json | csv")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write to a file instead of stdout")] = None,
+) -> None:
+    """Every feature with its parties, lags and evidence mentions (stable JSON shape, see README)."""
+    check_format(fmt, ("json", "csv"))
+    settings = state(ctx).settings()
+    with pipeline.catalog(settings) as conn:
+        timelines = pipeline.timelines(conn)
+    text = to_json(features_json(timelines)) if fmt == "json" else to_csv(features_csv_rows(timelines), FEATURE_CSV_COLUMNS)
+    if output:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        err.print(f"wrote {len(timelines)} features to {output}", markup=False)
+    else:
+        print(text, end="" if text.endswith("\n") else "\n")
+
+
+@app.command("eval")
+def eval_command(
+    ctx: typer.Context,
+    gold: Annotated[Path, typer.Option("--gold", help="gold labels in the format of ../shared/gold/dev.toml")],
+) -> None:
+    """Score the current features against gold labels: pairwise P/R/F1, near-miss merges, lag error."""
+    labels = load_gold(gold)
+    settings = state(ctx).settings()
+    with pipeline.catalog(settings) as conn:
+        mentions = feature_store.mentions(conn)
+        defs, rows, _ = feature_store.feature_rows(conn)
+    links = tuple(Link(r.entry_id, r.feature_key, r.rule, 1.0) for r in rows)
+    report = evaluate(labels, mentions, MatchOutcome(tuple(defs), links, MatchState()))
+    for line in report.lines():
+        out.print(line, markup=False)
