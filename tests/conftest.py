@@ -56,3 +56,21 @@ def party(name: str, *sources: SourceConfig, kind: str = "startup", category: st
 
 def source(name: str, url: str, kind: str = "changelog", **options: object) -> SourceConfig:
     return SourceConfig(name=name, kind=kind, url=url, party="", **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def corpus_catalog(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The default config.toml crawled from ../shared/corpus/current into a fresh catalog (once per run)."""
+    if not (CORPUS / "current").is_dir():
+        pytest.skip("../shared/corpus is not available")
+    from tracker import pipeline
+    from tracker.config import Overrides, load_settings
+
+    folder = tmp_path_factory.mktemp("corpus-catalog")
+    settings = load_settings(
+        Overrides(config=ROOT / "config.toml", db=folder / "catalog.db", mirror=CORPUS / "current",
+                  report_dir=folder / "reports"),
+        env={},
+    )
+    pipeline.run_crawl(settings, now=fixed_clock())
+    return settings

@@ -115,6 +115,9 @@ class Settings:
 # ---------------------------------------------------------------- validation helpers
 
 
+_TYPE_NAMES = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
+
+
 class _Reader:
     """Reads one TOML table, remembering where it is for error messages."""
 
@@ -145,7 +148,7 @@ class _Reader:
                 raise self.fail(f"{key!r} must be a string or a list of strings")
             return tuple(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.fail(f"{key!r} must be a {kind.__name__}, not {type(value).__name__} ({value!r})")
+            raise self.fail(f"{key!r} must be {_TYPE_NAMES.get(kind, kind.__name__)}, not {value!r}")
         return value
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -130,10 +131,15 @@ async def crawl(
     """Crawl `sources` into the catalog behind `conn`; `ids` maps source names to (source_id, party_id)."""
     summary = CrawlSummary(run_id)
     options = ParseOptions(today=now().date())
+    states = store.all_fetch_states(conn)
+    # One writer thread owns the connection during the crawl, so saving a source never
+    # stalls the event loop that keeps the other fetches going.
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-writer")
+    loop = asyncio.get_running_loop()
 
     async def harvest(source: SourceConfig) -> tuple[SourceConfig, Harvest | BaseException]:
         source_id = ids[source.name][0]
-        ctx = CollectContext(fetcher=fetcher, states=store.fetch_states(conn, source_id), options=options)
+        ctx = CollectContext(fetcher=fetcher, states=states.get(source_id, {}), options=options)
         try:
             return source, await REGISTRY[source.kind].collect(source, ctx)
         except asyncio.CancelledError:
@@ -141,24 +147,27 @@ async def crawl(
         except Exception as error:  # noqa: BLE001 - one broken source must not stop the others
             return source, error
 
+    def save(source: SourceConfig, result: Harvest | BaseException) -> SourceOutcome:
+        source_id, party_id = ids[source.name]
+        if isinstance(result, BaseException):
+            message, category = classify(result, source)
+            result = Harvest(error=_AsSourceError(message, category))
+        try:
+            return _save_harvest(conn, source=source, source_id=source_id, party_id=party_id,
+                                 run_id=run_id, harvest=result, now=now())
+        except sqlite3.DatabaseError:
+            raise
+        except Exception as error:  # noqa: BLE001
+            message, category = classify(error, source)
+            with conn:
+                store.record_source_error(conn, source_id, now(), message)
+            return SourceOutcome(source.name, source.party, "error", error=message, category=category)
+
     tasks = [asyncio.ensure_future(harvest(s)) for s in sources]
     try:
         for next_done in asyncio.as_completed(tasks):
             source, result = await next_done
-            source_id, party_id = ids[source.name]
-            if isinstance(result, BaseException):
-                message, category = classify(result, source)
-                result = Harvest(error=_AsSourceError(message, category))
-            try:
-                outcome = _save_harvest(conn, source=source, source_id=source_id, party_id=party_id,
-                                        run_id=run_id, harvest=result, now=now())
-            except sqlite3.DatabaseError:
-                raise
-            except Exception as error:  # noqa: BLE001
-                message, category = classify(error, source)
-                with conn:
-                    store.record_source_error(conn, source_id, now(), message)
-                outcome = SourceOutcome(source.name, source.party, "error", error=message, category=category)
+            outcome = await loop.run_in_executor(writer, save, source, result)
             summary.outcomes.append(outcome)
             on_source(outcome)
     except (asyncio.CancelledError, KeyboardInterrupt):
@@ -167,6 +176,8 @@ async def crawl(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
+    finally:
+        writer.shutdown(wait=True)  # a save in progress commits (or rolls back) before we return
     return summary
 
 

@@ -95,6 +95,14 @@ def fetch_states(conn: sqlite3.Connection, source_id: int) -> dict[str, FetchSta
     return {r[0]: FetchState(*r) for r in rows}
 
 
+def all_fetch_states(conn: sqlite3.Connection) -> dict[int, dict[str, FetchState]]:
+    """Fetch state of every source, read once before a crawl starts."""
+    out: dict[int, dict[str, FetchState]] = {}
+    for source_id, *state in conn.execute("SELECT source_id, url, content_hash, etag, last_modified FROM fetch"):
+        out.setdefault(source_id, {})[state[0]] = FetchState(*state)
+    return out
+
+
 def record_fetch(
     conn: sqlite3.Connection,
     *,

@@ -28,6 +28,8 @@ _LAYOUT_TAGS = frozenset(
     "div span img br hr table thead tbody tr td th iframe video audio source picture figure "
     "figcaption details summary section center p a svg path".split()
 )
+_SKIP_FIRST = frozenset("ie{:|![")
+_BULLET_FIRST = frozenset("-*+•")
 _SKIP_LINE = re.compile(
     r"^[ \t]*(?:import\s.+\sfrom\s|import\s+['\"]|export\s+(?:const|default|function)|"
     r"\{/\*.*\*/\}\s*$|:::|\||!\[[^\]]*\]\([^)]*\)\s*$|\[!\[)"
@@ -146,10 +148,12 @@ def iter_blocks(lines: list[str], start: int = 0) -> Iterator[Block]:
         stripped = line.strip()
         lineno = i + 1
         if not stripped:
-            yield from flush()
+            if bullet or para:
+                yield from flush()
             i += 1
             continue
-        if m := _FENCE.match(line):
+        first = stripped[0]  # dispatch on the first character: most lines need one regex, not seven
+        if first in "`~" and (m := _FENCE.match(line)):
             yield from flush()
             fence = m[1][:3]
             i += 1
@@ -160,13 +164,13 @@ def iter_blocks(lines: list[str], start: int = 0) -> Iterator[Block]:
             else:
                 i += 1
             continue
-        if stripped.startswith("<!--"):
+        if first == "<" and stripped.startswith("<!--"):
             yield from flush()
             while i < n and "-->" not in lines[i]:
                 i += 1
             i += 1
             continue
-        if stripped[0] == "<":
+        if first == "<":
             if m := _UPDATE_OPEN.match(line):
                 yield from flush()
                 tag_text = m[2]
@@ -190,16 +194,16 @@ def iter_blocks(lines: list[str], start: int = 0) -> Iterator[Block]:
                         j += 1
                 i = j + 1
                 continue
-        if m := _HEADING.match(line):
+        if first == "#" and (m := _HEADING.match(line)):
             yield from flush()
             yield Heading(len(m[1]), m[2], lineno)
             i += 1
             continue
-        if _RULE.match(line) or _SKIP_LINE.match(line):
+        if (first in "-*_" and _RULE.match(line)) or (first in _SKIP_FIRST and _SKIP_LINE.match(line)):
             yield from flush()
             i += 1
             continue
-        if m := _BULLET.match(line):
+        if (first in _BULLET_FIRST or first.isdigit()) and (m := _BULLET.match(line)):
             yield from flush()
             bullet = [m[2]]
             bullet_indent = len(m[1].expandtabs(4))

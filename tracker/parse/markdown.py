@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tracker.parse.blocks import (
     Bullet,
@@ -41,6 +42,13 @@ _VERSION_IN = re.compile(r"v?(\d+\.\d+(?:\.\d+)*(?:[-.]?(?:rc|beta|alpha|post)\.
 _ONLY_VERSION = re.compile(r"^v?\d+(?:\.\d+)+\S*$")
 
 
+@lru_cache(maxsize=4096)
+def _section_label(heading: str) -> tuple[str, EntryKind | None]:
+    """Section headings repeat ("### Features" thousands of times): read each once."""
+    label = strip_markup(heading)
+    return label, section_kind(label)
+
+
 @dataclass(slots=True)
 class _ReleaseBuilder:
     header: ReleaseHeader
@@ -62,8 +70,7 @@ class _ReleaseBuilder:
     def enter_section(self, level: int, text: str) -> None:
         while self.sections and self.sections[-1][0] >= level:
             self.sections.pop()
-        label = strip_markup(text)
-        self.sections.append((level, label, section_kind(label)))
+        self.sections.append((level, *_section_label(text)))
         self.bullets.clear()
 
     def add(self, raw: str, body: str, line: int, indent: int | None) -> ParsedEntry | None:

@@ -1,0 +1,190 @@
+"""The whole shared corpus crawled with the default config: dates, header coverage, kinds, increments.
+
+Every check here recomputes its expectation independently of the parser: from the
+manifests, or from the corpus files with simple regular expressions of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, ROOT, fixed_clock
+from tracker import pipeline
+from tracker.config import Overrides, load_settings
+
+pytestmark = pytest.mark.corpus
+
+RAW = "https://raw.githubusercontent.com/"
+
+# The manifest dates W&B by its Keep-a-Changelog headers (`## [0.16.4] - 2024-03-05`) only; the
+# file continues with older releases in another style (`# 0.16.3 (Feb 6, 2024)`), back to 2018,
+# which are real, dated releases. The catalog keeps them, so its first date is earlier.
+OLDER_STYLE_FIRST = {"https://raw.githubusercontent.com/wandb/wandb/HEAD/CHANGELOG.md": "2018-10-05"}
+
+
+def manifest_sources() -> list[dict]:  # type: ignore[type-arg]
+    out = []
+    for name in ("manifest-incumbents.toml", "manifest-startups-oss.toml"):
+        out += tomllib.loads((CORPUS / name).read_text(encoding="utf-8"))["source"]
+    return out
+
+
+def connect(settings) -> sqlite3.Connection:  # type: ignore[no-untyped-def]
+    return sqlite3.connect(settings.db_path)
+
+
+def test_first_and_last_release_dates_match_the_manifests(corpus_catalog) -> None:  # type: ignore[no-untyped-def]
+    conn = connect(corpus_catalog)
+    checked = 0
+    for s in manifest_sources():
+        if not s["dated_entries"]:
+            continue
+        if "url" in s:
+            urls = [s["url"]]
+        else:
+            base = RAW + s["repo"] + "/HEAD/"
+            urls = [base + f for f in s["files"]]
+        marks = ",".join("?" * len(urls))
+        first, last = conn.execute(
+            f"SELECT MIN(date), MAX(date) FROM release WHERE document_url IN ({marks}) AND date IS NOT NULL", urls
+        ).fetchone()
+        expected_first = OLDER_STYLE_FIRST.get(urls[0], s["first_entry_date"])
+        # DeepEval is dated by month: the manifest writes "2024-01", the catalog 2024-01-01.
+        assert first is not None and first.startswith(expected_first), (s["party"], urls[0], first)
+        assert last.startswith(s["last_entry_date"]), (s["party"], urls[0], last)
+        checked += 1
+    assert checked >= 30
+    # The older W&B releases really are in the file at the lines the catalog says.
+    line, raw = conn.execute(
+        "SELECT line, date_raw FROM release WHERE document_url = ? ORDER BY date LIMIT 1",
+        (next(iter(OLDER_STYLE_FIRST)),),
+    ).fetchone()
+    text = (CORPUS / "current/raw.githubusercontent.com/wandb/wandb/HEAD/CHANGELOG.md").read_text().split("\n")
+    assert raw in text[line - 1] and "2018" in text[line - 1]
+
+
+# --- an independent count of release headers -------------------------------------------------
+
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_H_VERSION = re.compile(r"^#{1,4} +(?:\[|Release |v)?v?(\d+\.\d+[\w.\-]*)")
+_H_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_H_US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_H_WORDS = re.compile(r"\(([A-Z][a-z]{2})\w* (\d{1,2}), (\d{4})\)")
+_H_MONTH = re.compile(r"^## (January|February|March|April|May|June|July|August|September|October|November|December)\s*$")
+_TAG = re.compile(r'^<(?:Release)?Update label="(\d{2})\.(\d{2})\.(\d{4})"')
+
+
+def expected_headers(path: Path, url: str) -> dict[int, str | None]:
+    """line -> ISO date (or None for undated) of every release header, by simple regexes."""
+    found: dict[int, str | None] = {}
+    year = re.search(r"(20\d\d)", url.rsplit("/", 1)[-1])
+    day_first = "dd-trace-py" in url
+    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        if m := _TAG.match(line):
+            found[n] = f"{m[3]}-{m[1]}-{m[2]}"
+            continue
+        if year and (m := _H_MONTH.match(line)):
+            found[n] = f"{year[1]}-{_MONTHS.index(m[1][:3].lower()) + 1:02d}-01"
+            continue
+        if not line.startswith("#") or "nreleased" in line:
+            continue
+        if m := _H_ISO.search(line):
+            found[n] = f"{m[1]}-{m[2]}-{m[3]}"
+        elif m := _H_US.search(line):
+            a, b = int(m[1]), int(m[2])
+            month, day = (b, a) if day_first else (a, b)
+            found[n] = f"{m[3]}-{month:02d}-{day:02d}"
+        elif m := _H_WORDS.search(line):
+            found[n] = f"{m[3]}-{_MONTHS.index(m[1].lower()) + 1:02d}-{int(m[2]):02d}"
+        elif _H_VERSION.match(line) and line.startswith("## "):
+            found[n] = None
+    return found
+
+
+def test_at_least_95_percent_of_release_headers_are_in_the_catalog_with_the_right_date(corpus_catalog) -> None:  # type: ignore[no-untyped-def]
+    conn = connect(corpus_catalog)
+    settings = corpus_catalog
+    changelog_urls = [s.url for s in settings.sources() if s.kind == "changelog"]
+    total = hits = 0
+    per_file = []
+    for url in changelog_urls:
+        path = CORPUS / "current" / url.removeprefix("https://")
+        if not path.exists():
+            continue
+        expected = expected_headers(path, url)
+        stored = dict(conn.execute("SELECT line, date FROM release WHERE document_url = ?", (url,)).fetchall())
+        good = sum(1 for line, date in expected.items() if line in stored and stored[line] == date)
+        per_file.append((url, good, len(expected)))
+        total += len(expected)
+        hits += good
+        assert good >= 0.9 * len(expected), (url, good, len(expected))
+    assert total > 5000
+    assert hits / total >= 0.95, per_file
+
+
+def test_conventional_commit_changelogs_put_entries_in_the_right_kind(corpus_catalog) -> None:  # type: ignore[no-untyped-def]
+    conn = connect(corpus_catalog)
+    for url in (RAW + "openai/openai-python/HEAD/CHANGELOG.md", RAW + "anthropics/anthropic-sdk-python/HEAD/CHANGELOG.md",
+                RAW + "googleapis/python-aiplatform/HEAD/CHANGELOG.md", RAW + "traceloop/openllmetry/HEAD/CHANGELOG.md"):
+        path = CORPUS / "current" / url.removeprefix("https://")
+        lines = path.read_text(encoding="utf-8").split("\n")
+        # Independently: the section heading above each bullet line.
+        section_of: dict[int, str] = {}
+        section = ""
+        for n, line in enumerate(lines, 1):
+            if line.startswith("### "):
+                section = line[4:].strip()
+            elif line.startswith("## ") or line.startswith("# "):
+                section = ""
+            elif line.startswith(("* ", "- ")) and section:
+                section_of[n] = section
+        want = {"Features": "feature", "Feat": "feature", "Bug Fixes": "fix", "Fix": "fix",
+                "Chores": "chore", "Documentation": "docs"}
+        rows = conn.execute("SELECT line, kind, raw FROM entry WHERE document_url = ?", (url,)).fetchall()
+        checked = wrong = 0
+        for line, kind, raw in rows:
+            expected = want.get(section_of.get(line, ""))
+            if expected is None or "deps" in raw.lower():
+                continue
+            checked += 1
+            wrong += kind != expected
+        assert checked > 100, url
+        assert wrong / checked < 0.02, (url, wrong, checked)
+
+
+def test_crawling_the_old_snapshot_then_the_current_one_adds_only_what_is_new(tmp_path: Path) -> None:
+    if not (CORPUS / "2025-06-01").is_dir():
+        pytest.skip("../shared/corpus is not available")
+    base = load_settings(Overrides(config=ROOT / "config.toml", db=tmp_path / "c.db"), env={})
+    old = replace(base, mirror=CORPUS / "2025-06-01")
+    new = replace(base, mirror=CORPUS / "current")
+    first = pipeline.run_crawl(old, now=fixed_clock(dt.datetime(2025, 6, 1, 6)))
+    conn = sqlite3.connect(base.db_path)
+    sql = "SELECT key, first_seen_at, date, date_estimated FROM entry"
+    before = {r[0]: r[1:] for r in conn.execute(sql)}
+    second = pipeline.run_crawl(new, now=fixed_clock(dt.datetime(2026, 8, 25, 6)))
+    assert first.new_entries > 10000 and 0 < second.new_entries < 45000
+    after = {r[0]: r[1:] for r in conn.execute(sql)}
+    assert set(before) <= set(after)
+    assert all(after[k][0] == before[k][0] for k in before)  # old entries keep their first-seen time
+    for key, (_, old_date, old_estimated) in before.items():
+        _, new_date, new_estimated = after[key]
+        if old_estimated and not new_estimated:
+            # Databricks dated its old headers later: a published date replaces the estimate.
+            assert new_date <= old_date
+        else:
+            assert (new_date, new_estimated) == (old_date, old_estimated)
+    new_keys = set(after) - set(before)
+    assert len(new_keys) == second.new_entries
+    assert {after[k][0][:10] for k in new_keys} == {"2026-08-25"}
+    # The newest dated entries exist only in the current snapshot.
+    assert conn.execute("SELECT MAX(date) FROM entry WHERE first_seen_at LIKE '2025-06-01%' AND date_estimated = 0").fetchone()[0] <= "2025-06-01"
+    third = pipeline.run_crawl(new, now=fixed_clock(dt.datetime(2026, 8, 26, 6)))
+    assert third.new_entries == 0 and third.new_releases == 0
