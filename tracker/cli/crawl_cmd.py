@@ -84,6 +84,16 @@ def crawl(
         raise typer.Exit(1)
 
 
+def source_status_line(s: queries.SourceStatus, width: int = 80) -> str:
+    """"ok", "never crawled", or "failing since <day>: <error>" cut to `width`."""
+    if s.failing_since:
+        text = f"failing since {s.failing_since[:10]}: {s.last_error}"
+        return text if len(text) <= width else text[: width - 1] + "…"
+    if s.last_success_at:
+        return f"ok {s.last_success_at[:16]}" + (f" (warning: {s.last_error})" if s.last_error else "")
+    return "never crawled"
+
+
 @app.command()
 def sources(
     ctx: typer.Context,
@@ -94,11 +104,19 @@ def sources(
     settings = state(ctx).settings()
     with pipeline.catalog(settings) as conn:
         sync_config(conn, settings.parties)
-        rows = [asdict(s) for s in queries.source_statuses(conn)]
-    columns = ["name", "party", "kind", "releases", "entries", "last_date", "last_success_at", "last_error"]
+        statuses = queries.source_statuses(conn)
     if fmt != "table":
-        columns = list(rows[0].keys()) if rows else columns
-    print_rows(rows, columns, fmt, title="Sources")
+        rows = [asdict(s) for s in statuses]
+        print_rows(rows, list(rows[0]) if rows else ["name"], fmt)
+        return
+    rows = [
+        {"source": s.name, "party": s.party, "kind": s.kind, "releases": s.releases, "entries": s.entries,
+         "last release": s.last_date, "status": source_status_line(s)}
+        for s in statuses
+    ]
+    failing = sum(1 for s in statuses if s.failing_since)
+    print_rows(rows, ["source", "party", "kind", "releases", "entries", "last release", "status"], "table",
+               title=f"{len(rows)} sources, {failing} failing")
 
 
 @export_app.command("releases")
