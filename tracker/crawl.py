@@ -95,6 +95,10 @@ def _save_harvest(
                 error=doc.error.message if doc.error else "",
             )
         warnings = list(harvest.warnings)
+        warnings += [
+            f"no releases found in {d.url}; check that it is a changelog and that the source kind is right"
+            for d in harvest.documents if d.document is not None and not d.document.releases
+        ]
         warnings += [w for d in harvest.documents if d.document for w in d.document.warnings][:5]
         error: SourceError | None = harvest.error
         if error is None and failures and len(failures) == len(harvest.documents):

@@ -181,9 +181,10 @@ class Fetcher:
             attempt += 1
 
     async def _attempt(self, target: httpx.URL, headers: dict[str, str]) -> Answer:
-        deadline = self._clock() + self.settings.timeout
         host_slot = self._host_slots.setdefault(target.host, asyncio.Semaphore(self.settings.per_host))
         async with self._slots, host_slot:
+            # The clock starts when the request leaves, not while it waits for a free slot.
+            deadline = self._clock() + self.settings.timeout
             request = self._client.build_request("GET", target, headers=headers)
             response = await self._client.send(request, stream=True)
             try:

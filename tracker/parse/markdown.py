@@ -190,8 +190,9 @@ def parse_changelog(text: str, *, url: str, options: ParseOptions | None = None)
                 warnings.append(f"line {block.line}: date {header.date_raw!r} rejected: {header.date_problem}")
             cur = _ReleaseBuilder(header, 0, block.line, prose=True, context=header.title)
             in_update = True
-            if header.title:
-                cur.add(lines[block.line - 1].strip(), header.title, block.line, None)
+            announced = block.attrs.get("title") or block.attrs.get("description") or ""
+            if announced:  # a bare date label is not an entry
+                cur.add(lines[block.line - 1].strip(), announced, block.line, None)
             continue
         if isinstance(block, UpdateClose):
             close()
