@@ -1,0 +1,67 @@
+"""Benchmark the HTML report on the shared corpus: crawl it from the mirror, match, then time `render_report`.
+
+    python bench/bench_report.py [--runs 3] [--out DIR] [--corpus ../shared/corpus/current]
+
+Prints the crawl and match times, each render's time, and the pages and size of the output.
+The target is a render under 5 s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tracker import pipeline  # noqa: E402
+from tracker.config import Overrides, load_settings  # noqa: E402
+from tracker.report import render_report  # noqa: E402
+
+FALLBACK_TAXONOMY = ROOT / "tests" / "fixtures" / "report" / "taxonomy.toml"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", type=Path, help="keep the report in DIR (default: a temporary folder)")
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "current")
+    args = parser.parse_args()
+    if not args.corpus.is_dir():
+        sys.exit(f"corpus folder {args.corpus} not found; pass --corpus DIR")
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(Overrides(config=ROOT / "config.toml"), env={})
+        settings = replace(settings, db_path=Path(tmp) / "bench.db", mirror=args.corpus,
+                           report_dir=args.out or Path(tmp) / "reports")
+        taxonomy = pipeline.taxonomy_path(settings)
+        if not taxonomy.is_file():
+            print(f"note: {taxonomy} not found; matching with the report tests' taxonomy")
+            settings = replace(settings, match=replace(settings.match, taxonomy=FALLBACK_TAXONOMY))
+        started = time.perf_counter()
+        pipeline.run_crawl(settings)
+        crawled = time.perf_counter()
+        with pipeline.catalog(settings) as conn:
+            summary = pipeline.match_catalog(conn, settings, rebuild=True)
+            matched = time.perf_counter()
+            print(f"crawl {crawled - started:.2f} s; match {matched - crawled:.2f} s "
+                  f"({summary.features} features)")
+            times = []
+            result = None
+            for _ in range(args.runs):
+                t0 = time.perf_counter()
+                result = render_report(conn, settings, now=dt.datetime(2026, 9, 1, 6, 0))
+                times.append(time.perf_counter() - t0)
+        assert result is not None
+        print("render: " + ", ".join(f"{t:.2f} s" for t in times)
+              + f" (median {statistics.median(times):.2f} s, best {min(times):.2f} s)")
+        print(f"output: {result.pages} pages, {result.bytes / 1_000_000:.1f} MB in {result.out_dir}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,319 @@
+"""The HTML report end to end: fixture changelogs crawled from a mirror, matched, rendered, and read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import statistics
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import fixed_clock, party, source
+
+from tracker import pipeline
+from tracker.config import PartyConfig, Settings
+from tracker.errors import ReportError
+from tracker.export import features_json
+from tracker.report import ReportResult, render_report
+from tracker.report.slugs import SlugBook, slugify
+
+FIXTURES = Path(__file__).parent / "fixtures" / "report"
+TAXONOMY = FIXTURES / "taxonomy.toml"
+CRAWLED = dt.datetime(2026, 6, 1, 6, 0)
+RENDERED = dt.datetime(2026, 6, 1, 7, 0)
+HEADLINES = ("copied", "median-lag", "commoditized-share", "incumbent-catch-up", "pressure", "time-to-commodity")
+
+
+def fixture_parties() -> tuple[PartyConfig, ...]:
+    return (
+        party("Acme", source("acme", "https://acme.test/CHANGELOG.md"), category="llm-observability"),
+        party("Bolt Cloud", source("bolt", "https://bolt.test/CHANGELOG.md"), kind="incumbent",
+              category="cloud-ml-platform"),
+        party("Cirrus", source("cirrus", "https://cirrus.test/CHANGELOG.md"), kind="vendor", category="llm-api"),
+        party("Dynamo", source("dynamo", "https://raw.githubusercontent.com/dynamo-ai/dynamo/HEAD/CHANGELOG.md"),
+              category="gateway"),
+        party("Ember", source("ember", "https://ember.test/CHANGELOG.md"), kind="oss", category="evaluation"),
+    )
+
+
+def fixture_settings(tmp: Path, parties: tuple[PartyConfig, ...], mirror: Path = FIXTURES / "mirror") -> Settings:
+    settings = Settings(db_path=tmp / "catalog.db", report_dir=tmp / "reports", mirror=mirror, parties=parties)
+    return replace(settings, match=replace(settings.match, taxonomy=TAXONOMY))
+
+
+def crawl_and_match(settings: Settings, when: dt.datetime = CRAWLED) -> None:
+    pipeline.run_crawl(settings, now=fixed_clock(when))
+    with pipeline.catalog(settings) as conn:
+        pipeline.match_catalog(conn, settings, now=fixed_clock(when))
+
+
+def render(settings: Settings, when: dt.datetime = RENDERED, out_dir: Path | None = None) -> ReportResult:
+    with pipeline.catalog(settings) as conn:
+        return render_report(conn, settings, out_dir=out_dir, now=when)
+
+
+def export(settings: Settings) -> list[dict[str, Any]]:
+    with pipeline.catalog(settings) as conn:
+        return features_json(pipeline.timelines(conn))
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+# --------------------------------------------------------------------------- the headline numbers, independently
+
+
+def _median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def expected_headlines(records: list[dict[str, Any]], *, as_of: dt.date, k: int = 3, window: int = 90) -> dict[str, Any]:
+    """The overview's numbers recomputed from `tracker export features` JSON, following the README definitions."""
+    day = dt.date.fromisoformat
+    lags, ttcs, catch_ups = [], [], []
+    judged = commoditized = pressured = 0
+    for rec in records:
+        parties = rec["parties"]
+        followers = [p for p in parties[1:] if not p["estimated"]]
+        lags += [p["lag_days"] for p in followers]
+        exact = [p for p in parties if not p["estimated"]]
+        ttc = None
+        if not rec["first_seen_estimated"] and len(exact) >= k:
+            ttc = (day(exact[k - 1]["first_seen"]) - day(rec["first_seen"])).days
+            ttcs.append(ttc)
+        if parties[0]["kind"] == "startup" and not rec["first_seen_estimated"]:
+            incumbents = [p["lag_days"] for p in followers if p["kind"] == "incumbent"]
+            if incumbents:
+                catch_ups.append(min(incumbents))
+        if not rec["first_seen_estimated"] and (as_of - day(rec["first_seen"])).days >= window:
+            judged += 1
+            commoditized += ttc is not None and ttc <= window
+            pressured += sum(1 for p in followers if p["lag_days"] <= window) >= 2
+    return {
+        "features": len(records),
+        "copied": sum(1 for rec in records if len(rec["parties"]) > 1),
+        "median-lag": _median(lags),
+        "commoditized-share": commoditized / judged if judged else None,
+        "incumbent-catch-up": _median(catch_ups),
+        "pressure": pressured / judged if judged else None,
+        "time-to-commodity": _median(ttcs),
+    }
+
+
+def shown_headlines(index: Path) -> dict[str, Any]:
+    page = soup(index)
+    shown: dict[str, Any] = {}
+    for key in ("features", *HEADLINES):
+        (element,) = page.select(f'[data-metric="{key}"]')
+        raw = element["data-value"]
+        shown[key] = None if raw == "" else (int(raw) if key in ("features", "copied") else float(raw))
+    return shown
+
+
+def assert_same_numbers(shown: dict[str, Any], expected: dict[str, Any]) -> None:
+    for key, value in expected.items():
+        if value is None or isinstance(value, int):
+            assert shown[key] == value, key
+        else:
+            assert shown[key] == pytest.approx(value), key
+
+
+# --------------------------------------------------------------------------- one rendered fixture report
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, ReportResult]]:
+    tmp = tmp_path_factory.mktemp("report")
+    settings = fixture_settings(tmp, fixture_parties())
+    crawl_and_match(settings)
+    yield settings, render(settings)
+
+
+def test_the_report_has_every_page(site) -> None:  # type: ignore[no-untyped-def]
+    settings, result = site
+    out = result.out_dir
+    records = export(settings)
+    assert result.index == out / "index.html" and result.index.is_file()
+    for name in ("new.html", "features.html", "parties.html", "categories.html", "method.html", "report.css"):
+        assert (out / name).is_file(), name
+    keys = SlugBook(r["id"] for r in records)
+    for rec in records:
+        assert (out / "feature" / f"{keys[rec['id']]}.html").is_file()
+    for name in ("Acme", "Bolt Cloud", "Cirrus", "Dynamo", "Ember"):
+        assert (out / "party" / f"{slugify(name)}.html").is_file()
+    for category in {r["category"] for r in records}:
+        assert (out / "category" / f"{slugify(category)}.html").is_file()
+    html_files = list(out.rglob("*.html"))
+    assert result.pages == len(html_files)
+    assert result.bytes == sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    assert result.new_features == len(records)  # first report: everything is new
+
+
+def test_overview_numbers_equal_the_export(site) -> None:  # type: ignore[no-untyped-def]
+    settings, result = site
+    records = export(settings)
+    expected = expected_headlines(records, as_of=RENDERED.date())
+    assert expected["copied"] >= 3 and expected["median-lag"] is not None and expected["pressure"] is not None
+    assert expected["incumbent-catch-up"] is not None
+    assert_same_numbers(shown_headlines(result.index), expected)
+
+
+def test_each_number_explains_itself_and_links_its_evidence(site) -> None:  # type: ignore[no-untyped-def]
+    _, result = site
+    page = soup(result.index)
+    for key in HEADLINES:
+        (card,) = page.select(f'.card[data-metric="{key}"]')
+        assert "How:" in card.get_text()
+        evidence = result.out_dir / card.select_one(".ev a")["href"]
+        listed = soup(evidence)
+        assert listed.select(f'[data-metric="{key}"]')[0]["data-value"] == card["data-value"]
+        links = [a["href"] for a in listed.select("tbody a")]
+        assert links and all((evidence.parent / href).resolve().is_file() for href in links)
+
+
+def test_every_feature_page_links_the_evidence_of_its_mentions(site) -> None:  # type: ignore[no-untyped-def]
+    settings, result = site
+    records = export(settings)
+    keys = SlugBook(r["id"] for r in records)
+    github_links = 0
+    for rec in records:
+        page = soup(result.out_dir / "feature" / f"{keys[rec['id']]}.html")
+        hrefs = {a["href"] for a in page.select("a.evidence")}
+        text = page.get_text()
+        for p in rec["parties"]:
+            for m in p["mentions"]:
+                assert m["evidence_url"] in hrefs
+                assert m["text"] in text
+                github_links += m["evidence_url"].startswith("https://github.com/dynamo-ai/dynamo/blob/HEAD/CHANGELOG.md#L")
+    assert github_links >= 3
+
+
+def test_undated_mentions_are_flagged_never_shown_as_exact(site) -> None:  # type: ignore[no-untyped-def]
+    settings, result = site
+    ember = [(r, p) for r in export(settings) for p in r["parties"] if p["party"] == "Ember"]
+    assert ember and all(p["estimated"] for _, p in ember)
+    keys = SlugBook(r["id"] for r, _ in ember)
+    for rec, _ in ember:
+        page = soup(result.out_dir / "feature" / f"{keys[rec['id']]}.html")
+        block = next(b for b in page.select(".party-block") if "Ember" in b.select_one("h3").get_text())
+        assert "first seen by the crawler" in block.get_text()
+        assert "≈" in block.select_one(".when").get_text()
+
+
+def test_party_page_shows_pioneered_copied_and_cadence(site) -> None:  # type: ignore[no-untyped-def]
+    _, result = site
+    page = soup(result.out_dir / "party" / "bolt-cloud.html")
+    text = page.get_text(" ")
+    assert "Pioneered" in text and "Copied" in text and "Release cadence" in text
+    assert page.select('[data-metric="median-release-gap"]')[0]["data-value"] != ""
+    assert page.select("svg title")
+
+
+def test_charts_are_svg_with_titles_and_axis_labels(site) -> None:  # type: ignore[no-untyped-def]
+    _, result = site
+    page = soup(result.index)
+    charts = page.select("svg.chart")
+    assert len(charts) >= 5
+    for chart in charts:
+        assert chart.find("title") is not None and chart.find("title").get_text().strip()
+    assert page.select("svg.chart .axis-label")
+
+
+def test_the_site_uses_no_network_and_only_safe_file_names(site) -> None:  # type: ignore[no-untyped-def]
+    _, result = site
+    for path in result.out_dir.rglob("*.html"):
+        page = soup(path)
+        assert not page.find_all("script")
+        for tag in page.find_all(["link", "img", "iframe", "object", "embed", "source"]):
+            ref = tag.get("href") or tag.get("src") or ""
+            assert "://" not in ref and not ref.startswith("//"), (path, ref)
+        for a in page.find_all("a", href=True):
+            href = a["href"]
+            assert href.startswith(("https://", "http://", "#")) or "://" not in href, (path, href)
+            assert not href.lower().startswith(("javascript:", "data:"))
+        for rel in path.relative_to(result.out_dir).parts:
+            assert rel == rel.lower() and ".." not in rel
+
+
+def test_whats_new_lists_the_copies_added_between_two_renders(tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror"
+    shutil.copytree(FIXTURES / "mirror", mirror)
+    settings = fixture_settings(tmp_path, fixture_parties(), mirror)
+    crawl_and_match(settings)
+    first = render(settings)
+    assert "no previous report" in soup(first.out_dir / "new.html").get_text()
+    shutil.copy(FIXTURES / "bolt-v2.md", mirror / "bolt.test" / "CHANGELOG.md")
+    crawl_and_match(settings, dt.datetime(2026, 6, 2, 6, 0))
+    second = render(settings, dt.datetime(2026, 6, 2, 7, 0))
+    assert (second.new_features, second.new_copies) == (0, 1)
+    page = soup(second.out_dir / "new.html")
+    (row,) = page.select("tr.new-copy")
+    assert "LLM-as-a-judge" in row.get_text() and "Bolt Cloud" in row.get_text()
+    assert page.select('[data-metric="new-copies"]')[0]["data-value"] == "1"
+    assert "2026-06-01 07:00" in page.get_text()  # the previous report's time
+    third = render(settings, dt.datetime(2026, 6, 3, 7, 0))
+    assert (third.new_features, third.new_copies) == (0, 0)
+
+
+def test_an_empty_catalog_says_nothing_was_crawled(tmp_path: Path) -> None:
+    settings = fixture_settings(tmp_path, fixture_parties())
+    result = render(settings)
+    assert result.pages == 1 and result.new_features == 0
+    text = soup(result.index).get_text()
+    assert "Nothing has been crawled yet" in text and "tracker crawl" in text
+
+
+def test_a_crawled_but_unmatched_catalog_says_so(tmp_path: Path) -> None:
+    settings = fixture_settings(tmp_path, fixture_parties())
+    pipeline.run_crawl(settings, now=fixed_clock(CRAWLED))
+    text = soup(render(settings).index).get_text()
+    assert "Nothing has been matched yet" in text and "tracker match" in text
+
+
+def test_an_unwritable_output_folder_is_one_clear_error(tmp_path: Path) -> None:
+    settings = fixture_settings(tmp_path, fixture_parties())
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the report folder should be\n")
+    with pytest.raises(ReportError) as caught:
+        render(settings, out_dir=blocker / "reports")
+    message = str(caught.value)
+    assert "cannot write the report" in message and str(blocker) in message and "\n" not in message
+
+
+def test_pages_of_features_that_disappeared_are_removed(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = site
+    out = tmp_path / "out"
+    stale = out / "feature" / "gone.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old")
+    keep = out / "notes.txt"
+    keep.write_text("mine")
+    render(settings, out_dir=out)
+    assert not stale.exists() and keep.exists()
+
+
+def test_slugs_cannot_escape_their_folder() -> None:
+    assert slugify("../../etc/passwd") == "etc-passwd"
+    assert slugify("Weights & Biases") == "weights-biases"
+    assert slugify("...").startswith("x-") and slugify("").startswith("x-")
+    book = SlugBook(["A b", "a-b", "A  B"])
+    assert sorted(book[n] for n in ("A b", "a-b", "A  B")) == ["a-b", "a-b-2", "a-b-3"]
+
+
+def test_cli_report_writes_the_site(site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from tracker.cli import report_cmd  # noqa: F401  registers the command
+    from tracker.cli.app import app
+
+    settings, _ = site
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TRACKER_TAXONOMY", str(TAXONOMY))
+    result = CliRunner().invoke(app, ["--db", str(settings.db_path), "report", "--out", str(tmp_path / "cli")])
+    assert result.exit_code == 0, result.output
+    assert "first report" in result.output and (tmp_path / "cli" / "index.html").is_file()

@@ -1,0 +1,58 @@
+"""The report of the whole shared corpus: every page renders and the overview agrees with the export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from test_report import (
+    TAXONOMY,
+    assert_same_numbers,
+    crawl_and_match,
+    expected_headlines,
+    export,
+    render,
+    shown_headlines,
+)
+from typer.testing import CliRunner
+
+from tracker import pipeline
+from tracker.cli import match_cmd  # noqa: F401  registers `export features`
+from tracker.cli.app import app
+from tracker.config import Overrides, load_settings
+from tracker.report.slugs import SlugBook, slugify
+
+
+@pytest.mark.corpus
+def test_the_corpus_report_renders_and_agrees_with_the_export(corpus: Path, tmp_path: Path) -> None:
+    taxonomy = pipeline.PROJECT_ROOT / "data" / "taxonomy.toml"
+    if not taxonomy.is_file():
+        taxonomy = TAXONOMY  # the project's taxonomy is not written yet: ours still exercises every page
+    settings = replace(load_settings(Overrides(config=pipeline.PROJECT_ROOT / "config.toml"), env={}),
+                       db_path=tmp_path / "corpus.db", report_dir=tmp_path / "reports", mirror=corpus / "current")
+    settings = replace(settings, match=replace(settings.match, taxonomy=taxonomy))
+    crawl_and_match(settings, dt.datetime(2026, 8, 25, 6, 0))
+    result = render(settings, dt.datetime(2026, 9, 1, 6, 0))
+    exported = tmp_path / "features.json"
+    cli = CliRunner().invoke(app, ["--config", str(pipeline.PROJECT_ROOT / "config.toml"), "--db", str(settings.db_path),
+                                   "export", "features", "--output", str(exported)],
+                             env={"TRACKER_TAXONOMY": str(taxonomy)})
+    assert cli.exit_code == 0, cli.output
+    records = json.loads(exported.read_text(encoding="utf-8"))
+    assert records == export(settings) and records, "the corpus matched no feature"
+    keys = SlugBook(r["id"] for r in records)
+    assert all((result.out_dir / "feature" / f"{keys[r['id']]}.html").is_file() for r in records)
+    parties = {p["party"] for r in records for p in r["parties"]}
+    assert all((result.out_dir / "party" / f"{slugify(name)}.html").is_file() for name in parties)
+    assert all((result.out_dir / "category" / f"{slugify(r['category'])}.html").is_file() for r in records)
+    pages = list(result.out_dir.rglob("*.html"))
+    assert result.pages == len(pages) > len(records) + len(parties)
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>"), page
+    expected = expected_headlines(records, as_of=dt.date(2026, 9, 1), k=settings.match.commodity_k,
+                                  window=settings.match.window_days)
+    assert_same_numbers(shown_headlines(result.index), expected)

@@ -1,0 +1,88 @@
+"""The report's pure parts on hand-built data: chart geometry, cadence, what's new, formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tracker.catalog.features import MentionRow
+from tracker.match.model import FeatureDef
+from tracker.metrics import build_timelines
+from tracker.report import charts, fmt
+from tracker.report.cadence import cadence, quarter_range
+from tracker.report.history import state_json, whats_new
+
+D = dt.date
+
+
+def mention(key: str, party: str, day: dt.date, *, kind: str = "startup", estimated: bool = False,
+            detected: str = "2026-01-01 06:00:00", entry: int = 0) -> MentionRow:
+    return MentionRow(key, entry or hash((key, party, day)) % 10**6, party, kind, "cat", "https://x.test/CHANGELOG.md",
+                      "", "1.0", day, estimated, "add it", "* add it", 3, "feature", "alias:it", detected)
+
+
+def test_histogram_bins_put_every_lag_in_exactly_one_bin() -> None:
+    lags = [0, 7, 8, 30, 31, 90, 91, 365, 366, 730, 731, 5000]
+    chart = charts.histogram(lags, window=90, title="t", desc="d", x_axis_label="x", y_axis_label="y", noun="n")
+    counts = [int(b.value_label) for b in chart.bars]
+    assert counts == [2, 2, 2, 1, 1, 2, 2] and sum(counts) == len(lags)
+    assert [b.tone for b in chart.bars][:3] == ["fast"] * 3 and chart.bars[3].tone == "slow"
+    assert [t.label for t in chart.y_ticks] == ["0", "1", "2"]  # whole numbers for counts
+
+
+def test_bar_heights_scale_to_the_top_tick() -> None:
+    chart = charts.bar_chart([("a", 50.0, "", "bar"), ("b", 100.0, "", "bar"), ("c", None, "", "bar")],
+                             title="t", desc="d", x_axis_label="x", y_axis_label="y")
+    a, b, c = chart.bars
+    assert b.height == 2 * a.height and c.height == 0 and c.value_label == ""
+    assert chart.y_ticks[-1].pos <= b.y + 0.5 and not chart.empty
+    assert charts.bar_chart([], title="t", desc="d", x_axis_label="x", y_axis_label="y").empty
+
+
+def test_nice_steps_are_round() -> None:
+    assert [charts.nice_step(v) for v in (1, 7, 40, 450, 3100)] == [0.25, 2, 10, 200, 1000]
+
+
+def test_timeline_places_parties_in_date_order_with_the_window_line() -> None:
+    chart = charts.timeline_chart(
+        [("A", "", D(2025, 1, 1), "first", "first", ""), ("B", "", D(2025, 2, 1), "fast", "+31 d", ""),
+         ("C", "", D(2026, 1, 1), "slow", "+365 d", "")],
+        start=D(2025, 1, 1), window=90, title="t", desc="d")
+    xs = [r.x for r in chart.rows]
+    assert xs == sorted(xs) and chart.rows[0].x == chart.rows[0].x_start
+    assert chart.window_x is not None and xs[1] < chart.window_x < xs[2]
+    assert chart.ticks and all(chart.left <= t.pos <= chart.right for t in chart.ticks)
+
+
+def test_cadence_counts_quarters_and_gaps() -> None:
+    days = [D(2025, 1, 10), D(2025, 1, 10), D(2025, 1, 20), D(2025, 7, 1)]
+    cad = cadence(days, as_of=D(2025, 9, 1))
+    assert cad.releases == 4 and cad.release_days == 3 and cad.median_gap_days == 86.0  # gaps of 10 and 162 days
+    assert cad.per_quarter == (("2025-Q1", 3), ("2025-Q2", 0), ("2025-Q3", 1))
+    assert cad.recent_per_quarter == 1.0
+    assert cadence([], as_of=D(2025, 1, 1)).median_gap_days is None
+    assert quarter_range("2024-Q4", "2025-Q2") == ["2024-Q4", "2025-Q1", "2025-Q2"]
+
+
+def test_whats_new_counts_features_and_follower_copies_after_the_previous_report() -> None:
+    feature = FeatureDef("f", "F", "", "cat", "taxonomy")
+    rows = [
+        mention("f", "A", D(2025, 1, 1), detected="2026-01-01 06:00:00"),
+        mention("f", "B", D(2025, 2, 1), detected="2026-01-01 06:00:00"),
+        mention("f", "C", D(2025, 3, 1), detected="2026-01-02 06:00:00"),
+    ]
+    timelines = build_timelines([feature], rows, {"f": "2026-01-01 06:00:00"})
+    first = whats_new(timelines, None)
+    assert len(first.features) == 1 and len(first.copies) == 2  # everything, first movers excluded
+    later = whats_new(timelines, dt.datetime(2026, 1, 1, 7, 0))
+    assert later.features == () and [c.presence.party for c in later.copies] == ["C"]
+    assert '"generated_at": "2026-01-01 07:00:00"' in state_json(dt.datetime(2026, 1, 1, 7), features=1, copies=2)
+
+
+def test_formatting() -> None:
+    assert (fmt.days(40.5), fmt.days(1), fmt.days(None), fmt.days(1234.0, unit=False)) == (
+        "40.5 days", "1 day", "—", "1,234")
+    assert (fmt.pct(0.25), fmt.pct(1.0), fmt.pct(None)) == ("25%", "100%", "—")
+    assert [fmt.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd"]
+    assert fmt.lag(0) == "first" and fmt.lag(34, estimated=True) == "≈ +34 d"
+    assert (fmt.machine(None), fmt.machine(3), fmt.machine(2.5)) == ("", "3", "2.5")

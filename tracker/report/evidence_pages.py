@@ -1,0 +1,119 @@
+"""Evidence pages: for each headline number, the features it is computed from and each one's part.
+
+A row is `counted` when the feature adds to the numerator (copied, commoditized in time,
+pressured) or contributes a value (a lag, a time to commodity). Rows that were judged but
+not counted are listed too, so a reader can check the ratio by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tracker.metrics import Timeline
+from tracker.report import fmt
+from tracker.report.scope import MetricCard
+from tracker.report.site_map import ReportParams, SiteMap
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    name: str
+    href: str
+    first_party: str
+    first_party_href: str
+    first_seen: dt.date
+    first_estimated: bool
+    value: str
+    counted: bool
+    note: str
+    sort: float
+
+
+@dataclass(frozen=True, slots=True)
+class EvidencePage:
+    path: str
+    scope_title: str
+    scope_href: str
+    card: MetricCard
+    value_heading: str
+    rows: tuple[EvidenceRow, ...]
+    counted: int
+    excluded_note: str
+
+
+def _judged(t: Timeline, p: ReportParams) -> bool:
+    return not t.first.estimated and (p.as_of - t.first.first_seen).days >= p.window
+
+
+def _row(t: Timeline, site: SiteMap, value: str, counted: bool, note: str = "", sort: float = 0.0) -> EvidenceRow:
+    return EvidenceRow(t.feature.name, site.feature(t.key), t.first.party, site.party(t.first.party),
+                       t.first.first_seen, t.first.estimated, value, counted, note, sort)
+
+
+def _followers(t: Timeline, limit: int = 6) -> str:
+    shown = ", ".join(f"{p.party} +{p.lag_days} d" for p in t.exact_followers[:limit])
+    more = len(t.exact_followers) - limit
+    return shown + (f", and {more} more" if more > 0 else "")
+
+
+def evidence_rows(metric: str, timelines: Sequence[Timeline], site: SiteMap, p: ReportParams) -> tuple[str, list[EvidenceRow], str]:
+    """(value column heading, rows, note on what was left out) for one metric."""
+    rows: list[EvidenceRow] = []
+    left_out = ""
+    if metric == "copied":
+        rows = [_row(t, site, fmt.count(len(t.parties), "party", "parties"), t.copied, sort=-len(t.parties))
+                for t in timelines]
+        return "Parties", rows, ""
+    if metric == "median-lag":
+        for t in timelines:
+            if t.copied:
+                est = len(t.followers) - len(t.exact_followers)
+                note = f"{est} estimated lag(s) left out" if est else ""
+                lags = [f.lag_days for f in t.exact_followers]
+                rows.append(_row(t, site, _followers(t) or "—", bool(lags), note, min(lags, default=10**9)))
+        return "Followers and their lags", rows, "Features nobody copied have no lag and are not listed."
+    if metric in ("commoditized-share", "pressure"):
+        young = 0
+        for t in timelines:
+            if not _judged(t, p):
+                young += 1
+                continue
+            if metric == "pressure":
+                n = t.crowding(p.window)
+                rows.append(_row(t, site, f"{n} within {p.window} d", n >= 2, sort=-n))
+            else:
+                ttc = t.time_to_commodity(p.k)
+                value = f"{fmt.days(ttc)} to {p.k} parties" if ttc is not None else f"not yet {p.k} parties"
+                rows.append(_row(t, site, value, ttc is not None and ttc <= p.window,
+                                 sort=ttc if ttc is not None else 10**9))
+        if young:
+            left_out = (f"{fmt.count(young, 'feature')} first seen less than {p.window} days before "
+                        f"{p.as_of.isoformat()} (or only with an estimated date) cannot be judged yet and are left out.")
+        return ("Copies within the window" if metric == "pressure" else "Time to commodity"), rows, left_out
+    if metric == "incumbent-catch-up":
+        for t in timelines:
+            if t.first.kind != "startup" or t.first.estimated:
+                continue
+            lag = t.incumbent_catch_up()
+            who = next((f.party for f in t.exact_followers if f.kind == "incumbent" and f.lag_days == lag), "")
+            value = f"{who} +{lag} d" if lag is not None else "no incumbent yet"
+            rows.append(_row(t, site, value, lag is not None, sort=lag if lag is not None else 10**9))
+        return "First incumbent to follow", rows, "Only features a startup shipped first (with an exact date) are listed."
+    if metric == "time-to-commodity":
+        for t in timelines:
+            ttc = t.time_to_commodity(p.k)
+            rows.append(_row(t, site, fmt.days(ttc) if ttc is not None else f"{len(t.parties)} of {p.k} parties",
+                             ttc is not None, sort=ttc if ttc is not None else 10**9))
+        return f"Days until the {fmt.ordinal(p.k)} party", rows, ""
+    raise ValueError(f"unknown metric {metric!r}")
+
+
+def evidence_page(
+    card: MetricCard, timelines: Sequence[Timeline], scope_title: str, scope_href: str, site: SiteMap, p: ReportParams
+) -> EvidencePage:
+    heading, rows, left_out = evidence_rows(card.key, timelines, site, p)
+    rows.sort(key=lambda r: (not r.counted, r.sort, r.name.casefold()))
+    return EvidencePage(card.href, scope_title, scope_href, card, heading, tuple(rows),
+                        sum(1 for r in rows if r.counted), left_out)

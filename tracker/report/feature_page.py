@@ -1,0 +1,123 @@
+"""The page of one feature: who shipped it when, the lag of each follower, and the changelog lines.
+
+Mentions keep the raw changelog line (escaped by the templates, never trusted) and link to
+their source only through `evidence_url`, which yields http(s) URLs or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from tracker.catalog.features import MentionRow
+from tracker.evidence import evidence_url, is_web_url
+from tracker.metrics import Presence, Timeline
+from tracker.report import charts, fmt
+from tracker.report.site_map import ReportParams, SiteMap
+
+
+@dataclass(frozen=True, slots=True)
+class MentionView:
+    date: dt.date
+    estimated: bool
+    version: str
+    raw: str
+    evidence: str  # an http(s) URL, or "" when there is no safe link
+    source_label: str
+    line: int
+    kind: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceView:
+    party: str
+    href: str
+    kind: str
+    category: str
+    first_seen: dt.date
+    estimated: bool
+    lag_days: int
+    lag_label: str
+    tone: str
+    is_first: bool
+    mentions: tuple[MentionView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeaturePage:
+    path: str
+    key: str
+    name: str
+    definition: str
+    category: str
+    category_href: str
+    origin: str
+    detected_at: str
+    is_new: bool
+    presences: tuple[PresenceView, ...]
+    chart: charts.TimelineChart
+    time_to_commodity: int | None
+    within_window: int
+    incumbent_catch_up: int | None
+    exclusive_days: int
+    still_exclusive: bool
+
+
+def tone(presence: Presence, is_first: bool, window: int) -> str:
+    if presence.estimated:
+        return "est"
+    if is_first:
+        return "first"
+    return "fast" if presence.lag_days <= window else "slow"
+
+
+def source_label(url: str, line: int) -> str:
+    """"github.com · CHANGELOG.md:1986": enough to recognise a link before following it."""
+    parts = urlsplit(url)
+    name = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    label = parts.netloc + (f" · {name}" if name else "")
+    return label + (f":{line}" if line > 0 and "#L" in url else "")
+
+
+def mention_view(m: MentionRow) -> MentionView:
+    url = evidence_url(m.source_url, m.line, m.release_url)
+    url = url if is_web_url(url) else ""
+    return MentionView(m.date, m.date_estimated, m.version, m.raw, url, source_label(url, m.line) if url else "",
+                       m.line, m.kind, m.rule)
+
+
+def presence_views(t: Timeline, site: SiteMap, window: int) -> tuple[PresenceView, ...]:
+    out = []
+    for i, p in enumerate(t.parties):
+        label = "first mover" if i == 0 and not p.estimated else fmt.lag(p.lag_days, estimated=p.estimated)
+        if i == 0 and p.estimated:
+            label = "first seen by the crawler"
+        out.append(PresenceView(p.party, site.party(p.party), p.kind, p.category, p.first_seen, p.estimated,
+                                p.lag_days, label, tone(p, i == 0, window), i == 0,
+                                tuple(mention_view(m) for m in p.mentions)))
+    return tuple(out)
+
+
+def feature_page(t: Timeline, site: SiteMap, params: ReportParams, *, is_new: bool = False) -> FeaturePage:
+    presences = presence_views(t, site, params.window)
+    rows = [
+        (pv.party, pv.href, pv.first_seen, pv.tone, "≈ first" if pv.is_first and pv.estimated else pv.lag_label,
+         f"{pv.party}: {'first seen by the crawler on ' if pv.estimated else 'shipped '}{pv.first_seen.isoformat()}"
+         + f" ({pv.lag_label})")
+        for pv in presences
+    ]
+    chart = charts.timeline_chart(
+        rows, start=t.first.first_seen, window=params.window, title=f"Who shipped {t.feature.name} when",
+        desc=f"One row per party, at the date it first mentioned the feature; the bar is its lag after the first "
+             f"mover. The dashed line marks {params.window} days after the first mover.",
+    )
+    exclusive, censored = t.exclusive_days(params.as_of)
+    return FeaturePage(
+        path=site.feature(t.key), key=t.key, name=t.feature.name, definition=t.feature.definition,
+        category=t.feature.category, category_href=site.category(t.feature.category), origin=t.feature.origin,
+        detected_at=t.detected_at, is_new=is_new, presences=presences, chart=chart,
+        time_to_commodity=t.time_to_commodity(params.k), within_window=t.crowding(params.window),
+        incumbent_catch_up=t.incumbent_catch_up(), exclusive_days=exclusive, still_exclusive=censored,
+    )

@@ -1,0 +1,116 @@
+"""Plan the site: every page's path, template and view-model, as a pure function of the catalog's data.
+
+Pages: `index.html` (the market), `new.html`, `features.html`, `parties.html`,
+`categories.html`, `method.html`, and one page per feature (`feature/`), party
+(`party/`), category (`category/`) and headline number per scope (`evidence/`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker.metrics import Timeline, summarize
+from tracker.report import history
+from tracker.report.cadence import Cadence, cadence
+from tracker.report.catalog_reads import CatalogCounts, PartyInfo
+from tracker.report.evidence_pages import evidence_page
+from tracker.report.feature_page import feature_page
+from tracker.report.overview import category_rows, copy_matrix
+from tracker.report.party_page import party_page
+from tracker.report.scope import ScopeView, scope_view
+from tracker.report.site_map import MARKET, ReportParams, SiteMap
+from tracker.report.tables import feature_row, party_row
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str  # relative to the report folder, "/"-separated
+    template: str
+    title: str
+    nav: str  # the navigation entry to highlight
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteData:
+    """What the catalog holds, read once by `site.render_report`."""
+
+    timelines: list[Timeline]
+    parties: list[PartyInfo]
+    releases: dict[str, list[dt.date]]  # party -> release dates
+    counts: CatalogCounts
+
+
+def _evidence(view: ScopeView, timelines: Sequence[Timeline], title: str, href: str, site: SiteMap,
+              p: ReportParams) -> list[Page]:
+    return [
+        Page(card.href, "evidence.html", f"{card.label} — {title}", "overview",
+             {"page": evidence_page(card, timelines, title, href, site, p)})
+        for card in view.cards
+    ]
+
+
+def plan_empty(data: SiteData) -> list[Page]:
+    return [Page("index.html", "empty.html", "Overview", "overview", {"counts": data.counts})]
+
+
+def plan_site(
+    data: SiteData, p: ReportParams, previous: dt.datetime | None
+) -> tuple[list[Page], history.WhatsNew]:
+    """Every page of a catalog with at least one feature, and what is new since `previous`."""
+    timelines = data.timelines
+    by_category: dict[str, list[Timeline]] = defaultdict(list)
+    for t in timelines:
+        by_category[t.feature.category].append(t)
+    infos = {i.name: i for i in data.parties}
+    for t in timelines:  # parties linked to features but missing from the party table still get a page
+        for x in t.parties:
+            infos.setdefault(x.party, PartyInfo(x.party, x.kind, x.category, ()))
+    site = SiteMap((t.key for t in timelines), infos, by_category)
+    new = history.whats_new(timelines, previous)
+    # on the first report everything is new, and a badge on every row would say nothing
+    new_keys = frozenset(t.key for t in new.features) if previous is not None else frozenset()
+    cadences: dict[str, Cadence] = {name: cadence(data.releases.get(name, []), as_of=p.as_of) for name in infos}
+    market = scope_view(timelines, MARKET, "All features", site, p, new=new_keys)
+    stats = {s.party: s for s in market.stats}
+    matrix, matrix_left_out = copy_matrix(timelines, site, p)
+    summaries = {c: summarize(ts, as_of=p.as_of, k=p.k, window=p.window) for c, ts in by_category.items()}
+    all_rows = [feature_row(t, site, p, new=new_keys) for t in timelines]
+    party_rows = sorted(
+        (party_row(i.name, i.kind, i.category, stats.get(i.name), cadences[i.name], site) for i in infos.values()),
+        key=lambda r: (-r.pioneered, -r.features, r.name.casefold()))
+    common = {"site": site}
+    pages = [
+        Page("index.html", "index.html", "Is AI infrastructure a tarpit?", "overview",
+             {**common, "view": market, "new": new, "matrix": matrix, "matrix_left_out": matrix_left_out,
+              "categories": category_rows(summaries, site), "counts": data.counts}),
+        Page("new.html", "new.html", "What's new", "new", {**common, "new": new}),
+        Page("features.html", "features.html", "All features", "features", {**common, "rows": all_rows}),
+        Page("parties.html", "parties.html", "Parties", "parties", {**common, "rows": party_rows}),
+        Page("categories.html", "categories.html", "Categories", "categories",
+             {**common, "categories": category_rows(summaries, site)}),
+        Page("method.html", "method.html", "Method", "method", {"counts": data.counts}),
+    ]
+    pages += _evidence(market, timelines, "the overview", "index.html", site, p)
+    for name, ts in sorted(by_category.items()):
+        view = scope_view(ts, name, name, site, p, new=new_keys)
+        pages.append(Page(site.category(name), "category.html", f"Category: {name}", "categories",
+                          {**common, "view": view, "rows": [r for r in all_rows if r.category == name]}))
+        pages += _evidence(view, ts, f"category {name}", site.category(name), site, p)
+    for t in timelines:
+        pages.append(Page(site.feature(t.key), "feature.html", t.feature.name, "features",
+                          {**common, "page": feature_page(t, site, p, is_new=t.key in new_keys)}))
+    party_timelines: dict[str, list[Timeline]] = defaultdict(list)
+    for t in timelines:
+        for x in t.parties:
+            party_timelines[x.party].append(t)
+    for name, info in sorted(infos.items()):
+        pages.append(Page(site.party(name), "party.html", name, "parties",
+                          {**common, "page": party_page(info, party_timelines.get(name, []), stats.get(name),
+                                                        cadences[name], site, p)}))
+    return pages, new
+
