@@ -1,0 +1,192 @@
+"""`tracker run` end to end against a mirror of three invented parties: summary, recorded run, digest."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import fixed_clock, party, source
+from dailykit import DAY1, DAY2, broken_report, cli, daily_settings, fake_report, make_mirror, rows, write_config
+from tracker.cli import run_cmd
+from tracker.config import WebhookConfig
+from tracker import daily
+from tracker.daily import default_report, run_daily, summary_lines
+from tracker.errors import CatalogLockedError
+from tracker.lock import run_lock
+
+REPORT_AVAILABLE = default_report() is not None
+
+
+def test_a_daily_run_crawls_matches_reports_and_writes_the_digest(tmp_path: Path) -> None:
+    mirror = make_mirror(tmp_path / "mirror")
+    settings = daily_settings(tmp_path, mirror=mirror, parties=(
+        *daily_settings(tmp_path).parties, party("Gone", source("gone", "https://gone.test/CHANGELOG.md")),
+    ))
+    summary = run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
+
+    assert summary.outcome == "partial"  # one source is missing from the mirror
+    assert (len(summary.crawl.ok), len(summary.crawl.failed)) == (3, 1)
+    assert (summary.crawl.new_releases, summary.crawl.new_entries) == (5, 9)
+    assert summary.new_features == 4 and summary.new_copies == 1
+    lines = summary_lines(summary)
+    assert lines[0] == ("run 1 partial: sources 3 ok, 1 failed; new releases: 5; new entries: 9; "
+                        "new features: 4; new copies: 1")
+    assert "not in the mirror (1): gone" in lines[1]
+    assert f"report: {tmp_path / 'reports' / 'index.html'}" in lines
+
+    (run,) = rows(settings.db_path, "SELECT command, started_at, finished_at, outcome, sources_ok, sources_failed, "
+                                    "new_releases, new_entries, new_features, new_copies, report_path FROM crawl_run")
+    assert run == ("run", "2026-11-28 06:00:00", "2026-11-28 06:00:00", "partial", 3, 1, 5, 9, 4, 1,
+                   str(tmp_path / "reports" / "index.html"))
+    per_source = rows(settings.db_path, "SELECT s.name, rs.outcome, rs.new_entries, rs.error_category "
+                                        "FROM run_source rs "
+                                        "JOIN source s ON s.id = rs.source_id ORDER BY s.name")
+    assert per_source == [("acme", "new", 4, ""), ("bolt", "new", 3, ""), ("cobalt", "new", 2, ""),
+                          ("gone", "error", 0, "not-in-mirror")]
+
+    md = (tmp_path / "reports" / "digest.md").read_text(encoding="utf-8")
+    assert "## New features (4)" in md and "## Copies detected (1)" in md
+    assert "**Prompt caching**: Bolt followed Acme after 69 days (2026-03-20)" in md
+    assert "[source](https://bolt.test/docs/changelog.md)" in md
+    assert "- gone (Gone, new in this run): " in md
+    html = (tmp_path / "reports" / "digest.html").read_text(encoding="utf-8")
+    assert '<a href="https://acme.test/CHANGELOG.md" rel="noopener noreferrer">source</a>' in html
+    assert '<a href="index.html">' in html
+
+
+def test_the_next_day_reports_only_what_is_new(tmp_path: Path) -> None:
+    mirror = make_mirror(tmp_path / "mirror")
+    settings = daily_settings(tmp_path, mirror=mirror)
+    run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
+    again = run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
+    assert (again.crawl.new_entries, again.new_features, again.new_copies) == (0, 0, 0)
+    assert "Nothing new was matched in this run." in (tmp_path / "reports" / "digest.md").read_text()
+
+    make_mirror(mirror, "day2")  # Cobalt ships prompt caching
+    day2 = run_daily(settings, now=fixed_clock(DAY2), report=fake_report)
+    assert (day2.crawl.new_releases, day2.crawl.new_entries, day2.new_features, day2.new_copies) == (1, 1, 0, 1)
+    assert day2.digest is not None
+    (copy,) = day2.digest.copies
+    assert (copy.name, copy.party, copy.first_party, copy.lag_days) == ("Prompt caching", "Cobalt", "Acme", 81)
+    assert rows(settings.db_path, "SELECT id, outcome, new_copies FROM crawl_run ORDER BY id") == [
+        (1, "ok", 1), (2, "ok", 0), (3, "ok", 1),
+    ]
+
+
+def test_a_held_lock_refuses_the_run_and_changes_nothing(tmp_path: Path) -> None:
+    settings = daily_settings(tmp_path, mirror=make_mirror(tmp_path / "mirror"))
+    run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
+    make_mirror(tmp_path / "mirror", "day2")
+    before = (rows(settings.db_path, "SELECT * FROM crawl_run"), rows(settings.db_path, "SELECT * FROM entry"))
+    with run_lock(settings.db_path, "schedule"), pytest.raises(CatalogLockedError, match="already crawling"):
+        run_daily(settings, now=fixed_clock(DAY2), report=fake_report)
+    after = (rows(settings.db_path, "SELECT * FROM crawl_run"), rows(settings.db_path, "SELECT * FROM entry"))
+    assert after == before
+
+
+def test_a_failing_report_never_loses_the_crawl_or_the_match(tmp_path: Path) -> None:
+    settings = daily_settings(tmp_path, mirror=make_mirror(tmp_path / "mirror"))
+    summary = run_daily(settings, now=fixed_clock(DAY1), report=broken_report)
+    assert summary.outcome == "partial"
+    assert summary.problems == ["report failed with an internal error (RuntimeError: template exploded); "
+                                "please report it with this message"]
+    assert rows(settings.db_path, "SELECT COUNT(*) FROM entry")[0][0] == 9
+    assert rows(settings.db_path, "SELECT COUNT(DISTINCT feature_key) FROM feature_link")[0][0] == 4
+    outcome, message = rows(settings.db_path, "SELECT outcome, message FROM crawl_run")[0]
+    assert outcome == "partial" and "template exploded" in message
+    assert (tmp_path / "reports" / "digest.md").exists()  # the digest still goes where the report would be
+
+
+def test_without_the_report_module_the_run_still_writes_the_digest(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(daily, "default_report", lambda: None)
+    summary = run_daily(daily_settings(tmp_path, mirror=make_mirror(tmp_path / "mirror")), now=fixed_clock(DAY1))
+    assert summary.outcome == "ok" and summary.report is None
+    assert "note: report skipped: the report module is not installed" in summary_lines(summary)
+    assert (tmp_path / "reports" / "digest.html").exists()
+
+
+def test_a_broken_taxonomy_keeps_the_crawl_and_says_so(tmp_path: Path) -> None:
+    settings = daily_settings(tmp_path, mirror=make_mirror(tmp_path / "mirror"))
+    settings = replace(settings, match=replace(settings.match, taxonomy=tmp_path / "missing.toml"))
+    summary = run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
+    assert summary.outcome == "partial" and summary.match is None
+    assert summary.problems[0].startswith("match failed: taxonomy file") and len(summary.problems) == 1
+    assert rows(settings.db_path, "SELECT COUNT(*) FROM entry")[0][0] == 9
+
+
+def test_a_failing_webhook_is_retried_and_noted_but_the_run_succeeds(tmp_path: Path) -> None:
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(500)
+
+    settings = daily_settings(tmp_path, mirror=make_mirror(tmp_path / "mirror"),
+                              webhooks=(WebhookConfig("https://hooks.test/services/T0/B0/secret", "team"),))
+    slept: list[float] = []
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        summary = run_daily(settings, now=fixed_clock(DAY1), report=fake_report, webhook_client=client,
+                            sleep=slept.append)
+    assert summary.outcome == "ok" and len(calls) == 3 and slept == [1.0, 2.0]
+    assert "webhook team: not delivered (HTTP 500 after 3 attempts)" in summary_lines(summary)
+    message = rows(settings.db_path, "SELECT message FROM crawl_run")[0][0]
+    assert message == "webhook team not delivered (HTTP 500 after 3 attempts)"
+    assert "secret" not in message
+    payload = json.loads(calls[0].content)
+    assert payload["text"].startswith("*tracker digest — 2026-11-28*") and payload["blocks"][0]["type"] == "header"
+
+
+def test_nothing_new_sends_no_webhook(tmp_path: Path) -> None:
+    settings = daily_settings(tmp_path, mirror=make_mirror(tmp_path / "mirror"),
+                              webhooks=(WebhookConfig("https://hooks.test/x"),))
+    run_daily(settings, now=fixed_clock(DAY1), report=fake_report, webhook_client=httpx.Client(
+        transport=httpx.MockTransport(lambda r: httpx.Response(200))))
+    quiet = run_daily(settings, now=fixed_clock(DAY1), report=fake_report, webhook_client=httpx.Client(
+        transport=httpx.MockTransport(lambda r: pytest.fail("no news, no post"))))
+    assert quiet.deliveries == []
+
+
+def test_the_cli_run_prints_the_summary_and_status_shows_it(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    config = str(write_config(tmp_path))
+    code, out, err = cli(capsys, "--config", config, "run")
+    assert code == 0, err
+    first = out.splitlines()[0]
+    assert first.startswith("run 1 ") and "sources 3 ok, 0 failed; new releases: 5; new entries: 9" in first
+    assert "new features: 4; new copies: 1" in first
+    assert f"digest: {tmp_path / 'reports' / 'digest.md'} and digest.html" in out
+    if REPORT_AVAILABLE:
+        assert f"report: {tmp_path / 'reports' / 'index.html'}" in out and first.startswith("run 1 ok")
+        assert (tmp_path / "reports" / "index.html").exists()
+
+    code, out, _ = cli(capsys, "--config", config, "status", "--format", "json")
+    status = json.loads(out)
+    assert code == 0 and status["failing_sources"] == []
+    (run,) = status["runs"]
+    assert (run["command"], run["sources_ok"], run["new_entries"], run["new_features"]) == ("run", 3, 9, 4)
+    code, out, _ = cli(capsys, "--config", config, "status")
+    assert code == 0 and "Last 1 runs" in out and "no source is failing" in out
+
+
+def test_status_lists_failing_sources_with_since_when_and_why(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    config = write_config(tmp_path)
+    (tmp_path / "mirror" / "bolt.test" / "docs" / "changelog.md").unlink()
+    code, out, _ = cli(capsys, "--config", str(config), "run")
+    assert code == 0 and "not in the mirror (1): bolt" in out
+    code, out, _ = cli(capsys, "--config", str(config), "status", "--format", "json")
+    (failing,) = json.loads(out)["failing_sources"]
+    assert failing["name"] == "bolt" and failing["party"] == "Bolt" and failing["failing_since"]
+    assert "not in the mirror" in failing["last_error"]
+
+
+def test_a_manual_run_that_finds_the_lock_held_says_so_and_exits_non_zero(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    config = write_config(tmp_path)
+    with run_lock(tmp_path / "catalog.db", "schedule"):
+        code, out, err = cli(capsys, "--config", str(config), "run")
+    assert code == run_cmd.EXIT_LOCKED
+    assert err.startswith("error: another run is already crawling") and err.count("\n") == 1
+    assert "schedule by pid" in err and out == ""
+    assert not (tmp_path / "catalog.db").exists()  # refused before it touched anything

@@ -1,0 +1,237 @@
+"""`tracker search`: full-text search over changelog entries, ranked by bm25.
+
+Users type words and phrases; `fts_query` turns them into a safe FTS5 query (every
+word quoted, so `gpt-4o` or `c++` never trips the FTS5 parser). Several plain words
+also ask for the exact phrase, which lifts lines that say "prompt caching" above lines
+where the two words stand far apart. Advanced syntax is kept when it is clearly meant:
+upper-case OR / AND / NOT, NEAR(...), "quoted phrases", prefix*, ^initial,
+column:term (text, section, scope) and parentheses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from tracker.errors import QueryError, UsageError
+from tracker.evidence import evidence_url
+from tracker.parse.model import EntryKind
+
+KINDS = tuple(k.value for k in EntryKind)
+COLUMNS = ("text", "section", "scope")
+# bm25 weights of the FTS columns: the entry text matters most.
+WEIGHTS = (1.0, 0.2, 0.5)
+MAX_LIMIT = 1000
+_OPEN, _CLOSE = "\x02", "\x03"
+
+_TOKEN = re.compile(r'"(?:[^"]|"")*"?|[(),]|[^\s"(),]+')
+_OPERATORS = frozenset({"OR", "AND", "NOT"})
+_COLUMN = re.compile(rf"^({'|'.join(COLUMNS)}):(.*)$", re.IGNORECASE)
+_WORDLIKE = re.compile(r"\w")
+_CLOSED_PHRASE = re.compile(r'"(?:[^"]|"")*"')
+
+
+def _quote(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in text.split() if _WORDLIKE.search(w)]
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user typed into an FTS5 MATCH expression."""
+    tokens = _TOKEN.findall(text.strip())
+    if not any(_WORDLIKE.search(t) for t in tokens):
+        raise UsageError(f"the search {text!r} has no words to look for; try e.g. tracker search \"prompt caching\"")
+    if not _is_advanced(tokens):
+        words = _words(" ".join(tokens))
+        quoted = [_quote(w) for w in words]
+        if len(quoted) == 1:
+            return quoted[0]
+        # The phrase adds its own bm25 term, so adjacent words outrank scattered ones.
+        return f'{_quote(" ".join(words))} OR ({" AND ".join(quoted)})'
+    return " ".join(_advanced_tokens(tokens, text))
+
+
+def _is_advanced(tokens: list[str]) -> bool:
+    for i, token in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token in _OPERATORS or token.startswith('"') or token in ("(", ")"):
+            return True
+        if token == "NEAR" and nxt == "(":
+            return True
+        if len(token) > 1 and (token.endswith("*") or token.startswith("^")):
+            return True
+        if _COLUMN.match(token):
+            return True
+    return False
+
+
+def _advanced_tokens(tokens: list[str], text: str) -> list[str]:
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        prev = tokens[i - 1] if i else ""
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token.startswith('"'):
+            if not _CLOSED_PHRASE.fullmatch(token):
+                raise QueryError(f"the search {text!r} has an unclosed double quote; close the phrase with \"")
+            out.append(token)
+        elif token in _OPERATORS or token in ("(", ")", ","):
+            out.append(token)
+        elif token == "NEAR" and nxt == "(":
+            out.append(token)
+        elif token.isdigit() and prev == ",":
+            out.append(token)  # the distance argument of NEAR(a b, 5)
+        elif m := _COLUMN.match(token):
+            out.append(f"{m[1].lower()} :")
+            if m[2]:
+                out.append(_term(m[2]))
+        elif _WORDLIKE.search(token):
+            out.append(_term(token))
+    return out
+
+
+def _term(token: str) -> str:
+    initial = token.startswith("^")
+    prefix = token.endswith("*")
+    word = token.strip("^*")
+    if not _WORDLIKE.search(word):
+        return ""
+    return ("^" if initial else "") + _quote(word) + ("*" if prefix else "")
+
+
+# --------------------------------------------------------------------------- running a search
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    entry_id: int
+    party: str
+    source: str
+    date: dt.date
+    date_estimated: bool  # the date is when the crawler first saw the entry, not a published one
+    version: str
+    kind: str
+    section: str
+    text: str  # the cleaned entry text
+    matches: tuple[tuple[int, int], ...]  # [start, end) character spans of `text` that matched
+    snippet: str
+    snippet_matches: tuple[tuple[int, int], ...]
+    link: str  # evidence_url: the line in its source
+    score: float  # bm25: lower is better
+
+
+def unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Split text marked by highlight()/snippet() into plain text and match spans."""
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    start: int | None = None
+    for part in re.split(f"([{_OPEN}{_CLOSE}])", marked):
+        if part == _OPEN:
+            start = length
+        elif part == _CLOSE:
+            if start is not None and length > start:
+                spans.append((start, length))
+            start = None
+        else:
+            plain.append(part)
+            length += len(part)
+    return "".join(plain), tuple(spans)
+
+
+def _resolve_party(conn: sqlite3.Connection, party: str) -> int:
+    names = {r[1].casefold(): r[0] for r in conn.execute("SELECT id, name FROM party")}
+    if party.casefold() not in names:
+        known = ", ".join(sorted(r[0] for r in conn.execute("SELECT name FROM party"))) or "none yet"
+        raise UsageError(f"unknown party {party!r}; known parties: {known}")
+    return int(names[party.casefold()])
+
+
+def _check_kind(kind: str) -> str:
+    if kind.lower() not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
+    return kind.lower()
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    party: str | None = None,
+    kind: str | None = None,
+    since: dt.date | None = None,
+    limit: int = 20,
+) -> list[SearchHit]:
+    """The best `limit` entries for `query` (bm25), newest first among equals."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise UsageError(f"--limit {limit} is out of range; use a number from 1 to {MAX_LIMIT}")
+    match = fts_query(query)
+    where = ["entry_fts MATCH :q"]
+    params: dict[str, object] = {"q": match, "limit": limit}
+    if party is not None:
+        where.append("e.party_id = :party")
+        params["party"] = _resolve_party(conn, party)
+    if kind is not None:
+        where.append("e.kind = :kind")
+        params["kind"] = _check_kind(kind)
+    if since is not None:
+        where.append("e.date >= :since")
+        params["since"] = since.isoformat()
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    # Rank first on the bare index, then mark up only the rows that are shown.
+    join = " JOIN entry e ON e.id = entry_fts.rowid" if len(where) > 1 else ""
+    ranked = (
+        f"SELECT entry_fts.rowid AS id, bm25(entry_fts, {weights}) AS score FROM entry_fts{join} "
+        f"WHERE {' AND '.join(where)} ORDER BY score LIMIT :limit"
+    )
+    sql = f"""
+        WITH top AS MATERIALIZED ({ranked})
+        SELECT e.id, p.name, s.name, e.date, e.date_estimated, r.version, e.kind, e.section, e.text,
+               highlight(entry_fts, 0, char(2), char(3)),
+               snippet(entry_fts, 0, char(2), char(3), '…', 24),
+               e.document_url, e.line, r.url, top.score
+        FROM top JOIN entry_fts ON entry_fts.rowid = top.id
+        JOIN entry e ON e.id = top.id JOIN party p ON p.id = e.party_id
+        JOIN source s ON s.id = e.source_id JOIN release r ON r.id = e.release_id
+        WHERE entry_fts MATCH :q
+        ORDER BY top.score, e.date DESC, e.id
+    """
+    try:
+        rows = conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as error:
+        text = str(error)
+        if "fts5" in text or "syntax error" in text or "no such column" in text or "unterminated" in text:
+            raise QueryError(
+                f"cannot search for {query!r}: {text.removeprefix('fts5: ')}; use plain words, \"a phrase\", "
+                "a OR b, NEAR(a b, 5) or prefix*"
+            ) from None
+        raise
+    return [_hit(r) for r in rows]
+
+
+def _hit(r: tuple) -> SearchHit:  # type: ignore[type-arg]
+    text: str = r[8]
+    plain, spans = unmark(r[9] or "")
+    if plain != text:
+        spans = ()
+    snippet, snippet_spans = unmark(r[10] or "")
+    return SearchHit(
+        entry_id=r[0], party=r[1], source=r[2], date=dt.date.fromisoformat(r[3]), date_estimated=bool(r[4]),
+        version=r[5] or "", kind=r[6], section=r[7] or "", text=text, matches=spans, snippet=snippet,
+        snippet_matches=snippet_spans, link=evidence_url(r[11], r[12], r[13] or ""), score=float(r[14]),
+    )
+
+
+def hit_record(hit: SearchHit) -> dict[str, object]:
+    """The JSON shape of one hit: plain text plus the spans that matched."""
+    return {
+        "party": hit.party, "source": hit.source, "date": hit.date.isoformat(), "date_estimated": hit.date_estimated,
+        "version": hit.version, "kind": hit.kind, "section": hit.section, "text": hit.text,
+        "matches": [list(s) for s in hit.matches], "snippet": hit.snippet,
+        "snippet_matches": [list(s) for s in hit.snippet_matches], "link": hit.link,
+        "score": round(hit.score, 4), "entry_id": hit.entry_id,
+    }
