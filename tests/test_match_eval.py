@@ -1,0 +1,143 @@
+"""Pairwise metrics, near-miss merges and lag error on a tiny hand-made gold; floors on the real corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+
+import pytest
+from matchkit import GOLD, corpus_available, load_mentions
+
+from tracker.match.evaluate import evaluate, load_gold
+from tracker.match.matcher import match
+from tracker.match.model import FeatureDef, Link, MatchOutcome, Mention
+from tracker.match.state import MatchState
+from tracker.match.taxonomy import load_taxonomy
+
+TAXONOMY = pathlib.Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
+URL = "https://example.invalid/{}/CHANGELOG.md"
+
+TINY_GOLD = """
+[[feature]]
+id = "alpha"
+near_miss_of = ["beta"]
+[[feature.mention]]
+party = "P1"
+source = "https://example.invalid/p1/CHANGELOG.md"
+date = 2024-01-01
+evidence = "Alpha   LAUNCH"
+line = 1
+[[feature.mention]]
+party = "P2"
+source = "https://example.invalid/p2/CHANGELOG.md"
+date = 2024-02-01
+evidence = "alpha too"
+line = 2
+[[feature.mention]]
+party = "P3"
+source = "https://example.invalid/p3/CHANGELOG.md"
+date = 2024-03-01
+evidence = "alpha three"
+line = 3
+
+[[feature]]
+id = "beta"
+near_miss_of = []
+[[feature.mention]]
+party = "P1"
+source = "https://example.invalid/p1/CHANGELOG.md"
+date = 2024-01-15
+evidence = "beta thing"
+line = 4
+[[feature.mention]]
+party = "P4"
+source = "https://example.invalid/p4/CHANGELOG.md"
+date = 2024-04-01
+evidence = "beta four"
+line = 5
+[[feature.mention]]
+party = "P5"
+source = "https://example.invalid/p5/CHANGELOG.md"
+date = 2024-05-01
+evidence = "a line nobody wrote"
+line = 6
+
+[[feature]]
+id = "gamma"
+[[feature.mention]]
+party = "P1"
+source = "https://example.invalid/p1/CHANGELOG.md"
+date = 2024-01-01
+evidence = "alpha launch"
+line = 1
+"""
+
+
+def entry(eid: int, party: str, day: dt.date, raw: str, line: int) -> Mention:
+    return Mention(
+        entry_id=eid, party=party, party_kind="startup", category="gateway", source_url=URL.format(party.lower()),
+        version="", date=day, date_estimated=False, kind="feature", section="", text=raw.lstrip("- "),
+        context="", scope="", raw=raw, line=line,
+    )
+
+
+def test_pairwise_metrics_on_a_tiny_gold(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "gold.toml"
+    path.write_text(TINY_GOLD)
+    gold = load_gold(path)
+    entries = [
+        entry(1, "P1", dt.date(2024, 1, 1), "- Alpha launch (and more)", 1),
+        entry(2, "P2", dt.date(2024, 2, 1), "- alpha too", 2),
+        entry(3, "P3", dt.date(2024, 3, 1), "- alpha three", 3),
+        entry(4, "P1", dt.date(2024, 1, 15), "- beta thing", 4),
+        entry(5, "P4", dt.date(2024, 4, 1), "- beta four", 5),
+        entry(6, "P2", dt.date(2023, 12, 1), "- an early alpha teaser", 9),
+        entry(7, "P2", dt.date(2024, 2, 1), "- alpha too, again", 40),  # farther from the gold line than entry 2
+    ]
+    links = tuple(Link(e, "x", "alias:x", 1.0) for e in (1, 2, 6)) + tuple(
+        Link(e, "y", "alias:y", 1.0) for e in (3, 4, 5)
+    )
+    features = (FeatureDef("x", "X", "x.", "gateway", "taxonomy"), FeatureDef("y", "Y", "y.", "gateway", "taxonomy"))
+    report = evaluate(gold, entries, MatchOutcome(features, links, MatchState()))
+    # positives: alpha 3 pairs, beta 3 pairs (2 with the missing P5 mention); gamma shares its line with alpha
+    assert (report.tp, report.fp, report.fn) == (2, 2, 4)
+    assert report.precision == pytest.approx(0.5) and report.recall == pytest.approx(1 / 3)
+    assert report.f1 == pytest.approx(0.4)
+    assert report.near_miss_merged == 2  # alpha/P3 sits with beta in y
+    assert [m.party for m in report.not_found] == ["P5"]
+    assert report.predicted_feature == {"alpha": "x", "beta": "y", "gamma": "x"}
+    errors = {(r.mention.feature, r.mention.party): r.error for r in report.lag_rows}
+    assert errors == {
+        ("alpha", "P1"): 31, ("alpha", "P2"): 31, ("alpha", "P3"): None,
+        ("beta", "P1"): 0, ("beta", "P4"): 0, ("beta", "P5"): None, ("gamma", "P1"): 31,
+    }
+    assert report.median_lag_error == 31.0
+    text = "\n".join(report.lines())
+    assert "precision 0.500" in text and "near-miss pairs merged: 2" in text and "not found: beta / P5" in text
+
+
+def test_empty_outcome_scores_zero_recall(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "gold.toml"
+    path.write_text(TINY_GOLD)
+    report = evaluate(load_gold(path), [], MatchOutcome((), (), MatchState()))
+    assert report.tp == report.fp == 0 and report.recall == 0.0 and report.median_lag_error is None
+    assert len(report.not_found) == 7
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not corpus_available(), reason="../shared/corpus is not available")
+def test_dev_gold_floors_on_the_real_corpus() -> None:
+    entries = load_mentions()
+    taxonomy = load_taxonomy(TAXONOMY)
+    outcome = match(entries, taxonomy)
+    report = evaluate(load_gold(GOLD), entries, outcome)
+    assert report.precision >= 0.90, report.lines()
+    assert report.recall >= 0.80, report.lines()
+    assert report.near_miss_merged == 0, report.lines()
+    assert report.median_lag_error is not None and report.median_lag_error <= 7, report.lines()
+    assert not report.not_found
+    # matching the corpus in two halves, the later half first, gives the same features and links
+    half = len(entries) // 2
+    first = match(entries[half:], taxonomy)
+    second = match(entries[:half], taxonomy, state=MatchState.from_json(first.state.to_json()))
+    assert (second.features, second.links) == (outcome.features, outcome.links)

@@ -1,0 +1,155 @@
+"""Linking hand-written entries of invented parties: capabilities, near misses, fixes, discovery, incrementality."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import pathlib
+import random
+from collections import defaultdict
+
+import pytest
+from matchkit import load_fixture
+
+from tracker.match.admission import LAUNCH, RETIREMENT, announcement
+from tracker.match.matcher import RECORDS_VERSION, MatchSettings, StaleStateError, match
+from tracker.match.model import DISCOVERED, TAXONOMY, MatchOutcome, Mention
+from tracker.match.state import MatchState
+from tracker.match.taxonomy import Taxonomy, load_taxonomy
+
+TAXONOMY_PATH = pathlib.Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return load_taxonomy(TAXONOMY_PATH)
+
+
+@pytest.fixture(scope="module")
+def entries() -> tuple[Mention, ...]:
+    return load_fixture()[0]
+
+
+@pytest.fixture(scope="module")
+def outcome(entries: tuple[Mention, ...], taxonomy: Taxonomy) -> MatchOutcome:
+    return match(entries, taxonomy)
+
+
+def linked(outcome: MatchOutcome, *, discovered: bool = False) -> dict[int, set[str]]:
+    origin = {f.key: f.origin for f in outcome.features}
+    found: dict[int, set[str]] = defaultdict(set)
+    for link in outcome.links:
+        if discovered or origin[link.feature_key] == TAXONOMY:
+            found[link.entry_id].add(link.feature_key)
+    return found
+
+
+def test_every_fixture_entry_gets_exactly_its_capabilities(outcome: MatchOutcome) -> None:
+    _, expected = load_fixture()
+    found = linked(outcome)
+    assert {eid: found.get(eid, set()) for eid in expected} == {eid: set(exp) for eid, exp in expected.items()}
+
+
+def test_one_line_can_announce_several_capabilities(outcome: MatchOutcome) -> None:
+    assert linked(outcome)[5] == {"batch-inference-api", "files-api", "code-execution-tool"}
+
+
+def test_near_misses_stay_apart(outcome: MatchOutcome) -> None:
+    found = linked(outcome)
+    assert found[1] == found[4] == {"prompt-caching"}
+    assert found[2] == {"cache-token-tracking"}  # observing cache tokens is not providing a cache
+    assert found[3] == {"semantic-cache"}  # caching whole responses is not prefix caching
+    assert found[11] == {"online-evaluation"}  # judges on production traces: the narrower reading wins
+    assert found[12] == {"annotation-queues"} and found[13] == {"human-feedback-scores"}
+
+
+def test_fixes_chores_and_bumps_are_not_launches(outcome: MatchOutcome) -> None:
+    found = linked(outcome, discovered=True)
+    assert not found.get(7) and not found.get(14) and not found.get(21)
+    assert announcement("fix", "Fix a bug in structured outputs") is None
+    assert announcement("fix", "add reasoning_effort to all methods") == LAUNCH
+    assert announcement("fix", "add missing prompt_cache_key param") is None
+    assert announcement("other", "fix (provider/openai): handle empty tool calls") is None
+    assert announcement("feature", "[Tracking] Fix database migration") is None
+    assert announcement("feature", "Removed the legacy completions endpoint") == RETIREMENT
+    assert announcement("feature", "We are currently working on online evaluations") is None
+
+
+def test_nested_bullet_inherits_its_parent(outcome: MatchOutcome) -> None:
+    rules = {link.rule for link in outcome.links if link.entry_id == 19}
+    assert rules and all(rule.startswith("context:") for rule in rules)
+
+
+def test_unknown_capability_shared_by_three_parties_is_discovered(outcome: MatchOutcome) -> None:
+    discovered = [f for f in outcome.features if f.origin == DISCOVERED]
+    assert [f.key for f in discovered] == ["discovered-shadow-traffic"]
+    feature = discovered[0]
+    assert feature.name == "Shadow traffic" and "3 parties" in feature.definition
+    members = {link.entry_id for link in outcome.links if link.feature_key == feature.key}
+    assert members == {15, 16, 17}
+
+
+def test_discovery_needs_three_parties(entries: tuple[Mention, ...], taxonomy: Taxonomy) -> None:
+    two = match([m for m in entries if m.entry_id != 17], taxonomy)
+    assert not [f for f in two.features if f.origin == DISCOVERED]
+    assert not [f for f in match(entries, taxonomy, settings=MatchSettings(discover=False)).features
+                if f.origin == DISCOVERED]
+
+
+def test_capability_a_party_already_shipped_is_context_on_a_later_line(taxonomy: Taxonomy) -> None:
+    base = load_fixture()[0][0]  # Nimbus AI, prompt caching, 2024-03-01
+    later = dataclasses.replace(
+        base, entry_id=99, date=dt.date(2024, 12, 1), text="Add computer use tool and prompt caching support"
+    )
+    found = linked(match([base, later], taxonomy))
+    assert found[99] == {"computer-use"}
+    alone = linked(match([later], taxonomy))
+    assert alone[99] == {"computer-use", "prompt-caching"}
+
+
+def test_incremental_equals_rebuild(entries: tuple[Mention, ...], taxonomy: Taxonomy, outcome: MatchOutcome) -> None:
+    first = match(entries[:9], taxonomy)
+    restored = MatchState.from_json(first.state.to_json())
+    second = match(entries[9:], taxonomy, state=restored)
+    assert second.features == outcome.features
+    assert second.links == outcome.links
+    assert second.state.to_json() == outcome.state.to_json()
+
+
+def test_batches_in_any_order_and_shuffled_input_give_the_same_result(
+    entries: tuple[Mention, ...], taxonomy: Taxonomy, outcome: MatchOutcome
+) -> None:
+    rnd = random.Random(7)
+    for _ in range(3):
+        shuffled = list(entries)
+        rnd.shuffle(shuffled)
+        cut = rnd.randrange(1, len(shuffled))
+        late_first = match(shuffled[cut:], taxonomy)
+        again = match(shuffled[:cut], taxonomy, state=late_first.state)
+        assert (again.features, again.links) == (outcome.features, outcome.links)
+        assert match(shuffled, taxonomy).links == outcome.links
+
+
+def test_re_offered_entry_replaces_its_old_version(entries: tuple[Mention, ...], taxonomy: Taxonomy) -> None:
+    first = match(entries, taxonomy)
+    edited = dataclasses.replace(entries[0], text="Fix prompt caching beta headers", kind="fix")
+    second = match([edited], taxonomy, state=first.state)
+    assert 1 not in linked(second)
+    assert match([edited, *entries[1:]], taxonomy).links == second.links
+
+
+def test_state_from_another_taxonomy_is_refused(entries: tuple[Mention, ...], taxonomy: Taxonomy) -> None:
+    state = match(entries[:3], taxonomy).state
+    other = dataclasses.replace(taxonomy, digest="something-else")
+    assert not state.compatible_with(other.digest, RECORDS_VERSION)
+    assert not state.compatible_with(taxonomy.digest, RECORDS_VERSION + "-next")
+    assert state.compatible_with(taxonomy.digest, RECORDS_VERSION)
+    with pytest.raises(StaleStateError):
+        match(entries[3:], other, state=state)
+
+
+def test_links_carry_their_evidence(outcome: MatchOutcome) -> None:
+    for link in outcome.links:
+        assert link.rule.split(":", 1)[0] in {"alias", "pattern", "context", "phrase"}
+        assert 0 < link.score <= 1
+    assert list(outcome.links) == sorted(outcome.links, key=lambda link: (link.entry_id, link.feature_key))

@@ -1,0 +1,108 @@
+"""The shipped taxonomy loads and is well-formed; broken taxonomy files fail with a useful ConfigError."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from tracker.errors import ConfigError
+from tracker.match.taxonomy import Taxonomy, load_taxonomy
+
+TAXONOMY = pathlib.Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
+
+GOOD = """
+categories = ["llm-api", "observability"]
+
+[[capability]]
+key = "prompt-caching"
+name = "Prompt caching"
+category = "llm-api"
+definition = "The provider reuses a processed prompt prefix."
+aliases = ["prompt caching"]
+near_miss_of = ["cache-token-tracking"]
+
+[[capability]]
+key = "cache-token-tracking"
+name = "Cache-token tracking"
+category = "observability"
+definition = "Observability tools record cache token counts."
+patterns = ['cach\\w* read tokens?']
+"""
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return load_taxonomy(TAXONOMY)
+
+
+def test_shipped_taxonomy_is_broad(taxonomy: Taxonomy) -> None:
+    assert len(taxonomy.capabilities) >= 150
+    assert len(taxonomy.categories) >= 10
+    assert {c.category for c in taxonomy.capabilities} <= set(taxonomy.categories)
+
+
+def test_every_capability_is_defined_and_findable(taxonomy: Taxonomy) -> None:
+    for cap in taxonomy.capabilities:
+        assert cap.name and cap.definition.endswith("."), cap.key
+        assert cap.aliases or cap.patterns, cap.key
+
+
+def test_every_pattern_compiles_and_is_blocked(taxonomy: Taxonomy) -> None:
+    # Loading compiled every rule; an unanchored pattern would run on every entry.
+    assert all(rule.regex is not None or rule.stems for rule in taxonomy.rules)
+    assert taxonomy.unanchored == ()
+
+
+def test_near_misses_are_symmetric_and_known(taxonomy: Taxonomy) -> None:
+    pos = taxonomy.position
+    for a, b in [
+        ("prompt-caching", "cache-token-tracking"),
+        ("prompt-caching", "semantic-cache"),
+        ("batch-inference-api", "hosted-evaluation-jobs"),
+        ("llm-as-judge", "online-evaluation"),
+        ("annotation-queues", "human-feedback-scores"),
+    ]:
+        assert (pos[a], pos[b]) in taxonomy.near_miss
+        assert (pos[b], pos[a]) in taxonomy.near_miss
+
+
+def test_digest_changes_with_content(tmp_path: pathlib.Path) -> None:
+    first = tmp_path / "a.toml"
+    first.write_text(GOOD)
+    second = tmp_path / "b.toml"
+    second.write_text(GOOD.replace('aliases = ["prompt caching"]', 'aliases = ["prompt caching", "context caching"]'))
+    assert load_taxonomy(first).digest != load_taxonomy(second).digest
+    assert load_taxonomy(first).digest == load_taxonomy(first).digest
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        (("patterns = ['cach\\w* read tokens?']", "patterns = ['cach(read']"), "cache-token-tracking"),
+        (('near_miss_of = ["cache-token-tracking"]', 'near_miss_of = ["no-such-thing"]'), "no-such-thing"),
+        (('definition = "The provider reuses a processed prompt prefix."\n', ""), "prompt-caching"),
+        (('category = "observability"', 'category = "nowhere"'), "cache-token-tracking"),
+        (("patterns = ['cach\\w* read tokens?']", "patterns = ['Cache-Read']"), "cache-token-tracking"),
+        (('key = "cache-token-tracking"', 'key = "prompt-caching"'), "prompt-caching"),
+        (('aliases = ["prompt caching"]', 'aliases = ["prompt caching"]\ncolour = "red"'), "colour"),
+    ],
+)
+def test_broken_taxonomy_names_the_key(tmp_path: pathlib.Path, change: tuple[str, str], needle: str) -> None:
+    old, new = change
+    assert old in GOOD
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(GOOD.replace(old, new))
+    with pytest.raises(ConfigError) as err:
+        load_taxonomy(path)
+    message = str(err.value)
+    assert str(path) in message and needle in message
+
+
+def test_unreadable_taxonomy_files(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_taxonomy(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[capability]\nkey = ")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_taxonomy(bad)

@@ -1,0 +1,101 @@
+"""Which entries can announce a capability: launches, not fixes, chores, docs or dependency bumps.
+
+The parser's entry kind is the first cue. Feature-like kinds (feature, breaking, other)
+are admitted unless the line itself opens like a fix, a chore or a mere change ("Fixed
+...", "[UI] Fix ...", "fix (provider): ...", "Renamed ..."). Fix, chore, docs, deps and
+security lines are admitted only when they open with a launch verb and carry no sign of a
+repair ("add missing ..."). Teasers ("we are working on ...") announce nothing yet.
+
+Lines that remove, deprecate or retire something are *retirements*: they are linked only to
+capabilities that are about retiring things (model deprecation), never taken as launches.
+"""
+
+from __future__ import annotations
+
+import re
+
+LAUNCH = "launch"
+RETIREMENT = "retirement"
+LAUNCH_KINDS = frozenset({"feature", "breaking", "other"})
+# "[Tracking] ...", "scope (x): ...", "Vertex AI: ...", "GenAI - ..." before the words that matter
+_PREFIX = re.compile(
+    r"^(?:\s*\[[^\]]{1,40}\]\s*|\s*[\w./-]{1,30}\s*\([^)]{0,40}\)\s*:\s*|\s*[\w./ -]{1,30}:\s+|\s*[\w./ ]{1,30}\s+-\s+)"
+)
+_COMMIT_PREFIX = re.compile(
+    r"^\s*(feat|feature|fix|bugfix|hotfix|chore|docs?|test|tests|refactor|perf|ci|build|style|revert|deps)\b"
+    r"\s*(?:\([^)]*\))?!?\s*:",
+    re.I,
+)
+_NOT_LAUNCH = re.compile(
+    # whole words: "Fix ...", "Docs: ...", "Bump ...", "Renamed ...", "CI ..." (not "Citations", "Documents")
+    r"^(?:(?:fix|fixe[sd]|fixing|bug ?fix(?:es)?|hot ?fix|revert(?:s|ed)?|chore|docs?|documentation|tests?|"
+    r"refactor(?:s|ed)?|bump(?:s|ed)?|typos?|lint|ci|build|release \d|prepare (?:a )?(?:new )?release|"
+    r"update (?:package )?(?:version|metadata)|renam(?:e|es|ed|ing)|chang(?:e|es|ed)|mak(?:e|es)\s+\S+\s+"
+    r"(?:required|optional)|made|replac(?:e|es|ed)|clean(?:ed)? ?up|tidy|full changelog)\b|"
+    # stems: "Reorganized ...", "Simplify ..."
+    r"reorganiz|restructur|simplif|"
+    # docs, tests and examples about something: "add unit test for src/...", "Add a new guide on ..."
+    r"(?:add|adds|added|update[sd]?|improve[sd]?|expand(?:s|ed)?) (?:an? |the |new |more |missing )?(?:[\w/.-]+ ){0,3}"
+    r"(?:unit |integration |e2e |end to end )?(?:tests?|examples?|docs|documentation|guides?|tutorials?|notebooks?|"
+    r"cookbooks?|readme)\b(?![-\w]| cases?\b| sets?\b| suites? for (?:llm|agents?|rag))|"
+    # code moving house: "Moved secrets APIs to workspace package"
+    r"mov(?:e|es|ed)\b.{0,60}\b(?:package|module|namespace|folder|directory|internal|utils?)\b)",
+    re.I,
+)
+_RETIRE = re.compile(
+    r"^(?:remov(?:e|es|ed|ing)|deprecat(?:e|es|ed|ing|ion)|drop(?:s|ped)?|delet(?:e|es|ed)|retir(?:e|es|ed|ing)|"
+    r"sunset(?:s|ting)?|discontinu\w*|disabl(?:e|es|ed) support|no longer support\w*|end of life)\b",
+    re.I,
+)
+_LAUNCH_VERB = re.compile(
+    r"^(?:add(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|support(?:s|ed)?|new\b|launch(?:es|ed)?|implement(?:s|ed)?|"
+    r"enabl(?:e|es|ed)|expose[sd]?|allow(?:s|ed)?|release[sd]?|initial|now\b|provide[sd]?|integrat(?:e|es|ed))",
+    re.I,
+)
+_REPAIR = re.compile(
+    r"\b(?:missing|bugs?|fix(?:es|ed)?|crash(?:es)?|errors?|broken|incorrect(?:ly)?|wrong|regression|typos?|"
+    r"fail(?:s|ed|ing|ures?)?|issues?|workaround)\b",
+    re.I,
+)
+_TEASER = re.compile(
+    r"\b(?:(?:currently|are|we're|we are) working on|coming soon|will soon|(?:on|in) (?:our|the) roadmap|"
+    r"stay tuned for|in the works|planned for (?:a )?(?:future|upcoming|next))\b",
+    re.I,
+)
+
+
+def opening(text: str) -> tuple[str, str]:
+    """The commit type written on the line, if any, and the text after scope prefixes."""
+    kind = ""
+    text = text.strip().strip("\"'`")
+    if m := _COMMIT_PREFIX.match(text):
+        kind, text = m[1].lower(), text[m.end():]
+    for _ in range(2):
+        m = _PREFIX.match(text)
+        if not m or _LAUNCH_VERB.match(text) or _NOT_LAUNCH.match(text) or _RETIRE.match(text):
+            break
+        text = text[m.end():]
+    return kind, text.strip()
+
+
+def announcement(kind: str, text: str) -> str | None:
+    """LAUNCH, RETIREMENT, or None when the entry announces nothing (a fix, a chore, a teaser)."""
+    written, body = opening(text)
+    if written in ("feat", "feature"):
+        kind = "feature"
+    elif written:
+        kind = "fix" if written in ("fix", "bugfix", "hotfix") else "chore"
+    if not body or _NOT_LAUNCH.match(body) or _TEASER.search(body):
+        return None
+    if _RETIRE.match(body):
+        return RETIREMENT if kind not in ("docs", "chore", "deps") else None
+    if kind in LAUNCH_KINDS:
+        return LAUNCH
+    if _LAUNCH_VERB.match(body) and not _REPAIR.search(body):
+        return LAUNCH
+    return None
+
+
+def is_launch(kind: str, text: str) -> bool:
+    """True when an entry of this kind and text can announce a capability launch."""
+    return announcement(kind, text) == LAUNCH

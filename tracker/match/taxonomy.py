@@ -1,0 +1,232 @@
+"""The curated capability taxonomy: load `data/taxonomy.toml`, validate it, index it for blocking.
+
+Each capability has a key, a name, a one-sentence definition, a category, and the rules
+that find it in changelog text:
+
+* `aliases`  - phrases matched word by word on light stems (`prompt caching` finds
+  "Prompt-Cache" and "prompt caches");
+* `patterns` - regular expressions over normalised text (lower-case words joined by
+  single spaces, see `text.normalise`), matched from the start of a word;
+* `exclude`  - patterns that veto the capability on an entry;
+* `near_miss_of` - capabilities that must never be merged with this one (symmetric);
+* `supersedes` - capabilities dropped from an entry when this one matches it too
+  (the narrower reading wins: cache-token tracking supersedes prompt caching).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pathlib
+import re
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from tracker.errors import ConfigError
+from tracker.match.blocking import alias_key, pattern_keys
+from tracker.match.text import stems
+
+_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_PATTERN_TEXT = re.compile(r"^[a-z0-9 ()?:|.*+{}\[\],^$=!<>-]*$")
+_ESCAPE = re.compile(r"\\.")
+_LIST_FIELDS = ("aliases", "patterns", "exclude", "near_miss_of", "supersedes")
+_KNOWN_FIELDS = {"key", "name", "definition", "category", "retirement", *_LIST_FIELDS}
+
+
+@dataclass(frozen=True, slots=True)
+class Capability:
+    key: str
+    name: str
+    definition: str
+    category: str
+    aliases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    near_miss_of: tuple[str, ...] = ()
+    supersedes: tuple[str, ...] = ()
+    retirement: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One compiled alias or pattern of a capability."""
+
+    capability: int  # index into Taxonomy.capabilities
+    label: str  # "alias:prompt caching" / "pattern:batch(?:es)? api"
+    stems: tuple[str, ...] = ()  # alias rules
+    stem_set: frozenset[str] = frozenset()  # alias rules: a cheap subset test before the ordered match
+    regex: re.Pattern[str] | None = None  # pattern rules
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    capabilities: tuple[Capability, ...]
+    categories: tuple[str, ...]
+    ignore_words: frozenset[str]  # vendor / product words discovery must not build phrases from
+    digest: str  # changes whenever anything that affects matching changes
+    rules: tuple[Rule, ...] = ()
+    index: dict[str, tuple[int, ...]] = field(default_factory=dict)  # pattern block key -> rule ids
+    alias_index: dict[str, tuple[int, ...]] = field(default_factory=dict)  # stem -> alias rule ids
+    unanchored: tuple[int, ...] = ()  # rule ids tried on every entry
+    excludes: tuple[tuple[re.Pattern[str], ...], ...] = ()  # per capability
+    near_miss: frozenset[tuple[int, int]] = frozenset()  # ordered pairs, both directions
+    supersedes: frozenset[tuple[int, int]] = frozenset()  # (winner, loser)
+    position: dict[str, int] = field(default_factory=dict)  # key -> index
+    retirement: frozenset[int] = frozenset()  # capabilities matched on retirement lines
+
+    def get(self, key: str) -> Capability | None:
+        i = self.position.get(key)
+        return None if i is None else self.capabilities[i]
+
+
+def load_taxonomy(path: pathlib.Path) -> Taxonomy:
+    """Read and validate a taxonomy file; any problem raises ConfigError naming the key and the fix."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: taxonomy file not found; pass the path of data/taxonomy.toml") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix the syntax at that position") from None
+    return build_taxonomy(data, source=str(path))
+
+
+def build_taxonomy(data: dict[str, object], *, source: str = "<taxonomy>") -> Taxonomy:
+    """Validate parsed taxonomy data and compile its rules and blocking index."""
+    categories = tuple(_str_list(data.get("categories", []), source, "(top level)", "categories"))
+    discovery = data.get("discovery", {})
+    if not isinstance(discovery, dict):
+        raise ConfigError(f"{source}: [discovery] must be a table")
+    ignore_words = _str_list(discovery.get("ignore_words", []), source, "[discovery]", "ignore_words")
+    ignore = frozenset(w.lower() for w in ignore_words)
+    raw_caps = data.get("capability")
+    if not isinstance(raw_caps, list) or not raw_caps:
+        raise ConfigError(f"{source}: no [[capability]] tables; add at least one capability")
+    caps = [_capability(raw, source, categories) for raw in raw_caps]
+    position: dict[str, int] = {}
+    for i, cap in enumerate(caps):
+        if cap.key in position:
+            raise ConfigError(f"{source}: capability '{cap.key}' is defined twice; rename or merge one of them")
+        position[cap.key] = i
+    near: set[tuple[int, int]] = set()
+    sup: set[tuple[int, int]] = set()
+    for i, cap in enumerate(caps):
+        for name, target, pairs in (("near_miss_of", cap.near_miss_of, near), ("supersedes", cap.supersedes, sup)):
+            for other in target:
+                if other not in position:
+                    raise ConfigError(
+                        f"{source}: capability '{cap.key}': {name} names unknown capability '{other}'; "
+                        "fix the key or add that capability"
+                    )
+                if other == cap.key:
+                    raise ConfigError(f"{source}: capability '{cap.key}': {name} lists itself; remove it")
+                pairs.add((i, position[other]))
+    near |= {(b, a) for a, b in near}
+    rules, index, alias_index, unanchored = _compile_rules(caps, source)
+    excludes = tuple(tuple(_compile(p, source, c.key, "exclude") for p in c.exclude) for c in caps)
+    digest = hashlib.sha256(
+        json.dumps([data.get("capability"), sorted(ignore)], sort_keys=True, default=str).encode()
+    ).hexdigest()[:16]
+    return Taxonomy(
+        capabilities=tuple(caps),
+        categories=categories,
+        ignore_words=ignore,
+        digest=digest,
+        rules=tuple(rules),
+        index=index,
+        alias_index=alias_index,
+        unanchored=tuple(unanchored),
+        excludes=excludes,
+        near_miss=frozenset(near),
+        supersedes=frozenset(sup),
+        position=position,
+        retirement=frozenset(i for i, c in enumerate(caps) if c.retirement),
+    )
+
+
+def _capability(raw: object, source: str, categories: tuple[str, ...]) -> Capability:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: every [[capability]] must be a table")
+    key = raw.get("key")
+    if not isinstance(key, str) or not _KEY.match(key):
+        raise ConfigError(
+            f"{source}: capability key {key!r} is missing or malformed; use lower-case words joined by hyphens"
+        )
+    unknown = sorted(set(raw) - _KNOWN_FIELDS)
+    if unknown:
+        raise ConfigError(f"{source}: capability '{key}': unknown field(s) {', '.join(unknown)}; remove or rename them")
+    texts = {}
+    for name in ("name", "definition", "category"):
+        value = raw.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{source}: capability '{key}' has no {name}; add a non-empty {name} string")
+        texts[name] = value.strip()
+    if categories and texts["category"] not in categories:
+        raise ConfigError(
+            f"{source}: capability '{key}': category '{texts['category']}' is not listed in `categories`; "
+            "use one of them or add it to the list"
+        )
+    lists = {name: tuple(_str_list(raw.get(name, []), source, f"capability '{key}'", name)) for name in _LIST_FIELDS}
+    retirement = raw.get("retirement", False)
+    if not isinstance(retirement, bool):
+        raise ConfigError(f"{source}: capability '{key}': `retirement` must be true or false")
+    if not lists["aliases"] and not lists["patterns"]:
+        raise ConfigError(f"{source}: capability '{key}' has no aliases or patterns; add at least one")
+    for alias in lists["aliases"]:
+        if not stems(alias):
+            raise ConfigError(f"{source}: capability '{key}': alias {alias!r} has no words; remove it")
+    for name in ("patterns", "exclude"):
+        for pattern in lists[name]:
+            _compile(pattern, source, key, name)
+    return Capability(key=key, **texts, **lists, retirement=retirement)  # type: ignore[arg-type]
+
+
+def _compile(pattern: str, source: str, key: str, field_name: str) -> re.Pattern[str]:
+    unescaped = _ESCAPE.sub("", pattern)
+    if not _PATTERN_TEXT.match(unescaped) or unescaped != unescaped.lower():
+        raise ConfigError(
+            f"{source}: capability '{key}': {field_name} {pattern!r} can never match normalised text; "
+            "write lower-case words separated by single spaces (no hyphens, dots or underscores)"
+        )
+    try:
+        return re.compile(r"\b(?:" + pattern + ")")
+    except re.error as exc:
+        raise ConfigError(
+            f"{source}: capability '{key}': {field_name} {pattern!r} does not compile ({exc}); fix the regex"
+        ) from None
+
+
+def _compile_rules(
+    caps: list[Capability], source: str
+) -> tuple[list[Rule], dict[str, tuple[int, ...]], dict[str, tuple[int, ...]], list[int]]:
+    rules: list[Rule] = []
+    index: defaultdict[str, list[int]] = defaultdict(list)
+    alias_index: defaultdict[str, list[int]] = defaultdict(list)
+    unanchored: list[int] = []
+    for ci, cap in enumerate(caps):
+        for alias in cap.aliases:
+            alias_stems = tuple(stems(alias))
+            alias_index[alias_key(alias_stems)].append(len(rules))
+            rules.append(Rule(ci, f"alias:{alias}", stems=alias_stems, stem_set=frozenset(alias_stems)))
+        for pattern in cap.patterns:
+            keys = pattern_keys(pattern)
+            if keys is None:
+                unanchored.append(len(rules))
+            else:
+                for k in sorted(keys):
+                    index[k].append(len(rules))
+            rules.append(Rule(ci, f"pattern:{pattern}", regex=_compile(pattern, source, cap.key, "patterns")))
+    return (
+        rules,
+        {k: tuple(v) for k, v in sorted(index.items())},
+        {k: tuple(v) for k, v in sorted(alias_index.items())},
+        unanchored,
+    )
+
+
+def _str_list(value: object, source: str, where: str, name: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{source}: {where}: `{name}` must be a list of non-empty strings")
+    return [v.strip() for v in value]
