@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import SQLModel, create_engine
 
 from tracker.catalog import models  # noqa: F401  (registers the tables)
@@ -24,18 +25,17 @@ SCHEMA_VERSION = 1
 
 # Inserts are indexed in bulk by `store.save_document` (a per-row trigger is 4x slower);
 # updates and deletes are rare and kept in sync by triggers.
-_FTS = """
-CREATE VIRTUAL TABLE IF NOT EXISTS entry_fts USING fts5(
-    text, section, scope, content='entry', content_rowid='id', tokenize='porter unicode61'
-);
-CREATE TRIGGER IF NOT EXISTS entry_fts_ad AFTER DELETE ON entry BEGIN
-    INSERT INTO entry_fts(entry_fts, rowid, text, section, scope) VALUES ('delete', old.id, old.text, old.section, old.scope);
-END;
-CREATE TRIGGER IF NOT EXISTS entry_fts_au AFTER UPDATE OF text, section, scope ON entry BEGIN
-    INSERT INTO entry_fts(entry_fts, rowid, text, section, scope) VALUES ('delete', old.id, old.text, old.section, old.scope);
-    INSERT INTO entry_fts(rowid, text, section, scope) VALUES (new.id, new.text, new.section, new.scope);
-END;
-"""
+_FTS = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS entry_fts USING fts5("
+    "text, section, scope, content='entry', content_rowid='id', tokenize='porter unicode61')",
+    "CREATE TRIGGER IF NOT EXISTS entry_fts_ad AFTER DELETE ON entry BEGIN "
+    "INSERT INTO entry_fts(entry_fts, rowid, text, section, scope) "
+    "VALUES ('delete', old.id, old.text, old.section, old.scope); END",
+    "CREATE TRIGGER IF NOT EXISTS entry_fts_au AFTER UPDATE OF text, section, scope ON entry BEGIN "
+    "INSERT INTO entry_fts(entry_fts, rowid, text, section, scope) "
+    "VALUES ('delete', old.id, old.text, old.section, old.scope); "
+    "INSERT INTO entry_fts(rowid, text, section, scope) VALUES (new.id, new.text, new.section, new.scope); END",
+)
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -44,6 +44,36 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+
+
+def _create_schema(engine: Engine) -> None:
+    """Tables, indexes, the FTS index and its triggers in one transaction, so that a reader
+    never sees the tables without their index (pysqlite would autocommit each DDL)."""
+    statements = [str(CreateTable(t, if_not_exists=True).compile(engine)) for t in SQLModel.metadata.sorted_tables]
+    statements += [
+        str(CreateIndex(i, if_not_exists=True).compile(engine))
+        for t in SQLModel.metadata.sorted_tables for i in sorted(t.indexes, key=lambda i: str(i.name))
+    ]
+    statements += [*_FTS, f"PRAGMA user_version = {SCHEMA_VERSION}"]
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        assert isinstance(conn, sqlite3.Connection)
+        previous = conn.isolation_level
+        conn.isolation_level = None  # we issue BEGIN/COMMIT ourselves
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in statements:
+                    conn.execute(statement)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.isolation_level = previous
+    finally:
+        raw.close()
 
 
 def describe_db_error(path: Path, error: BaseException) -> str:
@@ -83,18 +113,10 @@ def open_engine(path: Path, *, create: bool = True, read_only: bool = False) -> 
     if not read_only:
         try:
             with engine.begin() as conn:
-                mode = conn.exec_driver_sql("PRAGMA journal_mode = WAL").scalar()
+                conn.exec_driver_sql("PRAGMA journal_mode = WAL")
                 version = conn.exec_driver_sql("PRAGMA user_version").scalar() or 0
             if version < SCHEMA_VERSION:
-                SQLModel.metadata.create_all(engine)
-                raw = engine.raw_connection()
-                try:
-                    raw.executescript(_FTS)  # type: ignore[attr-defined]
-                    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # type: ignore[attr-defined]
-                    raw.commit()
-                finally:
-                    raw.close()
-            del mode
+                _create_schema(engine)
         except (OperationalError, DBAPIError) as error:
             engine.dispose()
             raise CatalogError(describe_db_error(path, error)) from None
