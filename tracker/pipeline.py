@@ -177,7 +177,8 @@ def match_catalog(
     if stored is not None and stored.taxonomy_hash != taxonomy.digest:
         stored = None  # the taxonomy changed: every entry must be matched again
     last_id = features.max_entry_id(conn)
-    offered = features.mentions(conn, after_id=stored.last_entry_id if stored else 0)
+    seen_changes = features.changed_entry_ids(conn)
+    offered = features.mentions(conn, after_id=stored.last_entry_id if stored else 0, changed=stored is not None)
     outcome: MatchOutcome
     try:
         state = MatchState.from_json(stored.state_json) if stored else None
@@ -188,7 +189,7 @@ def match_catalog(
         outcome = match(offered, taxonomy)
     saved = features.save_outcome(
         conn, features=outcome.features, links=outcome.links, state_json=outcome.state.to_json(),
-        taxonomy_hash=taxonomy.digest, last_entry_id=last_id, now=now(),
+        taxonomy_hash=taxonomy.digest, last_entry_id=last_id, now=now(), seen_changes=seen_changes,
     )
     linked = {link.feature_key for link in outcome.links}
     return MatchSummary(len(offered), stored is None, len(linked), saved.new_features, saved.new_links,

@@ -20,9 +20,10 @@ FROM entry e JOIN party p ON p.id = e.party_id JOIN release r ON r.id = e.releas
 """
 
 
-def mentions(conn: sqlite3.Connection, *, after_id: int = 0) -> list[Mention]:
-    """Entries with id > `after_id`, as matcher mentions, in id order."""
-    rows = conn.execute(_MENTION_SQL + " WHERE e.id > ? ORDER BY e.id", (after_id,)).fetchall()
+def mentions(conn: sqlite3.Connection, *, after_id: int = 0, changed: bool = False) -> list[Mention]:
+    """Entries with id > `after_id` (and, with `changed`, entries updated since the matcher saw them)."""
+    where = " WHERE e.id > ?" + (" OR e.id IN (SELECT entry_id FROM entry_change)" if changed else "")
+    rows = conn.execute(_MENTION_SQL + where + " ORDER BY e.id", (after_id,)).fetchall()
     return [
         Mention(
             entry_id=r[0], party=r[1], party_kind=r[2], category=r[3], source_url=r[4], version=r[5],
@@ -31,6 +32,10 @@ def mentions(conn: sqlite3.Connection, *, after_id: int = 0) -> list[Mention]:
         )
         for r in rows
     ]
+
+
+def changed_entry_ids(conn: sqlite3.Connection) -> list[int]:
+    return [r[0] for r in conn.execute("SELECT entry_id FROM entry_change ORDER BY entry_id")]
 
 
 def max_entry_id(conn: sqlite3.Connection) -> int:
@@ -76,6 +81,7 @@ def save_outcome(
     taxonomy_hash: str,
     last_entry_id: int,
     now: dt.datetime,
+    seen_changes: Iterable[int] = (),
 ) -> SaveResult:
     """Replace the stored features and links with the outcome, keeping first-detection times."""
     stamp = now.isoformat(sep=" ")
@@ -108,6 +114,7 @@ def save_outcome(
             "last_entry_id = excluded.last_entry_id, updated_at = excluded.updated_at",
             (state_json, taxonomy_hash, last_entry_id, stamp),
         )
+        conn.executemany("DELETE FROM entry_change WHERE entry_id = ?", [(i,) for i in seen_changes])
         after_pairs = _party_pairs(conn)
     return SaveResult(
         new_features=tuple(sorted(linked - before_keys)),

@@ -2,6 +2,7 @@
 
     party ─< source ─< fetch            (latest state of every URL a source reads)
                     ─< release ─< entry ─< feature_link >─ feature
+                                      └─ entry_change   (updated entries the matcher has not seen)
     crawl_run ─< run_source             (one row per source per run: outcome, error)
 
 The schema is documented for users in the README; `entry_fts` (FTS5 over entry text)
@@ -98,6 +99,13 @@ class Entry(SQLModel, table=True):
     date: dt.date  # the release date, or the day the crawler first saw an undated entry
     date_estimated: bool = False  # True when `date` is a first-seen date, not a published one
     first_seen_at: dt.datetime
+
+
+class EntryChange(SQLModel, table=True):
+    """Entries whose text, date or context changed since the matcher last saw them."""
+
+    __tablename__ = "entry_change"
+    entry_id: int = Field(primary_key=True)
 
 
 class CrawlRun(SQLModel, table=True):

@@ -166,6 +166,12 @@ def _ts(value: dt.datetime) -> str:
 
 
 _ENTRY_COLUMNS = ("text", "raw", "line", "section", "kind", "scope", "context")
+_LINE = _ENTRY_COLUMNS.index("line")
+
+
+def _matters(new: tuple[object, ...], old: tuple[object, ...]) -> bool:
+    """True when an update changes more than the line number (new ends with the entry id)."""
+    return any(a != b for i, (a, b) in enumerate(zip(new[:-1], old, strict=True)) if i != _LINE)
 
 
 def save_document(
@@ -192,6 +198,7 @@ def save_document(
     new_releases = new_entries = updated = 0
     inserts: list[tuple[object, ...]] = []
     updates: list[tuple[object, ...]] = []
+    updated_before: list[tuple[object, ...]] = []
     for rkey, rel in zip(release_keys(doc), doc.releases, strict=True):
         date = rel.date.isoformat() if rel.date else None
         known = releases.get(rkey)
@@ -226,6 +233,7 @@ def save_document(
             new_date, new_estimated = (date, False) if date else (old_date, bool(old_estimated))
             if tuple(old_values) != values or (old_date, bool(old_estimated)) != (new_date, new_estimated):
                 updates.append((*values, new_date, new_estimated, entry_id))
+                updated_before.append((*old_values, old_date, bool(old_estimated)))
                 updated += 1
     if inserts:
         last_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM entry").fetchone()[0]
@@ -244,4 +252,7 @@ def save_document(
             "date = ?, date_estimated = ? WHERE id = ?",
             updates,
         )
+        # Only a change the matcher reads makes it look again (a moved line number does not).
+        changed = [(u[-1],) for u, old in zip(updates, updated_before, strict=True) if _matters(u, old)]
+        conn.executemany("INSERT OR IGNORE INTO entry_change(entry_id) VALUES (?)", changed)
     return SaveCounts(new_releases, new_entries, updated)

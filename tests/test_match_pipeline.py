@@ -1,0 +1,98 @@
+"""Matching through the real pipeline: crawl → match → eval, incremental runs, the export shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, GOLD, ROOT, fixed_clock
+from tracker import pipeline
+from tracker.cli import main
+from tracker.config import Overrides, load_settings
+
+pytestmark = pytest.mark.corpus
+
+
+def links(db: Path) -> set[tuple[str, str, int]]:
+    conn = sqlite3.connect(db)
+    try:
+        return set(conn.execute(
+            "SELECT fl.feature_key, e.key, e.line FROM feature_link fl JOIN entry e ON e.id = fl.entry_id"
+        ))
+    finally:
+        conn.close()
+
+
+def test_eval_on_the_corpus_meets_the_floors(corpus_catalog, capsys) -> None:  # type: ignore[no-untyped-def]
+    if not GOLD.is_file():
+        pytest.skip("../shared/gold is not available")
+    with pipeline.catalog(corpus_catalog) as conn:
+        pipeline.match_catalog(conn, corpus_catalog, now=fixed_clock())
+    try:
+        main(["--db", str(corpus_catalog.db_path), "--config", str(ROOT / "config.toml"), "eval", "--gold", str(GOLD)])
+    except SystemExit as exit_:
+        assert not exit_.code
+    out = capsys.readouterr().out
+    precision, recall = (float(x) for x in re.search(r"precision ([\d.]+)\s+recall ([\d.]+)", out).groups())
+    merged = int(re.search(r"near-miss pairs merged: (\d+)", out)[1])
+    lag = float(re.search(r"median absolute lag error: ([\d.]+) days", out)[1])
+    missing = int(re.search(r"gold mentions not found in the catalog: (\d+)", out)[1])
+    assert precision >= 0.90 and recall >= 0.80, out
+    assert merged == 0 and lag <= 7 and missing == 0, out
+
+
+def test_incremental_matching_across_snapshots_equals_a_rebuild(tmp_path: Path) -> None:
+    if not (CORPUS / "2025-06-01").is_dir():
+        pytest.skip("../shared/corpus is not available")
+    base = load_settings(Overrides(config=ROOT / "config.toml", db=tmp_path / "c.db"), env={})
+    pipeline.run_crawl(replace(base, mirror=CORPUS / "2025-06-01"), now=fixed_clock(dt.datetime(2025, 6, 1, 6)))
+    with pipeline.catalog(base) as conn:
+        first = pipeline.match_catalog(conn, base, now=fixed_clock(dt.datetime(2025, 6, 1, 7)))
+    assert first.rebuilt and first.features > 50
+    pipeline.run_crawl(replace(base, mirror=CORPUS / "current"), now=fixed_clock(dt.datetime(2026, 8, 25, 6)))
+    with pipeline.catalog(base) as conn:
+        second = pipeline.match_catalog(conn, base, now=fixed_clock(dt.datetime(2026, 8, 25, 7)))
+        assert not second.rebuilt and second.new_links > 0
+        assert second.mentions_offered < 45000  # only new and changed entries were offered
+        incremental = links(base.db_path)
+        assert conn.execute("SELECT COUNT(*) FROM entry_change").fetchone()[0] == 0
+        again = pipeline.match_catalog(conn, base, now=fixed_clock(dt.datetime(2026, 8, 25, 8)))
+        assert again.mentions_offered == 0 and again.new_links == 0
+        rebuilt = pipeline.match_catalog(conn, base, rebuild=True, now=fixed_clock(dt.datetime(2026, 8, 25, 9)))
+        assert rebuilt.rebuilt
+    assert links(base.db_path) == incremental
+
+
+def test_export_features_keeps_its_documented_shape(corpus_catalog, capsys) -> None:  # type: ignore[no-untyped-def]
+    with pipeline.catalog(corpus_catalog) as conn:
+        pipeline.match_catalog(conn, corpus_catalog, now=fixed_clock())
+    try:
+        main(["--db", str(corpus_catalog.db_path), "--config", str(ROOT / "config.toml"), "export", "features"])
+    except SystemExit as exit_:
+        assert not exit_.code
+    features = json.loads(capsys.readouterr().out)
+    assert len(features) > 50
+    corpus_root = CORPUS / "current"
+    for feature in features:
+        assert {"id", "name", "first_seen", "first_party", "parties"} <= feature.keys()
+        first = feature["parties"][0]
+        assert first["party"] == feature["first_party"] and first["first_seen"] == feature["first_seen"]
+        for p in feature["parties"]:
+            assert {"party", "kind", "first_seen", "lag_days", "mentions"} <= p.keys()
+            assert p["lag_days"] == (dt.date.fromisoformat(p["first_seen"])
+                                     - dt.date.fromisoformat(feature["first_seen"])).days or p["estimated"]
+            for m in p["mentions"]:
+                assert {"source_url", "version", "date", "text", "line"} <= m.keys()
+    # `text` is the raw changelog line and `line` its 1-based number in the source document.
+    sample = [m for f in features[:40] for p in f["parties"] for m in p["mentions"]][:200]
+    cache: dict[str, list[str]] = {}
+    for m in sample:
+        path = corpus_root / m["source_url"].removeprefix("https://").split("?")[0]
+        lines = cache.setdefault(m["source_url"], path.read_text(encoding="utf-8").split("\n"))
+        assert lines[m["line"] - 1].rstrip()[:4000] == m["text"], m
