@@ -70,7 +70,7 @@ def test_vllm_area_tags_set_scope_and_kind() -> None:
     assert (router.scope, router.kind) == ("Core", EntryKind.FEATURE)
     assert by_text["Fix crash when a LoRA adapter has no target modules"].kind is EntryKind.FIX
     assert by_text["Update the quickstart for the OpenAI-compatible server"].kind is EntryKind.DOCS
-    assert by_text["Bump the CUDA base image to 12.4"].kind is EntryKind.CHORE
+    assert by_text["Bump the CUDA base image to 12.4"].kind is EntryKind.DEPS  # a version bump, even when tagged CI/Build
 
 
 def test_pretty_printed_json_points_entries_at_the_body_line() -> None:

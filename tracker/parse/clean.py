@@ -11,6 +11,9 @@ import html
 import re
 from dataclasses import dataclass
 
+from tracker.parse.kinds import section_kind
+from tracker.parse.model import EntryKind
+
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _CHANGESET_HASH = re.compile(r"^[0-9a-f]{7,40}:\s+")
 _MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}")
@@ -20,7 +23,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _BARE_URL = re.compile(r"<?https?://[^\s)>\]]+>?")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_EMPTY_PARENS = re.compile(r"\(\s*(?:,\s*)*\)|\[\s*\]")
+_EMPTY_PARENS = re.compile(r"(?<![\w)\]])(?:\(\s*(?:,\s*)*\)|\[\s*\])")
 _ISSUE_REF = re.compile(r"\(\s*(?:#\d+|GH-\d+)(?:\s*,\s*#\d+)*\s*\)|(?<![\w/])#\d{2,}\b")
 _HASH_REF = re.compile(r"\(\s*[0-9a-f]{7,40}\s*\)")
 _HANDLE = re.compile(
@@ -37,12 +40,32 @@ _LEADING_JUNK = re.compile(r"^[\s,;:–—-]+")
 # `feat(scope)!: text`, `fix: text`, `chore(deps): text`
 _CONVENTIONAL = re.compile(
     r"^(feat|feature|fix|bugfix|hotfix|perf|refactor|docs?|chore|build|ci|test|tests|style|revert|deps|security|breaking)"
-    r"(?:\(([^)]{1,60})\))?(!)?:\s+",
+    r" ?(?:\(([^)]{1,60})\))?(!)?:\s+",
     re.IGNORECASE,
 )
 # release-please and AWS scopes, read before emphasis is stripped: `**api:** text`, `(**bedrock**) text`
 _BOLD_SCOPE = re.compile(r"^\*\*([^*]{1,60}?):\*\*\s*")
 _AWS_SCOPE = re.compile(r"^\(\*\*([A-Za-z0-9._-]{1,60})\*\*\)\s*")
+# MLflow's `[Tracking] Fix ...`, vLLM's `[Bugfix][Kernel] ...`: tags before the sentence (not links).
+_BRACKET_TAGS = re.compile(r"^(?:\[([^\]\[]{1,40})\](?!\()\s*)+")
+_BRACKET_TAG = re.compile(r"\[([^\]\[]{1,40})\]")
+# Vertex's `GenAI - Add ...`, LiteLLM's `Anthropic - handle ...`: a short product prefix and a dash.
+_DASH_SCOPE = re.compile(r"^([A-Z][\w.+/]*(?: [A-Z][\w.+/]*){0,2}) [-–—] (?=\S)")
+_VERBS = frozenset(
+    "add adds added allow allows bump bumps change changed deprecate deprecated drop enable enables fix fixes "
+    "fixed improve improves improved introduce introduces make makes move moved new refactor remove removes "
+    "removed rename renamed support supports update updates updated upgrade upgraded use uses".split()
+)
+_QUOTED = re.compile(r'^(["\'“])(.+)(["\'”])$')
+# A tag that names a kind of change ("Bugfix", "CI/Build", "Docs") types the line; others are its scope.
+_KIND_TYPES = {EntryKind.FIX: "fix", EntryKind.FEATURE: "feat", EntryKind.DOCS: "docs", EntryKind.CHORE: "chore",
+               EntryKind.DEPS: "deps", EntryKind.SECURITY: "security", EntryKind.BREAKING: "breaking"}
+
+
+def _tag_type(tag: str) -> str:
+    kind = section_kind(tag)
+    return _KIND_TYPES.get(kind, "") if kind is not None else ""
+
 _PLAIN_SCOPE = re.compile(r"^([A-Za-z][\w .+/-]{0,40}?):\s+(?=\S)")
 
 # Link texts that carry no meaning of their own: PR numbers, hashes, "PR", handles.
@@ -113,12 +136,21 @@ def clean_line(raw: str) -> CleanLine:
     """Clean one changelog line and read its scope and conventional-commit type."""
     text = _BULLET.sub("", raw, count=1).strip()
     text = _CHANGESET_HASH.sub("", text, count=1)
+    if m := _QUOTED.match(text):
+        text = m[2].strip()
     scope = ""
+    tag_type = ""
+    if m := _BRACKET_TAGS.match(text):
+        tags = [t.strip() for t in _BRACKET_TAG.findall(m[0])]
+        types = [_tag_type(t) for t in tags]
+        tag_type = next((t for t in types if t), "")
+        scope = next((tag for tag, typed in zip(tags, types, strict=True) if not typed), "")
+        text = text[m.end():]
     if m := _AWS_SCOPE.match(text):
         scope, text = m[1], text[m.end():]
     elif m := _BOLD_SCOPE.match(text):
         scope, text = m[1].strip(), text[m.end():]
-    commit_type, breaking = "", False
+    commit_type, breaking = tag_type, tag_type == "breaking"
     if m := _CONVENTIONAL.match(text):
         commit_type = m[1].lower()
         scope = scope or (m[2] or "").strip()
@@ -130,7 +162,9 @@ def clean_line(raw: str) -> CleanLine:
         scope = scope or (m[2] or "").strip()
         breaking = bool(m[3])
         text = text[m.end():]
-    if not scope and (m := _PLAIN_SCOPE.match(text)) and m[1].count(" ") <= 2:
+    if not scope and (m := _DASH_SCOPE.match(text)) and m[1].split()[0].lower() not in _VERBS:
+        scope, text = m[1], text[m.end():]
+    elif not scope and (m := _PLAIN_SCOPE.match(text)) and m[1].count(" ") <= 2:
         # "sessions: add details page" style scopes, only when short and lower-case like a tag
         candidate = m[1]
         if candidate.islower() and " " not in candidate:
