@@ -47,6 +47,19 @@ _RETIRE = re.compile(
     r"sunset(?:s|ting)?|discontinu\w*|disabl(?:e|es|ed) support|no longer support\w*|end of life)\b",
     re.I,
 )
+_NEVER_KINDS = frozenset({"docs", "deps", "chore"})
+# Scopes that name the project's own housekeeping, not its product.
+_INTERNAL_SCOPES = frozenset({
+    "site", "website", "web site", "docs", "doc", "blog", "readme", "examples", "example", "ci", "cd", "build",
+    "deps", "deps-dev", "dependencies", "test", "tests", "testing", "release", "releases", "internal", "dev",
+    "lint", "style", "typo", "changelog", "repo", "github", "workflow", "workflows",
+})
+# "No major prompt management changes in this release."
+_NEGATIVE = re.compile(
+    r"^no (?:major |new |significant |notable |other )?(?:[\w/-]+ ){0,4}(?:changes?|updates?|features?)\b|"
+    r"\bhas no (?:new )?(?:changes|features)\b",
+    re.I,
+)
 _LAUNCH_VERB = re.compile(
     r"^(?:add(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|support(?:s|ed)?|new\b|launch(?:es|ed)?|implement(?:s|ed)?|"
     r"enabl(?:e|es|ed)|expose[sd]?|allow(?:s|ed)?|release[sd]?|initial|now\b|provide[sd]?|integrat(?:e|es|ed))",
@@ -78,14 +91,16 @@ def opening(text: str) -> tuple[str, str]:
     return kind, text.strip()
 
 
-def announcement(kind: str, text: str) -> str | None:
+def announcement(kind: str, text: str, scope: str = "") -> str | None:
     """LAUNCH, RETIREMENT, or None when the entry announces nothing (a fix, a chore, a teaser)."""
     written, body = opening(text)
     if written in ("feat", "feature"):
         kind = "feature"
     elif written:
         kind = "fix" if written in ("fix", "bugfix", "hotfix") else "chore"
-    if not body or _NOT_LAUNCH.match(body) or _TEASER.search(body):
+    if kind in _NEVER_KINDS or scope.strip().lower() in _INTERNAL_SCOPES:
+        return None  # documentation, dependency bumps and the project's own site/CI announce no capability
+    if not body or _NOT_LAUNCH.match(body) or _TEASER.search(body) or _NEGATIVE.search(body):
         return None
     if _RETIRE.match(body):
         return RETIREMENT if kind not in ("docs", "chore", "deps") else None
@@ -96,6 +111,6 @@ def announcement(kind: str, text: str) -> str | None:
     return None
 
 
-def is_launch(kind: str, text: str) -> bool:
+def is_launch(kind: str, text: str, scope: str = "") -> bool:
     """True when an entry of this kind and text can announce a capability launch."""
-    return announcement(kind, text) == LAUNCH
+    return announcement(kind, text, scope) == LAUNCH

@@ -23,7 +23,7 @@ _SECTION_RULES: tuple[tuple[re.Pattern[str], EntryKind], ...] = tuple(
         (r"\bdocs?\b|documentation", EntryKind.DOCS),
         (
             r"chore|refactor|internal|build|\bci\b|test|tooling|style|cleanup|clean up|"
-            r"maintenance|misc|\bdev\b|performance|perf\b|reverts?|code quality",
+            r"maintenance|\bdev\b|performance|perf\b|reverts?|code quality",
             EntryKind.CHORE,
         ),
         (
