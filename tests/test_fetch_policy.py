@@ -114,7 +114,7 @@ def test_exceptions_are_classified_once() -> None:
     ("url", "status", "advice"),
     [
         ("https://e.org/x", 410, "returned 410 Gone; the source may have moved"),
-        ("https://api.github.com/repos/o/r", 403, "set github_token"),
+        ("https://api.github.com/repos/o/r", 403, "set the GITHUB_TOKEN"),
         ("https://e.org/x", 403, "refuses the crawler"),
         ("https://e.org/x", 429, "lower per_host"),
         ("https://e.org/x", 502, "returned 502 Bad Gateway; the server is failing"),

@@ -76,7 +76,7 @@ def status_error(url: str, status: int, *, attempts: int = 1) -> HttpStatusError
     if status in (404, 410):
         advice = "the source may have moved: check its url in config.toml"
     elif status in (401, 403) and github:
-        advice = "GitHub may be rate-limiting: set github_token in config.toml or try again later"
+        advice = "GitHub may be rate-limiting: set the GITHUB_TOKEN environment variable or try again later"
     elif status in (401, 403):
         advice = "the server refuses the crawler: check its url in config.toml or drop the source"
     elif status == 429:
