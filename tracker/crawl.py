@@ -136,14 +136,15 @@ async def crawl(
     summary = CrawlSummary(run_id)
     options = ParseOptions(today=now().date())
     states = store.all_fetch_states(conn)
-    # One writer thread owns the connection during the crawl, so saving a source never
-    # stalls the event loop that keeps the other fetches going.
-    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-writer")
+    # One worker thread parses documents and owns the catalog connection: the event loop
+    # keeps every fetch going, and a single CPU-bound thread (not a pool) competes with it
+    # for the GIL; measured in bench/bench_fetch.py, that is what keeps latency hidden.
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl-worker")
     loop = asyncio.get_running_loop()
 
     async def harvest(source: SourceConfig) -> tuple[SourceConfig, Harvest | BaseException]:
         source_id = ids[source.name][0]
-        ctx = CollectContext(fetcher=fetcher, states=states.get(source_id, {}), options=options)
+        ctx = CollectContext(fetcher=fetcher, states=states.get(source_id, {}), options=options, parser=worker)
         try:
             return source, await REGISTRY[source.kind].collect(source, ctx)
         except asyncio.CancelledError:
@@ -171,7 +172,7 @@ async def crawl(
     try:
         for next_done in asyncio.as_completed(tasks):
             source, result = await next_done
-            outcome = await loop.run_in_executor(writer, save, source, result)
+            outcome = await loop.run_in_executor(worker, save, source, result)
             summary.outcomes.append(outcome)
             on_source(outcome)
     except (asyncio.CancelledError, KeyboardInterrupt):
@@ -181,7 +182,7 @@ async def crawl(
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
     finally:
-        writer.shutdown(wait=True)  # a save in progress commits (or rolls back) before we return
+        worker.shutdown(wait=True)  # a save in progress commits (or rolls back) before we return
     return summary
 
 

@@ -34,8 +34,7 @@ _EMPHASIS = re.compile(r"(\*\*|__|~~)(.+?)\1")
 _SINGLE_EMPHASIS = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
 _CODE = re.compile(r"`+([^`]*)`+")
 _ENTITY_SPACE = re.compile(r"\s+")
-_TRAILING_JUNK = re.compile(r"[\s,;:–—-]+$")
-_LEADING_JUNK = re.compile(r"^[\s,;:–—-]+")
+_JUNK = " \t,;:–—-"  # stripped from both ends of a cleaned line
 
 # `feat(scope)!: text`, `fix: text`, `chore(deps): text`
 _CONVENTIONAL = re.compile(
@@ -56,6 +55,7 @@ _VERBS = frozenset(
     "fixed improve improves improved introduce introduces make makes move moved new refactor remove removes "
     "removed rename renamed support supports update updates updated upgrade upgraded use uses".split()
 )
+_QUOTES = frozenset("\"'“")
 _QUOTED = re.compile(r'^(["\'“])(.+)(["\'”])$')
 # A tag that names a kind of change ("Bugfix", "CI/Build", "Docs") types the line; others are its scope.
 _KIND_TYPES = {EntryKind.FIX: "fix", EntryKind.FEATURE: "feat", EntryKind.DOCS: "docs", EntryKind.CHORE: "chore",
@@ -127,44 +127,48 @@ def strip_markup(text: str) -> str:
         text = html.unescape(text)
     if "(" in text or "[" in text:
         text = _EMPTY_PARENS.sub("", text)
-    text = " ".join(text.split())
-    text = _TRAILING_JUNK.sub("", text)
-    return _LEADING_JUNK.sub("", text).strip()
+    return " ".join(text.split()).strip(_JUNK)
 
 
 def clean_line(raw: str) -> CleanLine:
     """Clean one changelog line and read its scope and conventional-commit type."""
+    # Every rule is guarded by a cheap look at the text: this runs once per entry of every crawl.
     text = _BULLET.sub("", raw, count=1).strip()
-    text = _CHANGESET_HASH.sub("", text, count=1)
-    if m := _QUOTED.match(text):
+    if ":" in text[:44]:
+        text = _CHANGESET_HASH.sub("", text, count=1)
+    if text[:1] in _QUOTES and (m := _QUOTED.match(text)):
         text = m[2].strip()
     scope = ""
     tag_type = ""
-    if m := _BRACKET_TAGS.match(text):
+    if text[:1] == "[" and (m := _BRACKET_TAGS.match(text)):
         tags = [t.strip() for t in _BRACKET_TAG.findall(m[0])]
         types = [_tag_type(t) for t in tags]
         tag_type = next((t for t in types if t), "")
         scope = next((tag for tag, typed in zip(tags, types, strict=True) if not typed), "")
         text = text[m.end():]
-    if m := _AWS_SCOPE.match(text):
+    if text[:3] == "(**" and (m := _AWS_SCOPE.match(text)):
         scope, text = m[1], text[m.end():]
-    elif m := _BOLD_SCOPE.match(text):
+    elif text[:2] == "**" and (m := _BOLD_SCOPE.match(text)):
         scope, text = m[1].strip(), text[m.end():]
     commit_type, breaking = tag_type, tag_type == "breaking"
-    if m := _CONVENTIONAL.match(text):
+    if ":" in text[:72] and (m := _CONVENTIONAL.match(text)):
         commit_type = m[1].lower()
         scope = scope or (m[2] or "").strip()
         breaking = bool(m[3]) or commit_type == "breaking"
         text = text[m.end():]
     text = strip_markup(text)
-    if not commit_type and (m := _CONVENTIONAL.match(text)):
+    head = text[:72]
+    if not commit_type and ":" in head and (m := _CONVENTIONAL.match(text)):
         commit_type = m[1].lower()
         scope = scope or (m[2] or "").strip()
         breaking = bool(m[3])
         text = text[m.end():]
-    if not scope and (m := _DASH_SCOPE.match(text)) and m[1].split()[0].lower() not in _VERBS:
+    if scope:
+        pass
+    elif (" - " in head or " – " in head or " — " in head) and (m := _DASH_SCOPE.match(text)) \
+            and m[1].split()[0].lower() not in _VERBS:
         scope, text = m[1], text[m.end():]
-    elif not scope and (m := _PLAIN_SCOPE.match(text)) and m[1].count(" ") <= 2:
+    elif ":" in head and (m := _PLAIN_SCOPE.match(text)) and m[1].count(" ") <= 2:
         # "sessions: add details page" style scopes, only when short and lower-case like a tag
         candidate = m[1]
         if candidate.islower() and " " not in candidate:

@@ -8,6 +8,7 @@ content hash as last time) are never parsed again.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import Executor
 import fnmatch
 import hashlib
 from collections.abc import Callable
@@ -55,6 +56,8 @@ class CollectContext:
     fetcher: Fetcher
     states: dict[str, FetchState]  # what the catalog remembers of each URL of this source
     options: ParseOptions
+    # Where parsing runs (None: the default executor); the crawl passes its one worker thread.
+    parser: Executor | None = None
 
 
 class SourceKind(Protocol):
@@ -106,7 +109,7 @@ async def fetch_document(
     if state is not None and state.content_hash == digest:
         return DocumentResult(url, "unchanged", **common)  # type: ignore[arg-type]
     try:
-        doc = await asyncio.to_thread(parse, result)
+        doc = await asyncio.get_running_loop().run_in_executor(ctx.parser, parse, result)
     except SourceError as error:
         return DocumentResult(url, "error", error=error, **common)  # type: ignore[arg-type]
     return DocumentResult(url, "new", document=scope_filter(doc, source.scope), **common)  # type: ignore[arg-type]
