@@ -232,3 +232,44 @@ def test_posts_folder_is_listed_through_the_git_tree_and_filtered_by_glob(make_s
     ]
     again = pipeline.run_crawl(settings, now=fixed_clock())
     assert again.new_entries == 0 and again.ok[0].outcome == "unchanged"
+
+
+def test_the_shipped_feed_release_and_html_sources_crawl_from_fixtures(tmp_path: Path) -> None:
+    """Every github-releases, feed and html source of config.toml, served from our own fixtures."""
+    from conftest import FIXTURES, ROOT
+    from tracker.config import Overrides, load_settings
+
+    settings = load_settings(Overrides(config=ROOT / "config.toml", db=tmp_path / "c.db", mirror=tmp_path), env={})
+    fixture_for = {
+        "github-releases": FIXTURES / "github" / "vllm_releases.json",
+        "feed": FIXTURES / "feeds" / "model_news.rss",
+        "html": FIXTURES / "html" / "changelog_headings.html",
+    }
+    chosen = [s for s in settings.sources() if s.kind in fixture_for]
+    assert len(chosen) >= 10
+    for s in chosen:
+        path = tmp_path / s.url.split("://", 1)[1].split("?", 1)[0]
+        target = path / "index.html" if s.url.endswith("/") else path  # the mirror serves index.html for folders
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(fixture_for[s.kind].read_bytes())
+    summary = pipeline.run_crawl(settings, source_names=[s.name for s in chosen], now=fixed_clock())
+    assert not summary.failed, [(o.name, o.error) for o in summary.failed]
+    assert all(o.new_releases > 0 and o.new_entries > 0 for o in summary.ok), summary.ok
+
+
+def test_a_redirect_from_a_public_source_to_a_metadata_address_is_refused(make_settings) -> None:  # type: ignore[no-untyped-def]
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        if request.url.host == "changelog.example.com":
+            return httpx.Response(302, headers={"location": "http://169.254.169.254/latest/meta-data/"})
+        return httpx.Response(200, text=V1)  # what a metadata endpoint would leak
+
+    for allow, expected in ((False, "error"), (True, "new")):
+        settings = make_settings(party("Acme", source("acme", "https://changelog.example.com/CHANGELOG.md")),
+                                 allow_private_redirects=allow)
+        (outcome,) = pipeline.run_crawl(settings, now=fixed_clock(), transport=httpx.MockTransport(handler)).outcomes
+        assert outcome.outcome == expected, outcome
+        if not allow:
+            assert outcome.category == "blocked" and "169.254.169.254" in outcome.error
+        settings.db_path.unlink()
