@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tracker import pipeline  # noqa: E402
-from tracker.config import FetchConfig, PartyConfig, Settings, SourceConfig  # noqa: E402
+from tracker.config import PartyConfig, Settings, SourceConfig  # noqa: E402
+from tracker.fetch import FetchSettings  # noqa: E402
 
 BODY = "# Changelog\n\n" + "".join(
     f"## 1.{i}.0 (2026-0{1 + i % 9}-1{i % 9})\n\n### Features\n\n* add feature number {i}\n* support option {i}\n\n"
@@ -86,7 +87,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(
                 db_path=Path(tmp) / "bench.db", parties=parties,
-                fetch=FetchConfig(max_connections=args.concurrency, per_host=args.concurrency),
+                fetch=FetchSettings(max_connections=args.concurrency, per_host=args.concurrency),
             )
             # Time the crawl, not the one-off creation of an empty catalog (a daily crawl finds it in place).
             with pipeline.catalog(settings):

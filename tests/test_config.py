@@ -43,7 +43,7 @@ def test_precedence_defaults_then_file_then_environment_then_flags(tmp_path: Pat
     assert from_file.fetch.per_host == 2 and from_file.fetch.timeout == 20.0  # default kept
     assert from_file.sources()[0].scope == ("gateway*",)
     from_env = load_settings(Overrides(config=path), env={"TRACKER_DB": "/tmp/env.db", "GITHUB_TOKEN": "t0k"})
-    assert from_env.db_path == Path("/tmp/env.db") and from_env.github_token == "t0k"
+    assert from_env.db_path == Path("/tmp/env.db") and from_env.fetch.github_token == "t0k"
     from_flag = load_settings(Overrides(config=path, db=tmp_path / "flag.db"), env={"TRACKER_DB": "/tmp/env.db"})
     assert from_flag.db_path == tmp_path / "flag.db"
     via_env_path = load_settings(Overrides(), env={"TRACKER_CONFIG": str(path)})
@@ -80,6 +80,8 @@ def test_the_shipped_config_lists_every_manifest_source_and_more_kinds() -> None
         (GOOD.replace("per_host = 2", "per_hots = 2"), "unknown key 'per_hots'"),
         (GOOD.replace('kind = "startup"', 'kind = "unicorn"'), "unknown party kind 'unicorn'"),
         (GOOD.replace("per_host = 2", 'per_host = "two"'), "'per_host' must be an integer"),
+        (GOOD.replace("per_host = 2", "per_host = 0"), "per_host"),
+        (GOOD.replace("per_host = 2", 'github_token = "ghp_x"'), "unknown key 'github_token'"),
         (GOOD.replace("https://acme.test/CHANGELOG.md", "ftp://acme.test/x"), "is not an http(s) URL"),
         ('[schedule]\nat = "25:00"\n', "not HH:MM"),
         ('[schedule]\ntimezone = "Mars/Olympus"\n', "unknown timezone"),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import ConfigError
+from tracker.fetch.settings import FetchSettings
 
 PARTY_KINDS = ("startup", "incumbent", "vendor", "oss")
 SOURCE_KINDS = ("changelog", "posts", "github-releases", "feed", "html")
@@ -57,21 +58,6 @@ class PartyConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class FetchConfig:
-    timeout: float = 20.0
-    max_bytes: int = 20_000_000
-    max_retries: int = 3
-    backoff_base: float = 0.5
-    backoff_max: float = 60.0
-    max_connections: int = 16
-    per_host: int = 4
-    max_redirects: int = 5
-    user_agent: str = ""
-    respect_robots: bool = True
-    allow_private_redirects: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class MatchConfig:
     commodity_k: int = 3  # time to commodity: days until k parties offer a feature
     window_days: int = 90  # crowding and pressure windows
@@ -96,8 +82,7 @@ class Settings:
     db_path: Path = Path("data/tracker.db")
     report_dir: Path = Path("data/reports")
     mirror: Path | None = None
-    github_token: str = ""
-    fetch: FetchConfig = FetchConfig()
+    fetch: FetchSettings = FetchSettings()  # the [fetch] table is the fetch layer's own settings
     match: MatchConfig = MatchConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     webhooks: tuple[WebhookConfig, ...] = ()
@@ -152,17 +137,20 @@ class _Reader:
         return value
 
 
-def _dataclass_from(reader: _Reader, cls: type, base: Any) -> Any:
-    names = {f.name for f in fields(cls)}
+def _dataclass_from(reader: _Reader, cls: type, base: Any, hidden: frozenset[str] = frozenset()) -> Any:
+    names = {f.name for f in fields(cls)} - hidden
     reader.check_keys(names)
     changes = {}
     for f in fields(cls):
-        if f.name in reader.table:
+        if f.name in reader.table and f.name in names:
             current = getattr(base, f.name)
             kind = type(current) if not isinstance(current, Path) else str
             value = reader.get(f.name, kind)
             changes[f.name] = Path(value) if isinstance(current, Path) else value
-    return replace(base, **changes)
+    try:
+        return replace(base, **changes)
+    except ConfigError as error:
+        raise reader.fail(error.message) from None
 
 
 def _read_source(file: Path, party: str, index: int, table: Mapping[str, Any]) -> SourceConfig:
@@ -260,12 +248,14 @@ def read_file(path: Path, base: Settings) -> Settings:
             settings = replace(settings, report_dir=root / out)
         if (mirror := r.get("mirror", str)) is not None:
             settings = replace(settings, mirror=root / mirror if mirror else None)
-    for key, cls, attr in (("fetch", FetchConfig, "fetch"), ("match", MatchConfig, "match"),
+    for key, cls, attr in (("fetch", FetchSettings, "fetch"), ("match", MatchConfig, "match"),
                            ("schedule", ScheduleConfig, "schedule")):
         if key in data:
             if not isinstance(data[key], dict):
                 raise ConfigError(f"{path}: [{key}] must be a table")
-            value = _dataclass_from(_Reader(path, f"[{key}]", data[key]), cls, getattr(settings, attr))
+            # A token is a secret: it comes from GITHUB_TOKEN, never from a file that gets committed.
+            hidden = frozenset({"github_token"}) if key == "fetch" else frozenset()
+            value = _dataclass_from(_Reader(path, f"[{key}]", data[key]), cls, getattr(settings, attr), hidden)
             settings = replace(settings, **{attr: value})
     if not settings.match.taxonomy.is_absolute() and "match" in data and "taxonomy" in data["match"]:
         settings = replace(settings, match=replace(settings.match, taxonomy=root / settings.match.taxonomy))
@@ -313,7 +303,7 @@ def apply_env(settings: Settings, env: Mapping[str, str]) -> Settings:
         settings = replace(settings, mirror=Path(v))
     token = env.get("TRACKER_GITHUB_TOKEN") or env.get("GITHUB_TOKEN")
     if token:
-        settings = replace(settings, github_token=token)
+        settings = replace(settings, fetch=replace(settings.fetch, github_token=token))
     if v := env.get("TRACKER_SCHEDULE_AT"):
         settings = replace(settings, schedule=replace(settings.schedule, at=v))
     if v := env.get("TRACKER_TIMEZONE"):

@@ -21,7 +21,7 @@ from tracker.catalog import db, features, runs, store
 from tracker.config import Settings, SourceConfig
 from tracker.crawl import CrawlSummary, SourceOutcome, crawl
 from tracker.errors import CatalogError, ConfigError, UsageError
-from tracker.fetch import DEFAULT_USER_AGENT, Fetcher, FetchSettings
+from tracker.fetch import Fetcher
 from tracker.lock import run_lock
 from tracker.match.matcher import StaleStateError, match
 from tracker.match.model import MatchOutcome
@@ -37,17 +37,6 @@ Clock = Callable[[], dt.datetime]
 def utc_now() -> dt.datetime:
     """Naive UTC timestamps throughout the catalog (SQLite has no time zones)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-
-
-def fetch_settings(settings: Settings) -> FetchSettings:
-    f = settings.fetch
-    return FetchSettings(
-        timeout=f.timeout, max_bytes=f.max_bytes, max_retries=f.max_retries, backoff_base=f.backoff_base,
-        backoff_max=f.backoff_max, max_connections=f.max_connections, per_host=f.per_host,
-        max_redirects=f.max_redirects, user_agent=f.user_agent or DEFAULT_USER_AGENT,
-        respect_robots=f.respect_robots, allow_private_redirects=f.allow_private_redirects,
-        github_token=settings.github_token,
-    )
 
 
 @contextmanager
@@ -89,7 +78,7 @@ async def _crawl_async(
     on_source: Callable[[SourceOutcome], None],
     transport: httpx.AsyncBaseTransport | None,
 ) -> CrawlSummary:
-    async with Fetcher(fetch_settings(settings), transport=transport, mirror=settings.mirror) as fetcher:
+    async with Fetcher(settings.fetch, transport=transport, mirror=settings.mirror) as fetcher:
         return await crawl(conn, sources=sources, ids=ids, fetcher=fetcher, run_id=run_id, now=now,
                            on_source=on_source)
 
