@@ -96,3 +96,26 @@ def test_export_features_keeps_its_documented_shape(corpus_catalog, capsys) -> N
         path = corpus_root / m["source_url"].removeprefix("https://").split("?")[0]
         lines = cache.setdefault(m["source_url"], path.read_text(encoding="utf-8").split("\n"))
         assert lines[m["line"] - 1].rstrip()[:4000] == m["text"], m
+
+
+def cli(capsys, settings, *args: str) -> str:  # type: ignore[no-untyped-def]
+    try:
+        main(["--db", str(settings.db_path), "--config", str(ROOT / "config.toml"), *args])
+    except SystemExit as exit_:
+        assert not exit_.code, capsys.readouterr().err
+    return capsys.readouterr().out
+
+
+def test_features_feature_and_lag_commands(corpus_catalog, capsys) -> None:  # type: ignore[no-untyped-def]
+    with pipeline.catalog(corpus_catalog) as conn:
+        pipeline.match_catalog(conn, corpus_catalog, now=fixed_clock())
+    chosen = json.loads(cli(capsys, corpus_catalog, "features", "--party", "anthropic", "--since", "2024-01-01",
+                            "--category", "llm-api", "--json"))
+    assert chosen and all(f["first_seen"] >= "2024-01-01" for f in chosen)
+    assert all(any(p["party"] == "Anthropic" for p in f["parties"]) for f in chosen)
+    assert "prompt-caching" in {f["id"] for f in chosen}
+    timeline = cli(capsys, corpus_catalog, "feature", "prompt-caching")
+    assert "Google Cloud Vertex AI" in timeline and "first mover" in timeline
+    assert "https://github.com/anthropics/anthropic-sdk-python/blob/HEAD/CHANGELOG.md#L1986" in timeline
+    lag = json.loads(cli(capsys, corpus_catalog, "lag", "--party", "AWS", "--format", "json"))
+    assert len(lag) == 1 and lag[0]["party"] == "AWS" and lag[0]["followed"] > 0
