@@ -52,7 +52,7 @@ def test_entry_line_numbers_are_one_based_lines_of_the_document() -> None:
     for rel in doc.releases:
         assert lines[rel.line - 1].startswith("## ")
         for entry in rel.entries:
-            assert lines[entry.line - 1] == entry.raw
+            assert lines[entry.line - 1] == entry.raw.split("\n")[0]
 
 
 def test_keep_a_changelog_skips_unreleased_reads_us_dates_and_rejects_year_1513() -> None:
@@ -157,6 +157,14 @@ def test_release_body_keeps_document_line_numbers() -> None:
 )
 def test_documents_without_releases_parse_to_nothing(text: str) -> None:
     assert parse_changelog(text, url="u", options=TODAY).releases == ()
+
+
+def test_a_wrapped_bullet_keeps_all_its_lines_as_raw_and_its_first_line_number() -> None:
+    text = "## 1.0.0 (2024-01-01)\n\n- Add semantic caching for\n  embeddings and chat completions\n- Fix a crash\n"
+    first, second = parse_changelog(text, url="u", options=TODAY).releases[0].entries
+    assert first.raw == "- Add semantic caching for\n  embeddings and chat completions" and first.line == 3
+    assert first.text == "Add semantic caching for embeddings and chat completions"
+    assert second.raw == "- Fix a crash" and second.line == 5
 
 
 def test_enormous_lines_are_cut() -> None:

@@ -46,14 +46,14 @@ class Heading:
 @dataclass(frozen=True, slots=True)
 class Bullet:
     indent: int
-    raw: str  # the bullet's first line
+    raw: str  # the bullet's lines as written, continuation lines included
     body: str  # the bullet's text with continuation lines joined
     line: int
 
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    raw: str  # first line
+    raw: str  # the paragraph's lines as written
     body: str  # all lines joined
     line: int
 
@@ -124,6 +124,13 @@ def _is_layout_tag(line: str) -> bool:
     return name[0].isupper() or name.lower() in _LAYOUT_TAGS
 
 
+def _raw(lines: list[str], first: int, count: int) -> str:
+    """The block's lines as written (a wrapped bullet keeps its continuation lines), capped."""
+    if count == 1:
+        return lines[first - 1]
+    return "\n".join(lines[first - 1:first - 1 + count])[:MAX_LINE]
+
+
 def iter_blocks(lines: list[str], start: int = 0) -> Iterator[Block]:
     """Yield the blocks of `lines[start:]`; line numbers are 1-based."""
     n = len(lines)
@@ -137,10 +144,10 @@ def iter_blocks(lines: list[str], start: int = 0) -> Iterator[Block]:
     def flush() -> Iterator[Block]:
         nonlocal para, bullet
         if bullet:
-            yield Bullet(bullet_indent, lines[bullet_line - 1], " ".join(bullet), bullet_line)
+            yield Bullet(bullet_indent, _raw(lines, bullet_line, len(bullet)), " ".join(bullet), bullet_line)
             bullet = []
         if para:
-            yield Paragraph(lines[para_line - 1].strip(), " ".join(para), para_line)
+            yield Paragraph(_raw(lines, para_line, len(para)).strip(), " ".join(para), para_line)
             para = []
 
     while i < n:

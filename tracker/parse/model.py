@@ -34,7 +34,7 @@ class ParsedEntry:
     """One bullet, line or paragraph of a release: one candidate feature mention."""
 
     text: str  # cleaned: no PR links, hashes, handles or markdown noise
-    raw: str  # the line as it stands in the document (first line for multi-line items)
+    raw: str  # the line as it stands in the document; a wrapped item keeps all its lines ("\n")
     line: int  # 1-based line number in the source document
     section: str = ""  # the heading the entry sits under ("Features", "Bug Fixes", ...)
     kind: EntryKind = EntryKind.OTHER
