@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from tracker.parse.markdown import SUMMARY
+
 LAUNCH = "launch"
 RETIREMENT = "retirement"
 LAUNCH_KINDS = frozenset({"feature", "breaking", "other"})
@@ -47,6 +49,7 @@ _RETIRE = re.compile(
     r"sunset(?:s|ting)?|discontinu\w*|disabl(?:e|es|ed) support|no longer support\w*|end of life)\b",
     re.I,
 )
+_SUMMARY_WORDS = 30  # a one-line summary ("Adds prompt caching.") still announces
 _NEVER_KINDS = frozenset({"docs", "deps", "chore"})
 # Scopes that name the project's own housekeeping, not its product.
 _INTERNAL_SCOPES = frozenset({
@@ -91,8 +94,10 @@ def opening(text: str) -> tuple[str, str]:
     return kind, text.strip()
 
 
-def announcement(kind: str, text: str, scope: str = "") -> str | None:
+def announcement(kind: str, text: str, scope: str = "", section: str = "") -> str | None:
     """LAUNCH, RETIREMENT, or None when the entry announces nothing (a fix, a chore, a teaser)."""
+    if section == SUMMARY and len(text.split()) > _SUMMARY_WORDS:
+        return None  # a recap of the release: its bullets carry the announcements, on the same date
     written, body = opening(text)
     if written in ("feat", "feature"):
         kind = "feature"
@@ -111,6 +116,6 @@ def announcement(kind: str, text: str, scope: str = "") -> str | None:
     return None
 
 
-def is_launch(kind: str, text: str, scope: str = "") -> bool:
+def is_launch(kind: str, text: str, scope: str = "", section: str = "") -> bool:
     """True when an entry of this kind and text can announce a capability launch."""
-    return announcement(kind, text, scope) == LAUNCH
+    return announcement(kind, text, scope, section) == LAUNCH

@@ -125,7 +125,7 @@ def _order(m: Mention) -> tuple[object, ...]:
 
 
 def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[Hit]]) -> EntryRecord | None:
-    kind = announcement(mention.kind, mention.text, mention.scope)
+    kind = announcement(mention.kind, mention.text, mention.scope, mention.section)
     if kind is None:
         return None
     retiring = kind == RETIREMENT

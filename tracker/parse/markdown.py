@@ -11,7 +11,7 @@ Two document shapes share one block scanner (`blocks.iter_blocks`):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from tracker.parse.blocks import (
@@ -37,6 +37,7 @@ from tracker.parse.model import (
     ParseOptions,
 )
 
+SUMMARY = "Summary"  # the section given to the paragraphs that open a release listing its changes
 _HAS_WORD = re.compile(r"[A-Za-z]{2}")
 _VERSION_IN = re.compile(r"v?(\d+\.\d+(?:\.\d+)*(?:[-.]?(?:rc|beta|alpha|post)\.?\d*)?)")
 _ONLY_VERSION = re.compile(r"^v?\d+(?:\.\d+)+\S*$")
@@ -59,6 +60,8 @@ class _ReleaseBuilder:
     sections: list[tuple[int, str, EntryKind | None]] = field(default_factory=list)
     bullets: list[tuple[int, ParsedEntry]] = field(default_factory=list)
     context: str = ""
+    intro: list[int] = field(default_factory=list)  # paragraphs before the first bullet or section
+    bullet_count: int = 0
 
     def section(self) -> tuple[str, EntryKind | None]:
         name = self.sections[-1][1] if self.sections else ""
@@ -108,8 +111,23 @@ class _ReleaseBuilder:
             self.bullets.append((indent, entry))
         return entry
 
+    def add_paragraph(self, raw: str, body: str, line: int) -> None:
+        self.bullets.clear()
+        opening = not self.sections and not self.bullet_count
+        if self.add(raw, body, line, None) is not None and opening and not self.prose:
+            self.intro.append(len(self.entries) - 1)
+
+    def add_bullet(self, raw: str, body: str, line: int, indent: int) -> None:
+        if self.add(raw, body, line, indent) is not None:
+            self.bullet_count += 1
+
     def build(self) -> ParsedRelease:
         h = self.header
+        if self.bullet_count >= 2:
+            # A release that lists its changes opens with a summary of them: say so, so
+            # that the matcher can tell a recap from an announcement.
+            for i in self.intro:
+                self.entries[i] = replace(self.entries[i], section=SUMMARY)
         return ParsedRelease(
             version=h.version,
             date=h.date,
@@ -201,10 +219,9 @@ def parse_changelog(text: str, *, url: str, options: ParseOptions | None = None)
         if cur is None:
             continue
         if isinstance(block, Bullet):
-            cur.add(block.raw, block.body, block.line, block.indent)
+            cur.add_bullet(block.raw, block.body, block.line, block.indent)
         elif isinstance(block, Paragraph):
-            cur.bullets.clear()
-            cur.add(block.raw, block.body, block.line, None)
+            cur.add_paragraph(block.raw, block.body, block.line)
     close()
     return ParsedDocument(url=url, releases=tuple(releases), warnings=tuple(warnings))
 
