@@ -22,6 +22,8 @@ from tracker.match.admission import LAUNCH, RETIREMENT, announcement
         ("feature", "No major prompt management changes in this release.", "", None),
         ("feature", "We are working on annotation queues, coming soon", "", None),
         ("breaking", "Removed the legacy completions endpoint", "", RETIREMENT),
+        ("feature", "The async interface has been deprecated from Sandbox.from_id", "", RETIREMENT),
+        ("breaking", "Web functions are now required to take no arguments", "", None),
     ],
 )
 def test_admission(kind: str, text: str, scope: str, expected: str | None) -> None:

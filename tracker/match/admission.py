@@ -63,6 +63,13 @@ _NEGATIVE = re.compile(
     r"\bhas no (?:new )?(?:changes|features)\b",
     re.I,
 )
+# "The .aio interface has been deprecated from ...": a retirement told in the passive voice.
+_RETIRED_ANYWHERE = re.compile(
+    r"\b(?:has|have|is|are|was|were) (?:now )?(?:been )?(?:deprecated|removed|dropped|retired|sunset)\b|"
+    r"\bis no longer (?:supported|available)\b",
+    re.I,
+)
+_CONSTRAINT = re.compile(r"\b(?:are|is) now required (?:to|for)\b|\bmust now\b", re.I)
 _LAUNCH_VERB = re.compile(
     r"^(?:add(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|support(?:s|ed)?|new\b|launch(?:es|ed)?|implement(?:s|ed)?|"
     r"enabl(?:e|es|ed)|expose[sd]?|allow(?:s|ed)?|release[sd]?|initial|now\b|provide[sd]?|integrat(?:e|es|ed))",
@@ -107,8 +114,10 @@ def announcement(kind: str, text: str, scope: str = "", section: str = "") -> st
         return None  # documentation, dependency bumps and the project's own site/CI announce no capability
     if not body or _NOT_LAUNCH.match(body) or _TEASER.search(body) or _NEGATIVE.search(body):
         return None
-    if _RETIRE.match(body):
+    if _RETIRE.match(body) or _RETIRED_ANYWHERE.search(body):
         return RETIREMENT if kind not in ("docs", "chore", "deps") else None
+    if _CONSTRAINT.search(body):
+        return None  # "X is now required to ...": a new rule for callers, not a new capability
     if kind in LAUNCH_KINDS:
         return LAUNCH
     if _LAUNCH_VERB.match(body) and not _REPAIR.search(body):
