@@ -64,7 +64,9 @@ class _ReleaseBuilder:
     bullet_count: int = 0
 
     def section(self) -> tuple[str, EntryKind | None]:
-        name = self.sections[-1][1] if self.sections else ""
+        # The innermost heading names the section, unless it is only a version label
+        # ("#### v2.0.1" under "### Improvement").
+        name = next((label for _, label, _ in reversed(self.sections) if not _ONLY_VERSION.match(label)), "")
         for _, _, kind in reversed(self.sections):
             if kind is not None:
                 return name, kind
