@@ -50,6 +50,14 @@ def test_every_fixture_entry_gets_exactly_its_capabilities(outcome: MatchOutcome
     assert {eid: found.get(eid, set()) for eid in expected} == {eid: set(exp) for eid, exp in expected.items()}
 
 
+def test_homonyms_requirements_and_passing_mentions_are_not_launches(taxonomy: Taxonomy) -> None:
+    # "fallback authentication option", an SDK's own rate limiting, "Azure AD auth" for an API client,
+    # "tracking" read as tracing, a TokenCount UI component: each next to the phrasing that does count.
+    entries, expected = load_fixture("homonyms.toml")
+    found = linked(match(entries, taxonomy, settings=MatchSettings(discover=False)))
+    assert {eid: found.get(eid, set()) for eid in expected} == {eid: set(exp) for eid, exp in expected.items()}
+
+
 def test_one_line_can_announce_several_capabilities(outcome: MatchOutcome) -> None:
     assert linked(outcome)[5] == {"batch-inference-api", "files-api", "code-execution-tool"}
 
