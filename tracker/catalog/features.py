@@ -90,9 +90,13 @@ def save_outcome(
     with conn:
         before_keys = {r[0] for r in conn.execute("SELECT DISTINCT feature_key FROM feature_link")}
         before_pairs = _party_pairs(conn)
-        stored = {(r[0], r[1]) for r in conn.execute("SELECT feature_key, entry_id FROM feature_link")}
-        gone = stored - wanted.keys()
-        added = [wanted[k] for k in sorted(wanted.keys() - stored)]
+        stored = {(r[0], r[1]): (r[2], r[3]) for r in conn.execute(
+            "SELECT feature_key, entry_id, rule, score FROM feature_link")}
+        gone = stored.keys() - wanted.keys()
+        added = [wanted[k] for k in sorted(wanted.keys() - stored.keys())]
+        # A link that survives through another rule keeps its detection time but says why it holds now.
+        relabelled = [(wanted[k].rule, wanted[k].score, *k) for k in sorted(wanted.keys() & stored.keys())
+                      if stored[k] != (wanted[k].rule, wanted[k].score)]
         linked = {k for k, _ in wanted}
         for f in features:
             if f.key in linked:
@@ -103,6 +107,9 @@ def save_outcome(
                     (f.key, f.name, f.definition, f.category, f.origin, stamp),
                 )
         conn.executemany("DELETE FROM feature_link WHERE feature_key = ? AND entry_id = ?", sorted(gone))
+        conn.executemany(
+            "UPDATE feature_link SET rule = ?, score = ? WHERE feature_key = ? AND entry_id = ?", relabelled
+        )
         conn.executemany(
             "INSERT INTO feature_link(feature_key, entry_id, rule, score, detected_at) VALUES (?, ?, ?, ?, ?)",
             [(link.feature_key, link.entry_id, link.rule, link.score, stamp) for link in added],

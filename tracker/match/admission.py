@@ -31,7 +31,8 @@ _COMMIT_PREFIX = re.compile(
 _NOT_LAUNCH = re.compile(
     # whole words: "Fix ...", "Docs: ...", "Bump ...", "Renamed ...", "CI ..." (not "Citations", "Documents")
     r"^(?:(?:fix|fixe[sd]|fixing|bug ?fix(?:es)?|hot ?fix|revert(?:s|ed)?|chore|docs?|documentation|tests?|"
-    r"refactor(?:s|ed)?|bump(?:s|ed)?|typos?|lint|ci|build|release \d|prepare (?:a )?(?:new )?release|"
+    r"refactor(?:s|ed)?|bump(?:s|ed)?|typos?|lint|ci|build (?:system|scripts?|process|pipelines?|config\w*|steps?|"
+    r"tooling|warnings?|errors?|fix\w*|matrix|workflows?)|release \d|prepare (?:a )?(?:new )?release|"
     r"update (?:package )?(?:version|metadata)|renam(?:e|es|ed|ing)|chang(?:e|es|ed)|mak(?:e|es)\s+\S+\s+"
     r"(?:required|optional)|made|replac(?:e|es|ed)|clean(?:ed)? ?up|tidy|full changelog)\b|"
     # stems: "Reorganized ...", "Simplify ..."
@@ -67,6 +68,12 @@ _NEGATIVE = re.compile(
 _RETIRED_ANYWHERE = re.compile(
     r"\b(?:has|have|is|are|was|were) (?:now )?(?:been )?(?:deprecated|removed|dropped|retired|sunset)\b|"
     r"\bis no longer (?:supported|available)\b",
+    re.I,
+)
+# "Removed the tooltip delay", "Remove the 100-item limit": lifting a limitation improves, it retires nothing.
+_LIFTED = re.compile(
+    r"^remov(?:e|es|ed|ing) (?:the |a |an )?(?:[\w-]+ ){0,3}(?:delays?|limits?|limitations?|restrictions?|"
+    r"requirements?|caps?|bottlenecks?|need for|dependency on)\b",
     re.I,
 )
 _CONSTRAINT = re.compile(r"\b(?:are|is) now required (?:to|for)\b|\bmust now\b", re.I)
@@ -114,7 +121,7 @@ def announcement(kind: str, text: str, scope: str = "", section: str = "") -> st
         return None  # documentation, dependency bumps and the project's own site/CI announce no capability
     if not body or _NOT_LAUNCH.match(body) or _TEASER.search(body) or _NEGATIVE.search(body):
         return None
-    if _RETIRE.match(body) or _RETIRED_ANYWHERE.search(body):
+    if (_RETIRE.match(body) and not _LIFTED.match(body)) or _RETIRED_ANYWHERE.search(body):
         return RETIREMENT if kind not in ("docs", "chore", "deps") else None
     if _CONSTRAINT.search(body):
         return None  # "X is now required to ...": a new rule for callers, not a new capability
