@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tracker.errors import ParseError
-from tracker.parse.github_releases import next_page_url, parse_github_releases, version_from_tag
+from tracker.parse.github_releases import parse_github_releases, version_from_tag
 from tracker.parse.model import DatePrecision, EntryKind, ParsedDocument, ParsedRelease, ParseOptions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "github"
@@ -163,20 +163,3 @@ def test_wrong_input_raises_a_clear_parse_error(body: str, message: str) -> None
         parse_github_releases(body, url=API, options=OPTIONS)
     assert message in str(info.value)
     assert info.value.url == API
-
-
-def test_next_page_url_reads_rel_next() -> None:
-    header = (
-        '<https://api.github.com/repositories/599547518/releases?per_page=100&page=2>; rel="next", '
-        '<https://api.github.com/repositories/599547518/releases?per_page=100&page=7>; rel="last"'
-    )
-    assert next_page_url(header) == "https://api.github.com/repositories/599547518/releases?per_page=100&page=2"
-
-
-def test_next_page_url_is_none_on_the_last_page() -> None:
-    header = (
-        '<https://api.github.com/repositories/599547518/releases?per_page=100&page=6>; rel="prev", '
-        '<https://api.github.com/repositories/599547518/releases?per_page=100&page=1>; rel="first"'
-    )
-    assert next_page_url(header) is None
-    assert next_page_url("") is None

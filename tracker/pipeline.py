@@ -124,9 +124,6 @@ def run_crawl(
         return summary
 
 
-def with_mirror(settings: Settings, mirror: Path | None) -> Settings:
-    return settings if mirror is None else replace(settings, mirror=mirror)
-
 
 # --------------------------------------------------------------------------- matching
 

@@ -59,7 +59,3 @@ def export_releases(conn: sqlite3.Connection, *, party: str | None = None) -> li
         params = (party,)
     sql += " ORDER BY p.name, s.name, r.date IS NULL, r.date DESC, r.id"
     return [dict(zip(RELEASE_EXPORT_COLUMNS, row, strict=True)) for row in conn.execute(sql, params)]
-
-
-def party_names(conn: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in conn.execute("SELECT name FROM party ORDER BY name")]

@@ -31,8 +31,6 @@ from tracker.parse.model import (
 )
 
 _BODY_KEY = re.compile(r'"body"\s*:\s*')
-_LINK_PART = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
-_REL = re.compile(r"""rel\s*=\s*"?([^";]*)"?""", re.IGNORECASE)
 _TAG_VERSION = re.compile(r"^(?:[A-Za-z][\w.]*?[-_/])?v?(\d[\w.+-]*)$", re.IGNORECASE)
 # vLLM-style area tags: "[Core] Add ...", "[Bugfix][Kernel] Fix ..."
 _AREA_TAG = re.compile(r"^((?:\[[^\]]{1,30}\]\s*)+)(?=\S)")
@@ -42,16 +40,6 @@ _PACKAGE_SCOPE = re.compile(r"^([a-z][\w-]{0,40})\[(?:patch|minor|major)\]:\s+(?
 _DROPPED_LINE = re.compile(
     r"full changelog|made their first contribution|^\W*changes since\b", re.IGNORECASE
 )
-
-
-def next_page_url(link_header: str) -> str | None:
-    """The `rel="next"` target of a GitHub `Link` header, or None on the last page."""
-    for m in _LINK_PART.finditer(link_header or ""):
-        target, params = m[1].strip(), m[2]
-        rel = _REL.search(params)
-        if rel and "next" in rel[1].lower().split() and target.startswith(("https://", "http://")):
-            return target
-    return None
 
 
 def version_from_tag(tag: str) -> str:
