@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from tracker.config import PartyConfig, Settings, SourceConfig
 
@@ -20,6 +21,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def fixed_clock(start: dt.datetime = dt.datetime(2026, 11, 29, 6, 0)) -> Callable[[], dt.datetime]:
     return lambda: start
+
+
+@pytest.fixture
+def frozen_now() -> Iterator[dt.datetime]:
+    """The wall clock set to the fixed test day (and ticking), for code that reads the real clock:
+    the CLI and the scheduler have no clock seam of their own. Fixture dates stay in the past."""
+    now = dt.datetime(2026, 11, 29, 6, 0, tzinfo=dt.UTC)
+    with time_machine.travel(now, tick=True):
+        yield now
 
 
 @pytest.fixture

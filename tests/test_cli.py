@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -36,7 +37,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, frozen_now: dt.datetime) -> Path:
     mirror = tmp_path / "mirror" / "acme.test"
     mirror.mkdir(parents=True)
     (mirror / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")

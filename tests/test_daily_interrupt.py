@@ -104,7 +104,7 @@ def test_a_process_killed_mid_run_is_marked_interrupted_by_the_next_run(tmp_path
 
 
 def test_sigterm_to_a_scheduler_mid_crawl_records_the_run_as_interrupted_and_stops_cleanly(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, watchdog: None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, watchdog: None, frozen_now: dt.datetime
 ) -> None:
     settings = load_settings(Overrides(config=write_config(tmp_path)), env={})
     real_run_daily = daily.run_daily
@@ -121,7 +121,7 @@ def test_sigterm_to_a_scheduler_mid_crawl_records_the_run_as_interrupted_and_sto
     assert run == ("run", "interrupted", 1)
     stored = schedule.stored_job(settings.db_path)
     assert stored is not None and stored[1] is not None
-    assert stored[1] > dt.datetime.now(dt.UTC)  # the schedule goes on: next run tomorrow at 06:00
+    assert stored[1] > frozen_now  # the schedule goes on: next run tomorrow at 06:00
 
     monkeypatch.setattr(schedule, "run_daily", lambda s, **kw: real_run_daily(s, report=fake_report, **kw))
     assert schedule.scheduled_run(*schedule.job_args(settings)) == "ok"  # the next run completes the work

@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 
 from dailykit import cli, daily_settings, rows, write_config
 from tracker import pipeline, schedule
@@ -69,9 +69,24 @@ def test_schedule_dry_run_shows_the_next_runs_and_the_stored_job(tmp_path: Path,
     assert "stored job: <CronTrigger (hour='7', minute='15', timezone='UTC')>, next run 2026-11-29 07:15 UTC" in out
 
 
+class StillScheduler(BaseScheduler):
+    """A scheduler with no loop: starting it only moves pending jobs into the store.
+
+    A started BackgroundScheduler's thread processes due jobs against the real clock
+    when it is shut down (APScheduler 3 only skips processing while *paused*), which
+    would move a stored next run time computed from the test's fixed "now".
+    """
+
+    def wakeup(self) -> None:
+        pass
+
+    def shutdown(self, wait: bool = True) -> None:
+        super().shutdown(wait)
+
+
 def start(settings, at: str, now: dt.datetime, *, run_now: bool = False) -> dt.datetime:  # type: ignore[no-untyped-def]
-    """What `tracker schedule` does at start, with a paused scheduler: the job lands in the store."""
-    scheduler, store = schedule.build_scheduler(settings, timezone=ZoneInfo("UTC"), scheduler_cls=BackgroundScheduler)
+    """What `tracker schedule` does at start, with a loop-less scheduler: the job lands in the store."""
+    scheduler, store = schedule.build_scheduler(settings, timezone=ZoneInfo("UTC"), scheduler_cls=StillScheduler)
     next_run = schedule.install_job(scheduler, store, schedule.daily_trigger(at, "UTC"), schedule.job_args(settings),
                                     misfire_grace_time=settings.schedule.misfire_grace_seconds, now=now,
                                     run_now=run_now)
@@ -94,7 +109,7 @@ def test_the_job_and_its_next_run_survive_a_restart(tmp_path: Path) -> None:
     trigger_text, next_run = schedule.stored_job(settings.db_path) or ("", None)
     assert next_run == first and "hour='6', minute='0'" in trigger_text
 
-    scheduler, store = schedule.build_scheduler(settings, timezone=ZoneInfo("UTC"), scheduler_cls=BackgroundScheduler)
+    scheduler, store = schedule.build_scheduler(settings, timezone=ZoneInfo("UTC"), scheduler_cls=StillScheduler)
     store.start(scheduler, "default")
     job = store.lookup_job(schedule.JOB_ID)
     assert job.func is schedule.scheduled_run and job.args == schedule.job_args(settings)
