@@ -74,7 +74,7 @@ def main() -> int:
     if not corpus_available():
         print("../shared/corpus is not available; nothing to benchmark")
         return 1
-    taxonomy = load_taxonomy(ROOT / "data" / "taxonomy.toml")
+    taxonomy = load_taxonomy()
     mentions = load_mentions()
     base, outcome = timed("corpus", mentions, taxonomy)
     if not args.no_eval:

@@ -6,15 +6,16 @@ import datetime as dt
 import pathlib
 
 import pytest
+
 from matchkit import GOLD, corpus_available, load_mentions
 
 from tracker.match.evaluate import evaluate, load_gold
 from tracker.match.matcher import match
 from tracker.match.model import FeatureDef, Link, MatchOutcome, Mention
 from tracker.match.state import MatchState
-from tracker.match.taxonomy import load_taxonomy
+from tracker.match.taxonomy import load_taxonomy, shipped_taxonomy_path
 
-TAXONOMY = pathlib.Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
+TAXONOMY = shipped_taxonomy_path()
 URL = "https://example.invalid/{}/CHANGELOG.md"
 
 TINY_GOLD = """

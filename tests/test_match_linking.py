@@ -9,15 +9,16 @@ import random
 from collections import defaultdict
 
 import pytest
+
 from matchkit import load_fixture
 
 from tracker.match.admission import LAUNCH, RETIREMENT, announcement
 from tracker.match.matcher import RECORDS_VERSION, MatchSettings, StaleStateError, match
 from tracker.match.model import DISCOVERED, TAXONOMY, MatchOutcome, Mention
 from tracker.match.state import MatchState
-from tracker.match.taxonomy import Taxonomy, load_taxonomy
+from tracker.match.taxonomy import Taxonomy, load_taxonomy, shipped_taxonomy_path
 
-TAXONOMY_PATH = pathlib.Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
+TAXONOMY_PATH = shipped_taxonomy_path()
 
 
 @pytest.fixture(scope="module")

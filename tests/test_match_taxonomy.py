@@ -6,10 +6,11 @@ import pathlib
 
 import pytest
 
-from tracker.errors import ConfigError
-from tracker.match.taxonomy import Taxonomy, load_taxonomy
 
-TAXONOMY = pathlib.Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
+from tracker.errors import ConfigError
+from tracker.match.taxonomy import Taxonomy, load_taxonomy, shipped_taxonomy_path
+
+TAXONOMY = shipped_taxonomy_path()
 
 GOOD = """
 categories = ["llm-api", "observability"]

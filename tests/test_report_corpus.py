@@ -8,8 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from test_report import (
-    TAXONOMY,
     assert_same_numbers,
     crawl_and_match,
     expected_headlines,
@@ -23,21 +23,20 @@ from tracker import pipeline
 from tracker.cli import match_cmd  # noqa: F401  registers `export features`
 from tracker.cli.app import app
 from tracker.config import Overrides, load_settings
+from tracker.match.taxonomy import shipped_taxonomy_path
 from tracker.report.slugs import SlugBook, slugify
 
 
 @pytest.mark.corpus
 def test_the_corpus_report_renders_and_agrees_with_the_export(corpus: Path, tmp_path: Path) -> None:
-    taxonomy = pipeline.PROJECT_ROOT / "data" / "taxonomy.toml"
-    if not taxonomy.is_file():
-        taxonomy = TAXONOMY  # the project's taxonomy is not written yet: ours still exercises every page
-    settings = replace(load_settings(Overrides(config=pipeline.PROJECT_ROOT / "config.toml"), env={}),
+    taxonomy = shipped_taxonomy_path()
+    settings = replace(load_settings(Overrides(config=ROOT / "config.toml"), env={}),
                        db_path=tmp_path / "corpus.db", report_dir=tmp_path / "reports", mirror=corpus / "current")
     settings = replace(settings, match=replace(settings.match, taxonomy=taxonomy))
     crawl_and_match(settings, dt.datetime(2026, 8, 25, 6, 0))
     result = render(settings, dt.datetime(2026, 9, 1, 6, 0))
     exported = tmp_path / "features.json"
-    cli = CliRunner().invoke(app, ["--config", str(pipeline.PROJECT_ROOT / "config.toml"), "--db", str(settings.db_path),
+    cli = CliRunner().invoke(app, ["--config", str(ROOT / "config.toml"), "--db", str(settings.db_path),
                                    "export", "features", "--output", str(exported)],
                              env={"TRACKER_TAXONOMY": str(taxonomy)})
     assert cli.exit_code == 0, cli.output

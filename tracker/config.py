@@ -61,7 +61,7 @@ class PartyConfig:
 class MatchConfig:
     commodity_k: int = 3  # time to commodity: days until k parties offer a feature
     window_days: int = 90  # crowding and pressure windows
-    taxonomy: Path = Path("data/taxonomy.toml")
+    taxonomy: Path | None = None  # None: the taxonomy shipped inside the package
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +144,9 @@ def _dataclass_from(reader: _Reader, cls: type, base: Any, hidden: frozenset[str
     for f in fields(cls):
         if f.name in reader.table and f.name in names:
             current = getattr(base, f.name)
-            kind = type(current) if not isinstance(current, Path) else str
-            value = reader.get(f.name, kind)
-            changes[f.name] = Path(value) if isinstance(current, Path) else value
+            is_path = isinstance(current, Path) or str(f.type).startswith("Path")  # `Path | None` defaults to None
+            value = reader.get(f.name, str if is_path else type(current))
+            changes[f.name] = Path(value) if is_path else value
     try:
         return replace(base, **changes)
     except ConfigError as error:
@@ -257,8 +257,9 @@ def read_file(path: Path, base: Settings) -> Settings:
             hidden = frozenset({"github_token"}) if key == "fetch" else frozenset()
             value = _dataclass_from(_Reader(path, f"[{key}]", data[key]), cls, getattr(settings, attr), hidden)
             settings = replace(settings, **{attr: value})
-    if not settings.match.taxonomy.is_absolute() and "match" in data and "taxonomy" in data["match"]:
-        settings = replace(settings, match=replace(settings.match, taxonomy=root / settings.match.taxonomy))
+    taxonomy = settings.match.taxonomy
+    if taxonomy is not None and not taxonomy.is_absolute() and "match" in data and "taxonomy" in data["match"]:
+        settings = replace(settings, match=replace(settings.match, taxonomy=root / taxonomy))
     if "webhook" in data:
         hooks = []
         for i, table in enumerate(data["webhook"] if isinstance(data["webhook"], list) else [None]):

@@ -20,16 +20,14 @@ import httpx
 from tracker.catalog import db, features, runs, store
 from tracker.config import Settings, SourceConfig
 from tracker.crawl import CrawlSummary, SourceOutcome, crawl
-from tracker.errors import CatalogError, ConfigError, UsageError
+from tracker.errors import CatalogError, UsageError
 from tracker.fetch import Fetcher
 from tracker.lock import run_lock
 from tracker.match.matcher import StaleStateError, match
 from tracker.match.model import MatchOutcome
 from tracker.match.state import MatchState
-from tracker.match.taxonomy import Taxonomy, load_taxonomy
+from tracker.match.taxonomy import Taxonomy, load_taxonomy, shipped_taxonomy_path
 from tracker.metrics import Timeline, build_timelines
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 Clock = Callable[[], dt.datetime]
 
@@ -129,19 +127,12 @@ def run_crawl(
 
 
 def taxonomy_path(settings: Settings) -> Path:
-    """The configured taxonomy; a relative default falls back to the one shipped with tracker."""
-    path = settings.match.taxonomy
-    if path.exists() or path.is_absolute():
-        return path
-    shipped = PROJECT_ROOT / path
-    return shipped if shipped.exists() else path
+    """The configured taxonomy, or the one shipped inside the package."""
+    return settings.match.taxonomy or shipped_taxonomy_path()
 
 
 def load_settings_taxonomy(settings: Settings) -> Taxonomy:
-    path = taxonomy_path(settings)
-    if not path.exists():
-        raise ConfigError(f"taxonomy file {path} not found; set [match] taxonomy = \"path/to/taxonomy.toml\"")
-    return load_taxonomy(path)
+    return load_taxonomy(taxonomy_path(settings))
 
 
 @dataclass(frozen=True, slots=True)

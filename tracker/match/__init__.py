@@ -1,6 +1,6 @@
 """Match changelog mentions to AI-infrastructure capabilities and discover new ones.
 
-    taxonomy = load_taxonomy(Path("data/taxonomy.toml"))
+    taxonomy = load_taxonomy()                                 # the shipped taxonomy
     outcome = match(mentions, taxonomy)                        # from scratch
     outcome = match(new_mentions, taxonomy, state=outcome.state)  # incrementally, same result
 

@@ -1,4 +1,4 @@
-"""The curated capability taxonomy: load `data/taxonomy.toml`, validate it, index it for blocking.
+"""The curated capability taxonomy: load `tracker/data/taxonomy.toml` (or a user's own), validate it, index it for blocking.
 
 Each capability has a key, a name, a one-sentence definition, a category, and the rules
 that find it in changelog text:
@@ -22,6 +22,7 @@ import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from importlib import resources
 
 from tracker.errors import ConfigError
 from tracker.match.blocking import alias_key, pattern_keys
@@ -80,12 +81,21 @@ class Taxonomy:
         return None if i is None else self.capabilities[i]
 
 
-def load_taxonomy(path: pathlib.Path) -> Taxonomy:
-    """Read and validate a taxonomy file; any problem raises ConfigError naming the key and the fix."""
+def shipped_taxonomy_path() -> pathlib.Path:
+    """The default taxonomy, installed with the package (tracker/data/taxonomy.toml)."""
+    return pathlib.Path(str(resources.files("tracker") / "data" / "taxonomy.toml"))
+
+
+def load_taxonomy(path: pathlib.Path | None = None) -> Taxonomy:
+    """Read and validate a taxonomy file (default: the shipped one); any problem raises
+    ConfigError naming the key and the fix."""
+    path = path or shipped_taxonomy_path()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: taxonomy file not found; pass the path of data/taxonomy.toml") from None
+        raise ConfigError(
+            f"taxonomy file {path} not found; fix [match] taxonomy in config.toml, or remove it to use the shipped one"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix the syntax at that position") from None
     return build_taxonomy(data, source=str(path))

@@ -1,6 +1,7 @@
 """Jinja2 rendering of planned pages: autoescaping on for every template, strict undefineds.
 
-Templates live in the project's `templates/` folder; all of them extend `base.html`.
+Templates live inside the package (`tracker/templates/`, package data, so an installed
+wheel renders too); all of them extend `base.html`.
 Scraped text is only ever inserted as data, so autoescaping makes it inert; the only
 URLs emitted in `href`s are site-relative paths and `evidence_url` results (http/https).
 """
@@ -8,6 +9,7 @@ URLs emitted in `href`s are site-relative paths and `evidence_url` results (http
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -16,7 +18,7 @@ from tracker.report import fmt
 from tracker.report.plan import Page
 from tracker.report.site_map import ReportParams
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = Path(str(resources.files("tracker") / "templates"))
 STATIC_FILES = ("report.css", "favicon.svg")
 NAV = (("overview", "index.html", "Overview"), ("new", "new.html", "What's new"),
        ("features", "features.html", "Features"), ("parties", "parties.html", "Parties"),
