@@ -27,7 +27,7 @@ from matchkit import GOLD, corpus_available, load_mentions  # noqa: E402
 
 from tracker.match.evaluate import evaluate, load_gold  # noqa: E402
 from tracker.match.matcher import match  # noqa: E402
-from tracker.match.model import Mention  # noqa: E402
+from tracker.model import Mention  # noqa: E402
 from tracker.match.taxonomy import load_taxonomy  # noqa: E402
 
 

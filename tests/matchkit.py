@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tracker.match.model import Mention
+from tracker.model import Mention
 from tracker.parse.markdown import parse_changelog, parse_post
 from tracker.parse.model import ParseOptions
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from tracker.catalog.features import MentionRow
+from tracker.model import MentionRow
 from tracker.digest import (
     Digest,
     FeatureNews,
@@ -17,7 +17,7 @@ from tracker.digest import (
     safe_link,
     write_digest,
 )
-from tracker.match.model import FeatureDef
+from tracker.model import FeatureDef
 from tracker.metrics import build_timelines
 
 WHEN = dt.datetime(2026, 11, 29, 6, 0)

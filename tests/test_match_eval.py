@@ -11,7 +11,8 @@ from matchkit import GOLD, corpus_available, load_mentions
 
 from tracker.match.evaluate import evaluate, load_gold
 from tracker.match.matcher import match
-from tracker.match.model import FeatureDef, Link, MatchOutcome, Mention
+from tracker.match.model import MatchOutcome
+from tracker.model import FeatureDef, Link, Mention
 from tracker.match.state import MatchState
 from tracker.match.taxonomy import load_taxonomy, shipped_taxonomy_path
 

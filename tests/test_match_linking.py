@@ -14,7 +14,8 @@ from matchkit import load_fixture
 
 from tracker.match.admission import LAUNCH, RETIREMENT, announcement
 from tracker.match.matcher import RECORDS_VERSION, MatchSettings, StaleStateError, match
-from tracker.match.model import DISCOVERED, TAXONOMY, MatchOutcome, Mention
+from tracker.match.model import MatchOutcome
+from tracker.model import DISCOVERED, TAXONOMY, Mention
 from tracker.match.state import MatchState
 from tracker.match.taxonomy import Taxonomy, load_taxonomy, shipped_taxonomy_path
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tracker.catalog.features import MentionRow
-from tracker.match.model import FeatureDef
+from tracker.model import FeatureDef, MentionRow
 from tracker.metrics import build_timelines, by_quarter, party_stats, pressure_index, summarize
 
 KINDS = {"Acme": "startup", "Bolt": "incumbent", "Cobalt": "vendor", "Dune": "oss", "Echo": "incumbent"}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tracker.catalog.features import MentionRow
-from tracker.match.model import FeatureDef
+from tracker.model import FeatureDef, MentionRow
 from tracker.metrics import build_timelines
 from tracker.report import charts, fmt
 from tracker.report.cadence import cadence, quarter_range

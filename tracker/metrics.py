@@ -29,8 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tracker.catalog.features import MentionRow
-from tracker.match.model import FeatureDef
+from tracker.model import FeatureDef, MentionRow
 
 
 @dataclass(frozen=True, slots=True)

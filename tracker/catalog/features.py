@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tracker.match.model import FeatureDef, Link, Mention
+from tracker.model import FeatureDef, Link, Mention, MentionRow
 
 _MENTION_SQL = """
 SELECT e.id, p.name, p.kind, p.category, e.document_url, r.version, e.date, e.date_estimated, e.kind,
@@ -132,28 +132,6 @@ def save_outcome(
 
 
 # --------------------------------------------------------------------------- reading features back
-
-
-@dataclass(frozen=True, slots=True)
-class MentionRow:
-    """One linked entry, with everything a timeline or an export needs."""
-
-    feature_key: str
-    entry_id: int
-    party: str
-    party_kind: str
-    party_category: str
-    source_url: str  # the document the line is in
-    release_url: str
-    version: str
-    date: dt.date
-    date_estimated: bool
-    text: str  # cleaned
-    raw: str  # the changelog line as written
-    line: int
-    kind: str
-    rule: str
-    detected_at: str
 
 
 def feature_rows(conn: sqlite3.Connection) -> tuple[list[FeatureDef], list[MentionRow], dict[str, str]]:

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 
 from tracker.config import PartyConfig, SourceConfig
+from tracker.model import FetchState
 from tracker.parse.model import ParsedDocument, ParsedRelease
 
 # --------------------------------------------------------------------------- identity
@@ -78,14 +79,6 @@ def _options_json(source: SourceConfig) -> str:
 
 
 # --------------------------------------------------------------------------- fetch state
-
-
-@dataclass(frozen=True, slots=True)
-class FetchState:
-    url: str
-    content_hash: str = ""
-    etag: str = ""
-    last_modified: str = ""
 
 
 def fetch_states(conn: sqlite3.Connection, source_id: int) -> dict[str, FetchState]:

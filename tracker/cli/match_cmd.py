@@ -18,7 +18,8 @@ from tracker.errors import UsageError
 from tracker.evidence import evidence_url
 from tracker.export import FEATURE_CSV_COLUMNS, feature_record, features_csv_rows, features_json
 from tracker.match.evaluate import evaluate, load_gold
-from tracker.match.model import Link, MatchOutcome
+from tracker.match.model import MatchOutcome
+from tracker.model import Link
 from tracker.match.state import MatchState
 from tracker.metrics import Timeline, party_stats
 

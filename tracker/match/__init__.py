@@ -11,7 +11,8 @@ curated capabilities and their index), `admission` (which lines announce launche
 """
 
 from tracker.match.matcher import MatchSettings, StaleStateError, match
-from tracker.match.model import DISCOVERED, TAXONOMY, FeatureDef, Link, MatchOutcome, Mention
+from tracker.match.model import MatchOutcome
+from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention
 from tracker.match.state import MatchState
 from tracker.match.taxonomy import Taxonomy, load_taxonomy
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.parse.markdown import SUMMARY
+from tracker.model import SUMMARY_SECTION as SUMMARY
 
 LAUNCH = "launch"
 RETIREMENT = "retirement"

@@ -34,7 +34,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tracker.errors import ConfigError
-from tracker.match.model import MatchOutcome, Mention
+from tracker.match.model import MatchOutcome
+from tracker.model import Mention
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from tracker.match.admission import RETIREMENT, announcement
 from tracker.match.discovery import candidate_phrases, discover
 from tracker.match.linker import Hit, link_entry
-from tracker.match.model import DISCOVERED, TAXONOMY, FeatureDef, Link, MatchOutcome, Mention
+from tracker.match.model import MatchOutcome
+from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention
 from tracker.match.state import EntryRecord, MatchState
 from tracker.match.taxonomy import Taxonomy
 from tracker.match.text import read

@@ -37,7 +37,7 @@ from tracker.parse.model import (
     ParseOptions,
 )
 
-SUMMARY = "Summary"  # the section given to the paragraphs that open a release listing its changes
+from tracker.model import SUMMARY_SECTION as SUMMARY  # the section of the paragraphs that open a release
 _HAS_WORD = re.compile(r"[A-Za-z]{2}")
 _VERSION_IN = re.compile(r"v?(\d+\.\d+(?:\.\d+)*(?:[-.]?(?:rc|beta|alpha|post)\.?\d*)?)")
 _ONLY_VERSION = re.compile(r"^v?\d+(?:\.\d+)+\S*$")

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from tracker.catalog.features import MentionRow
+from tracker.model import MentionRow
 from tracker.evidence import evidence_url, is_web_url
 from tracker.metrics import Presence, Timeline
 from tracker.report import charts, fmt

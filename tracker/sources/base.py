@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from tracker.catalog.store import FetchState
+from tracker.model import FetchState
 from tracker.config import SourceConfig
 from tracker.errors import SourceError
 from tracker.fetch import Fetcher, FetchResult, Validators

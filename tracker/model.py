@@ -1,0 +1,93 @@
+"""The value types that cross layers: what the catalog offers the matcher (`Mention`), what the
+matcher finds (`FeatureDef`, `Link`), what metrics and reports read back (`MentionRow`), and
+what a source remembers between fetches (`FetchState`).
+
+Every layer may import this module; it imports nothing of the tracker's own, so the
+catalog, the matcher and the metrics depend on it rather than on one another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+# Where a feature comes from.
+TAXONOMY = "taxonomy"  # a curated capability of the taxonomy
+DISCOVERED = "discovered"  # a phrase several parties announced, found by discovery
+
+# The section given to the paragraphs that open a release and list its changes (a recap).
+SUMMARY_SECTION = "Summary"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One catalog entry offered to the matcher: a changelog line with its release and party."""
+
+    entry_id: int
+    party: str
+    party_kind: str  # "vendor" | "incumbent" | "startup" | "oss"
+    category: str  # the source's market category ("llm-api", "gateway", ...)
+    source_url: str
+    version: str
+    date: dt.date
+    date_estimated: bool  # the release had no date; `date` is when the entry was first seen
+    kind: str  # EntryKind value: feature, fix, breaking, security, docs, chore, deps, other
+    section: str
+    text: str  # cleaned line
+    context: str  # parent bullet or post title
+    scope: str  # conventional-commit / service scope
+    raw: str  # the line as written
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureDef:
+    """A capability: curated in the taxonomy, or discovered from phrases shared by parties."""
+
+    key: str
+    name: str
+    definition: str
+    category: str
+    origin: str  # TAXONOMY | DISCOVERED
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Evidence that an entry mentions a feature; `rule` names the alias, pattern or phrase."""
+
+    entry_id: int
+    feature_key: str
+    rule: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class MentionRow:
+    """One linked entry as stored, with everything a timeline, an export or a page needs."""
+
+    feature_key: str
+    entry_id: int
+    party: str
+    party_kind: str
+    party_category: str
+    source_url: str  # the document the line is in
+    release_url: str
+    version: str
+    date: dt.date
+    date_estimated: bool
+    text: str  # cleaned
+    raw: str  # the changelog line as written
+    line: int
+    kind: str
+    rule: str
+    detected_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class FetchState:
+    """What the catalog remembers of one URL of a source, for conditional requests."""
+
+    url: str
+    content_hash: str = ""
+    etag: str = ""
+    last_modified: str = ""
