@@ -96,7 +96,7 @@ def test_kill_9_at_several_points_then_a_normal_crawl_equals_an_uninterrupted_on
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         fts = conn.execute("SELECT COUNT(*) FROM entry_fts").fetchone()[0]
         assert fts == conn.execute("SELECT COUNT(*) FROM entry").fetchone()[0]
-        runs = [r[0] for r in conn.execute("SELECT outcome FROM crawl_run ORDER BY id")]
+        runs = [r[0] for r in conn.execute("SELECT outcome FROM run ORDER BY id")]
         conn.close()
         releases, entries = snapshot(db)
         assert releases == expected[0], f"kill {i} after {written} entries: releases differ"

@@ -117,7 +117,7 @@ def test_a_broken_source_never_stops_or_corrupts_the_others(two_sources, server)
     assert rows(two_sources, "SELECT COUNT(*) FROM entry")[0][0] == 2
     last_error, failing_since = rows(two_sources, "SELECT last_error, failing_since FROM source WHERE name='bolt'")[0]
     assert "500" in last_error and failing_since is not None
-    assert rows(two_sources, "SELECT outcome FROM crawl_run")[0][0] == "partial"
+    assert rows(two_sources, "SELECT outcome FROM run")[0][0] == "partial"
 
 
 def test_crawling_the_same_content_twice_adds_nothing_and_304_costs_no_parsing(two_sources, server, monkeypatch):  # type: ignore[no-untyped-def]

@@ -39,7 +39,7 @@ def test_a_daily_run_crawls_matches_reports_and_writes_the_digest(tmp_path: Path
     assert f"report: {tmp_path / 'reports' / 'index.html'}" in lines
 
     (run,) = rows(settings.db_path, "SELECT command, started_at, finished_at, outcome, sources_ok, sources_failed, "
-                                    "new_releases, new_entries, new_features, new_copies, report_path FROM crawl_run")
+                                    "new_releases, new_entries, new_features, new_copies, report_path FROM run")
     assert run == ("run", "2026-11-28 06:00:00", "2026-11-28 06:00:00", "partial", 3, 1, 5, 9, 4, 1,
                    str(tmp_path / "reports" / "index.html"))
     per_source = rows(settings.db_path, "SELECT s.name, rs.outcome, rs.new_entries, rs.error_category "
@@ -72,7 +72,7 @@ def test_the_next_day_reports_only_what_is_new(tmp_path: Path) -> None:
     assert day2.digest is not None
     (copy,) = day2.digest.copies
     assert (copy.name, copy.party, copy.first_party, copy.lag_days) == ("Prompt caching", "Cobalt", "Acme", 81)
-    assert rows(settings.db_path, "SELECT id, outcome, new_copies FROM crawl_run ORDER BY id") == [
+    assert rows(settings.db_path, "SELECT id, outcome, new_copies FROM run ORDER BY id") == [
         (1, "ok", 1), (2, "ok", 0), (3, "ok", 1),
     ]
 
@@ -81,10 +81,10 @@ def test_a_held_lock_refuses_the_run_and_changes_nothing(tmp_path: Path) -> None
     settings = daily_settings(tmp_path, mirror=make_mirror(tmp_path / "mirror"))
     run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
     make_mirror(tmp_path / "mirror", "day2")
-    before = (rows(settings.db_path, "SELECT * FROM crawl_run"), rows(settings.db_path, "SELECT * FROM entry"))
+    before = (rows(settings.db_path, "SELECT * FROM run"), rows(settings.db_path, "SELECT * FROM entry"))
     with run_lock(settings.db_path, "schedule"), pytest.raises(CatalogLockedError, match="already crawling"):
         run_daily(settings, now=fixed_clock(DAY2), report=fake_report)
-    after = (rows(settings.db_path, "SELECT * FROM crawl_run"), rows(settings.db_path, "SELECT * FROM entry"))
+    after = (rows(settings.db_path, "SELECT * FROM run"), rows(settings.db_path, "SELECT * FROM entry"))
     assert after == before
 
 
@@ -96,7 +96,7 @@ def test_a_failing_report_never_loses_the_crawl_or_the_match(tmp_path: Path) -> 
                                 "please report it with this message"]
     assert rows(settings.db_path, "SELECT COUNT(*) FROM entry")[0][0] == 9
     assert rows(settings.db_path, "SELECT COUNT(DISTINCT feature_key) FROM feature_link")[0][0] == 4
-    outcome, message = rows(settings.db_path, "SELECT outcome, message FROM crawl_run")[0]
+    outcome, message = rows(settings.db_path, "SELECT outcome, message FROM run")[0]
     assert outcome == "partial" and "template exploded" in message
     assert (tmp_path / "reports" / "digest.md").exists()  # the digest still goes where the report would be
 
@@ -133,7 +133,7 @@ def test_a_failing_webhook_is_retried_and_noted_but_the_run_succeeds(tmp_path: P
                             sleep=slept.append)
     assert summary.outcome == "ok" and len(calls) == 3 and slept == [1.0, 2.0]
     assert "webhook team: not delivered (HTTP 500 after 3 attempts)" in summary_lines(summary)
-    message = rows(settings.db_path, "SELECT message FROM crawl_run")[0][0]
+    message = rows(settings.db_path, "SELECT message FROM run")[0][0]
     assert message == "webhook team not delivered (HTTP 500 after 3 attempts)"
     assert "secret" not in message
     payload = json.loads(calls[0].content)

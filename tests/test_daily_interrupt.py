@@ -76,29 +76,29 @@ def test_an_interrupted_run_then_a_clean_one_equals_an_uninterrupted_run(tmp_pat
 
     with pytest.raises(KeyboardInterrupt):
         daily.run_daily(settings, now=fixed_clock(DAY1), report=fake_report, **kwargs)
-    (first,) = rows(settings.db_path, "SELECT outcome, message, finished_at FROM crawl_run")
+    (first,) = rows(settings.db_path, "SELECT outcome, message, finished_at FROM run")
     assert first[0] == "interrupted" and "next run completes the work" in first[1] and first[2]
     saved = rows(settings.db_path, "SELECT COUNT(*) FROM entry")[0][0]
     assert saved < len(expected["entry"])
     if how == "between sources":  # exactly one source committed, and the run says so
-        assert rows(settings.db_path, "SELECT sources_ok, new_entries FROM crawl_run")[0] == (1, saved)
+        assert rows(settings.db_path, "SELECT sources_ok, new_entries FROM run")[0] == (1, saved)
 
     settings = daily_settings(tmp_path, mirror=mirror)
     clean = daily.run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
     assert clean.outcome == "ok"
     assert snapshot(settings.db_path) == expected
-    assert rows(settings.db_path, "SELECT outcome FROM crawl_run ORDER BY id") == [("interrupted",), ("ok",)]
+    assert rows(settings.db_path, "SELECT outcome FROM run ORDER BY id") == [("interrupted",), ("ok",)]
 
 
 def test_a_process_killed_mid_run_is_marked_interrupted_by_the_next_run(tmp_path: Path) -> None:
     settings = daily_settings(tmp_path, mirror=make_mirror(tmp_path / "mirror"))
     daily.run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
     with daily.pipeline.catalog(settings) as conn, conn:  # what kill -9 leaves behind
-        conn.execute("INSERT INTO crawl_run(command, started_at, outcome, sources_ok, sources_failed, new_releases, "
+        conn.execute("INSERT INTO run(command, started_at, outcome, sources_ok, sources_failed, new_releases, "
                      "new_entries, new_features, new_copies, report_path, message) "
                      "VALUES ('run', '2026-11-28 07:00:00', 'running', 0, 0, 0, 0, 0, 0, '', '')")
     daily.run_daily(settings, now=fixed_clock(DAY2), report=fake_report)
-    assert rows(settings.db_path, "SELECT outcome FROM crawl_run ORDER BY id") == [
+    assert rows(settings.db_path, "SELECT outcome FROM run ORDER BY id") == [
         ("ok",), ("interrupted",), ("ok",),
     ]
 
@@ -117,7 +117,7 @@ def test_sigterm_to_a_scheduler_mid_crawl_records_the_run_as_interrupted_and_sto
     schedule.serve(settings, run_now=True)  # returns only because the signal stopped it
 
     assert signal.getsignal(signal.SIGTERM) is previous
-    (run,) = rows(settings.db_path, "SELECT command, outcome, sources_ok FROM crawl_run")
+    (run,) = rows(settings.db_path, "SELECT command, outcome, sources_ok FROM run")
     assert run == ("run", "interrupted", 1)
     stored = schedule.stored_job(settings.db_path)
     assert stored is not None and stored[1] is not None
@@ -138,4 +138,4 @@ def test_sigterm_while_the_scheduler_waits_stops_it_at_once(tmp_path: Path, watc
     schedule.serve(settings, at="05:30", scheduler_cls=TermWhenWaiting)
     stored = schedule.stored_job(settings.db_path)
     assert stored is not None and "hour='5', minute='30'" in stored[0]
-    assert rows(settings.db_path, "SELECT COUNT(*) FROM crawl_run")[0][0] == 0
+    assert rows(settings.db_path, "SELECT COUNT(*) FROM run")[0][0] == 0

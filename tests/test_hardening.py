@@ -89,13 +89,13 @@ def test_search_sql_and_report_work_while_a_crawl_writes(tmp_path: Path) -> None
 
 
 def _limit_catalog(monkeypatch: pytest.MonkeyPatch, pragma: str) -> None:
-    original = db._on_connect
+    original = db._configure
 
-    def connect(dbapi_connection, record):  # type: ignore[no-untyped-def]
-        original(dbapi_connection, record)
-        dbapi_connection.execute(pragma)
+    def configure(conn, *, write):  # type: ignore[no-untyped-def]
+        original(conn, write=write)
+        conn.execute(pragma)
 
-    monkeypatch.setattr(db, "_on_connect", connect)
+    monkeypatch.setattr(db, "_configure", configure)
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ WRITES = [
 
 @pytest.mark.parametrize("statement", WRITES)
 def test_every_kind_of_write_is_refused_and_changes_nothing(catalog: Path, statement: str) -> None:
-    before = {t: rows(catalog, f"SELECT * FROM {t}") for t in ("party", "entry", "crawl_run")}
+    before = {t: rows(catalog, f"SELECT * FROM {t}") for t in ("party", "entry", "run")}
     version = rows(catalog, "PRAGMA user_version")
     with pytest.raises(QueryError) as info:
         query_catalog(catalog, statement)

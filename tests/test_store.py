@@ -31,8 +31,7 @@ def release(version: str, date: dt.date | None, *entries: ParsedEntry, line: int
 
 @pytest.fixture
 def conn(tmp_path: Path) -> sqlite3.Connection:
-    engine = db.open_engine(tmp_path / "catalog.db")
-    connection = engine.raw_connection().driver_connection
+    connection = db.open_connection(tmp_path / "catalog.db", write=True)
     store.sync_config(connection, (PartyConfig("Acme", "startup", "gateway",
                                                (SourceConfig("acme", "changelog", URL, "Acme"),)),))
     return connection  # type: ignore[return-value]

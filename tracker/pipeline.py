@@ -40,14 +40,8 @@ def utc_now() -> dt.datetime:
 @contextmanager
 def catalog(settings: Settings) -> Iterator[sqlite3.Connection]:
     """A writable connection to the catalog, schema in place."""
-    engine = db.open_engine(settings.db_path)
-    try:
-        with db.raw_connection(engine) as conn:
-            yield conn
-    except sqlite3.DatabaseError as error:
-        raise CatalogError(db.describe_db_error(settings.db_path, error)) from None
-    finally:
-        engine.dispose()
+    with db.connect(settings.db_path, write=True) as conn:
+        yield conn
 
 
 def select_sources(settings: Settings, names: Sequence[str] = ()) -> list[SourceConfig]:

@@ -48,7 +48,7 @@ def recent_runs(conn: sqlite3.Connection, limit: int = 10) -> list[RunRow]:
     rows = conn.execute(
         "SELECT id, command, started_at, COALESCE(finished_at, ''), outcome, sources_ok, sources_failed, "
         "new_releases, new_entries, new_features, new_copies, report_path, message "
-        "FROM crawl_run ORDER BY id DESC LIMIT ?",
+        "FROM run ORDER BY id DESC LIMIT ?",
         (limit,),
     ).fetchall()
     return [RunRow(*r) for r in rows]

@@ -1,79 +1,27 @@
-"""Open the SQLite catalog: engine, WAL mode, schema, FTS5 index and its triggers.
+"""The one door into the SQLite catalog: `connect(path)` reads, `connect(path, write=True)` writes.
 
-The catalog is a plain SQLite file that other tools (sqlite3, Datasette) can open.
-WAL mode lets readers (search, reports) work while a crawl writes.
+Read-only is the default (`mode=ro`, and `immutable=1` when the file sits on a read-only
+filesystem), so a read command can never create or change a catalog, and a typo in
+`--db` is one clear sentence instead of a new empty file. Only crawl, match, run and
+schedule open for writing: that creates the file, turns WAL on (readers keep working
+while a crawl writes) and applies pending migrations. The catalog stays a plain SQLite
+file that other tools (sqlite3, Datasette, sqlite-utils) open.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.schema import CreateIndex, CreateTable
-from sqlmodel import SQLModel, create_engine
-
-from tracker.catalog import models  # noqa: F401  (registers the tables)
+from tracker.catalog import migrations
 from tracker.errors import CatalogError
 
-SCHEMA_VERSION = 1
-
-# Inserts are indexed in bulk by `store.save_document` (a per-row trigger is 4x slower);
-# updates and deletes are rare and kept in sync by triggers.
-_FTS = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS entry_fts USING fts5("
-    "text, section, scope, content='entry', content_rowid='id', tokenize='porter unicode61')",
-    "CREATE TRIGGER IF NOT EXISTS entry_fts_ad AFTER DELETE ON entry BEGIN "
-    "INSERT INTO entry_fts(entry_fts, rowid, text, section, scope) "
-    "VALUES ('delete', old.id, old.text, old.section, old.scope); END",
-    "CREATE TRIGGER IF NOT EXISTS entry_fts_au AFTER UPDATE OF text, section, scope ON entry BEGIN "
-    "INSERT INTO entry_fts(entry_fts, rowid, text, section, scope) "
-    "VALUES ('delete', old.id, old.text, old.section, old.scope); "
-    "INSERT INTO entry_fts(rowid, text, section, scope) VALUES (new.id, new.text, new.section, new.scope); END",
-)
-
-
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout = 30000")
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.close()
-
-
-def _create_schema(engine: Engine) -> None:
-    """Tables, indexes, the FTS index and its triggers in one transaction, so that a reader
-    never sees the tables without their index (pysqlite would autocommit each DDL)."""
-    statements = [str(CreateTable(t, if_not_exists=True).compile(engine)) for t in SQLModel.metadata.sorted_tables]
-    statements += [
-        str(CreateIndex(i, if_not_exists=True).compile(engine))
-        for t in SQLModel.metadata.sorted_tables for i in sorted(t.indexes, key=lambda i: str(i.name))
-    ]
-    statements += [*_FTS, f"PRAGMA user_version = {SCHEMA_VERSION}"]
-    raw = engine.raw_connection()
-    try:
-        conn = raw.driver_connection
-        assert isinstance(conn, sqlite3.Connection)
-        previous = conn.isolation_level
-        conn.isolation_level = None  # we issue BEGIN/COMMIT ourselves
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in statements:
-                    conn.execute(statement)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-        finally:
-            conn.isolation_level = previous
-    finally:
-        raw.close()
+BUSY_TIMEOUT_MS = 30_000
 
 
 def describe_db_error(path: Path, error: BaseException) -> str:
@@ -92,42 +40,92 @@ def describe_db_error(path: Path, error: BaseException) -> str:
     return f"catalog {path}: {getattr(error, 'orig', error)}"
 
 
-def open_engine(path: Path, *, create: bool = True, read_only: bool = False) -> Engine:
-    """An engine on `path` with the schema in place (created on first use)."""
-    if not read_only and create:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise CatalogError(f"cannot create the folder for the catalog {path}: {error.strerror}") from None
-    if read_only or not create:
+def check_path(path: Path) -> None:
+    """A catalog path is a regular file (or nothing yet): not empty, not a device, not a folder."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise CatalogError(f"cannot read the catalog {path}: {error.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise CatalogError(f"{path} is a folder, not a catalog file; pass --db path/to/tracker.db")
+    if not stat.S_ISREG(mode):
+        raise CatalogError(f"{path} is not a regular file (a device or a pipe); pass --db path/to/tracker.db")
+
+
+def _writable_place(path: Path) -> bool:
+    """Can SQLite keep its -wal/-shm files next to the catalog? (not on a read-only filesystem)"""
+    folder = path.resolve().parent
+    return os.access(folder, os.W_OK) and os.access(path, os.W_OK)
+
+
+def _configure(conn: sqlite3.Connection, *, write: bool) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if write:
+        conn.execute("PRAGMA synchronous = NORMAL")
+    else:
+        conn.execute("PRAGMA query_only = ON")
+
+
+def open_connection(path: Path, *, write: bool = False, **connect_args: Any) -> sqlite3.Connection:
+    """A connection the caller closes; `connect` is the context-managed form."""
+    check_path(path)
+    try:
+        if write:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise CatalogError(f"cannot create the folder for the catalog {path}: {error.strerror}") from None
+            conn = sqlite3.connect(path, **connect_args)
+            _configure(conn, write=True)
+            with closing(conn.cursor()) as cur:
+                cur.execute("PRAGMA journal_mode = WAL")
+            migrations.migrate(conn)
+            return conn
         if not path.exists():
             raise CatalogError(f"no catalog at {path}; run `tracker crawl` first or pass --db PATH")
-    if read_only:
-        uri = f"file:{path.resolve()}?mode=ro"
-        engine = create_engine(
-            "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
-        )
-    else:
-        engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _on_connect)
-    if not read_only:
-        try:
-            with engine.begin() as conn:
-                conn.exec_driver_sql("PRAGMA journal_mode = WAL")
-                version = conn.exec_driver_sql("PRAGMA user_version").scalar() or 0
-            if version < SCHEMA_VERSION:
-                _create_schema(engine)
-        except (OperationalError, DBAPIError) as error:
-            engine.dispose()
-            raise CatalogError(describe_db_error(path, error)) from None
-    return engine
+        # On a read-only filesystem SQLite cannot make its -shm file: read the file as immutable then.
+        flags = "mode=ro" if _writable_place(path) else "mode=ro&immutable=1"
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, **connect_args)
+        _configure(conn, write=False)
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # "not a database" surfaces here
+        if problem := _schema_problem(conn, path):
+            conn.close()
+            raise CatalogError(problem)
+        return conn
+    except sqlite3.DatabaseError as error:
+        raise CatalogError(describe_db_error(path, error)) from None
+
+
+def _schema_problem(conn: sqlite3.Connection, path: Path) -> str:
+    """Why a reader cannot use this file as it is ("" when it can)."""
+    version = migrations.user_version(conn)
+    if version == migrations.VERSION:
+        return ""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'entry'").fetchone() is None:
+        return f"{path} is not a tracker catalog; run `tracker crawl` to create one or pass --db PATH"
+    if version > migrations.VERSION:
+        return f"the catalog {path} was written by a newer tracker; upgrade tracker to read it"
+    return f"the catalog {path} has an older schema; run `tracker crawl` or `tracker match` once to upgrade it in place"
 
 
 @contextmanager
-def raw_connection(engine: Engine) -> Iterator[sqlite3.Connection]:
-    """The DB-API connection underneath, for bulk work where the ORM would be slow."""
-    conn = engine.raw_connection()
+def connect(path: Path, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+    """The catalog at `path`, read-only unless `write`; SQLite failures become one CatalogError."""
+    conn = open_connection(path, write=write, check_same_thread=False)
     try:
-        yield conn.driver_connection  # type: ignore[misc]
+        yield conn
+    except sqlite3.DatabaseError as error:
+        raise CatalogError(describe_db_error(path, error)) from None
     finally:
         conn.close()
+
+
+def rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Iterator[dict[str, Any]]:
+    """Rows of a query as dicts, read by column name (never by position)."""
+    cur = conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    for row in cur:
+        yield dict(zip(names, row, strict=True))

@@ -3,17 +3,18 @@
     party ─< source ─< fetch            (latest state of every URL a source reads)
                     ─< release ─< entry ─< feature_link >─ feature
                                       └─ entry_change   (updated entries the matcher has not seen)
-    crawl_run ─< run_source             (one row per source per run: outcome, error)
+    run ─< run_source                   (one row per source per crawl or daily run: outcome, error)
 
 The schema is documented for users in the README; `entry_fts` (FTS5 over entry text)
-is created by `catalog.db` next to these tables and kept in sync by triggers.
+is created by `catalog.schema` next to these tables and kept in sync by triggers. These
+classes describe the newest schema; `catalog.migrations` brings older catalogs up to it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -22,6 +23,7 @@ class Party(SQLModel, table=True):
     name: str = Field(unique=True)
     kind: str  # startup | incumbent | vendor | oss
     category: str
+    company: str = Field(default="", sa_column_kwargs={"server_default": ""})  # the company behind the party, when it has several product lines
 
 
 class Source(SQLModel, table=True):
@@ -35,6 +37,7 @@ class Source(SQLModel, table=True):
     last_error: str = ""
     last_error_at: dt.datetime | None = None
     failing_since: dt.datetime | None = None
+    last_warning: str = Field(default="", sa_column_kwargs={"server_default": ""})  # what the last successful fetch warned about (no releases found, ...)
 
 
 class Fetch(SQLModel, table=True):
@@ -52,6 +55,7 @@ class Fetch(SQLModel, table=True):
     bytes: int = 0
     fetched_at: dt.datetime | None = None
     error: str = ""
+    revision: str = Field(default="", sa_column_kwargs={"server_default": ""})  # the commit or blob the answer was (git sha, when the server says), for stable links
 
 
 class Release(SQLModel, table=True):
@@ -73,6 +77,7 @@ class Release(SQLModel, table=True):
     url: str = ""  # the release's own link, when the source gives one
     line: int = 0
     first_seen_at: dt.datetime
+    date_source: str = Field(default="", sa_column_kwargs={"server_default": ""})  # header | tag | front-matter | path | feed | ""
 
 
 class Entry(SQLModel, table=True):
@@ -108,8 +113,10 @@ class EntryChange(SQLModel, table=True):
     entry_id: int = Field(primary_key=True)
 
 
-class CrawlRun(SQLModel, table=True):
-    __tablename__ = "crawl_run"
+class Run(SQLModel, table=True):
+    """One `tracker crawl` or `tracker run` (daily job)."""
+
+    __tablename__ = "run"
     id: int | None = Field(default=None, primary_key=True)
     command: str = "crawl"  # crawl | run
     started_at: dt.datetime
@@ -123,15 +130,17 @@ class CrawlRun(SQLModel, table=True):
     new_copies: int = 0
     report_path: str = ""
     message: str = ""
+    sources_skipped: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})  # not fetched on purpose: offline (not in the mirror), disabled
+    headline: str = Field(default="", sa_column_kwargs={"server_default": ""})  # JSON of the run's headline figures, so the next digest can say what changed
 
 
 class RunSource(SQLModel, table=True):
     __tablename__ = "run_source"
     __table_args__ = (UniqueConstraint("run_id", "source_id"),)
     id: int | None = Field(default=None, primary_key=True)
-    run_id: int = Field(foreign_key="crawl_run.id", index=True)
+    run_id: int = Field(foreign_key="run.id", index=True)
     source_id: int = Field(foreign_key="source.id")
-    outcome: str  # new | unchanged | error
+    outcome: str  # new | unchanged | error | skipped
     new_releases: int = 0
     new_entries: int = 0
     error: str = ""
@@ -154,6 +163,8 @@ class FeatureLink(SQLModel, table=True):
     rule: str = ""
     score: float = 1.0
     detected_at: dt.datetime
+    role: str = Field(default="native", sa_column_kwargs={"server_default": "native"})  # native: the party ships the capability | support: it integrates another's
+    target: str = Field(default="", sa_column_kwargs={"server_default": ""})  # for support links: whose capability or which framework it integrates, when named
 
 
 class MatchStateRow(SQLModel, table=True):

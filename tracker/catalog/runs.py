@@ -15,11 +15,11 @@ def start_run(conn: sqlite3.Connection, command: str, now: dt.datetime) -> int:
     with conn:
         # A run still marked "running" was killed before it could finish: say so.
         conn.execute(
-            "UPDATE crawl_run SET outcome = 'interrupted', message = 'the process stopped before the run finished' "
+            "UPDATE run SET outcome = 'interrupted', message = 'the process stopped before the run finished' "
             "WHERE outcome = 'running'"
         )
         cur = conn.execute(
-            "INSERT INTO crawl_run(command, started_at, outcome, sources_ok, sources_failed, new_releases, "
+            "INSERT INTO run(command, started_at, outcome, sources_ok, sources_failed, new_releases, "
             "new_entries, new_features, new_copies, report_path, message) VALUES (?, ?, 'running', 0, 0, 0, 0, 0, 0, '', '')",
             (command, _ts(now)),
         )
@@ -68,7 +68,7 @@ def finish_run(
 ) -> None:
     with conn:
         conn.execute(
-            "UPDATE crawl_run SET finished_at = ?, outcome = ?, sources_ok = ?, sources_failed = ?, new_releases = ?, "
+            "UPDATE run SET finished_at = ?, outcome = ?, sources_ok = ?, sources_failed = ?, new_releases = ?, "
             "new_entries = ?, new_features = ?, new_copies = ?, report_path = ?, message = ? WHERE id = ?",
             (_ts(now), outcome, totals.sources_ok, totals.sources_failed, totals.new_releases, totals.new_entries,
              totals.new_features, totals.new_copies, report_path, message, run_id),

@@ -57,7 +57,7 @@ def counts(conn: sqlite3.Connection) -> CatalogCounts:
         return tuple(conn.execute(sql).fetchone())
 
     first, last = one("SELECT MIN(date), MAX(date) FROM release")
-    crawl = one("SELECT MAX(finished_at) FROM crawl_run WHERE outcome IN ('ok', 'partial')")[0]
+    crawl = one("SELECT MAX(finished_at) FROM run WHERE outcome IN ('ok', 'partial')")[0]
     def n(table: str) -> int:
         return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # fixed table names only
 
