@@ -18,6 +18,10 @@ DISCOVERED = "discovered"  # a phrase several parties announced, found by discov
 # The section given to the paragraphs that open a release and list its changes (a recap).
 SUMMARY_SECTION = "Summary"
 
+# A mention's role in a feature.
+NATIVE = "native"  # the party ships the capability itself
+SUPPORT = "support"  # the party adds support for, instruments or wraps another party's capability
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:
@@ -59,6 +63,8 @@ class Link:
     feature_key: str
     rule: str
     score: float
+    role: str = NATIVE  # NATIVE | SUPPORT
+    target: str = ""  # for SUPPORT: whose capability or which framework it integrates, when the line names it
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +87,8 @@ class MentionRow:
     kind: str
     rule: str
     detected_at: str
+    role: str = NATIVE  # NATIVE | SUPPORT
+    target: str = ""
 
 
 @dataclass(frozen=True, slots=True)
