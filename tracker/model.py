@@ -65,6 +65,7 @@ class Link:
     score: float
     role: str = NATIVE  # NATIVE | SUPPORT
     target: str = ""  # for SUPPORT: whose capability or which framework it integrates, when the line names it
+    announces: bool = True  # False: the line mentions the capability but does not announce it (fix, tweak)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ class MentionRow:
     detected_at: str
     role: str = NATIVE  # NATIVE | SUPPORT
     target: str = ""
+    announces: bool = True
 
 
 @dataclass(frozen=True, slots=True)

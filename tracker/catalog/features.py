@@ -87,12 +87,12 @@ def save_outcome(
         before_keys = {r[0] for r in conn.execute("SELECT DISTINCT feature_key FROM feature_link")}
         before_pairs = _party_pairs(conn)
         stored = {(r[0], r[1]): tuple(r[2:]) for r in conn.execute(
-            "SELECT feature_key, entry_id, rule, score, role, target FROM feature_link")}
+            "SELECT feature_key, entry_id, rule, score, role, target, announces FROM feature_link")}
         gone = stored.keys() - wanted.keys()
         added = [wanted[k] for k in sorted(wanted.keys() - stored.keys())]
 
-        def label(link: Link) -> tuple[str, float, str, str]:
-            return link.rule, link.score, link.role, link.target
+        def label(link: Link) -> tuple[str, float, str, str, int]:
+            return link.rule, link.score, link.role, link.target, int(link.announces)
 
         # A link that survives through another rule keeps its detection time but says why it holds now.
         relabelled = [(*label(wanted[k]), *k) for k in sorted(wanted.keys() & stored.keys())
@@ -108,12 +108,13 @@ def save_outcome(
                 )
         conn.executemany("DELETE FROM feature_link WHERE feature_key = ? AND entry_id = ?", sorted(gone))
         conn.executemany(
-            "UPDATE feature_link SET rule = ?, score = ?, role = ?, target = ? WHERE feature_key = ? AND entry_id = ?",
+            "UPDATE feature_link SET rule = ?, score = ?, role = ?, target = ?, announces = ? "
+            "WHERE feature_key = ? AND entry_id = ?",
             relabelled
         )
         conn.executemany(
-            "INSERT INTO feature_link(feature_key, entry_id, rule, score, role, target, detected_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO feature_link(feature_key, entry_id, rule, score, role, target, announces, detected_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(link.feature_key, link.entry_id, *label(link), stamp) for link in added],
         )
         conn.execute("DELETE FROM feature WHERE key NOT IN (SELECT DISTINCT feature_key FROM feature_link)")
@@ -144,14 +145,15 @@ def feature_rows(conn: sqlite3.Connection) -> tuple[list[FeatureDef], list[Menti
         defs.append(FeatureDef(r["key"], r["name"], r["definition"], r["category"], r["origin"]))
         detected[r["key"]] = r["detected_at"]
     mentions = [
-        MentionRow(**{**r, "date": dt.date.fromisoformat(r["date"]), "date_estimated": bool(r["date_estimated"])})
+        MentionRow(**{**r, "date": dt.date.fromisoformat(r["date"]), "date_estimated": bool(r["date_estimated"]),
+                      "announces": bool(r["announces"])})
         for r in rows(
             conn,
             """
             SELECT fl.feature_key, e.id AS entry_id, p.name AS party, p.kind AS party_kind,
                    p.category AS party_category, e.document_url AS source_url, r.url AS release_url, r.version,
                    e.date, e.date_estimated, e.text, e.raw, e.line, e.kind, fl.rule, fl.detected_at, fl.role,
-                   fl.target
+                   fl.target, fl.announces
             FROM feature_link fl JOIN entry e ON e.id = fl.entry_id JOIN party p ON p.id = e.party_id
             JOIN release r ON r.id = e.release_id
             ORDER BY fl.feature_key, e.date, e.date_estimated, p.name, e.id
