@@ -228,7 +228,11 @@ def test_the_site_uses_no_network_and_only_safe_file_names(site) -> None:  # typ
     _, result = site
     for path in result.out_dir.rglob("*.html"):
         page = soup(path)
-        assert not page.find_all("script")
+        for script in page.find_all("script"):  # only the report's own file: nothing inline, nothing remote
+            assert script.get("src", "").endswith("tables.js") and not script.get_text().strip(), (path, script)
+            assert (path.parent / script["src"]).resolve() == (result.out_dir / "tables.js").resolve()
+        csp = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        assert "default-src 'none'" in csp and "script-src 'self'" in csp and "unsafe" not in csp
         for tag in page.find_all(["link", "img", "iframe", "object", "embed", "source"]):
             ref = tag.get("href") or tag.get("src") or ""
             assert "://" not in ref and not ref.startswith("//"), (path, ref)
@@ -240,24 +244,27 @@ def test_the_site_uses_no_network_and_only_safe_file_names(site) -> None:  # typ
             assert rel == rel.lower() and ".." not in rel
 
 
-def test_whats_new_lists_the_copies_added_between_two_renders(tmp_path: Path) -> None:
+def test_whats_new_is_what_the_latest_match_found(tmp_path: Path) -> None:
     mirror = tmp_path / "mirror"
     shutil.copytree(FIXTURES / "mirror", mirror)
     settings = fixture_settings(tmp_path, fixture_parties(), mirror)
     crawl_and_match(settings)
     first = render(settings)
-    assert "no previous report" in soup(first.out_dir / "new.html").get_text()
+    assert first.first_match and "catalog's first" in soup(first.out_dir / "new.html").get_text()
     shutil.copy(FIXTURES / "bolt-v2.md", mirror / "bolt.test" / "CHANGELOG.md")
     crawl_and_match(settings, dt.datetime(2026, 6, 2, 6, 0))
     second = render(settings, dt.datetime(2026, 6, 2, 7, 0))
-    assert (second.new_features, second.new_copies) == (0, 1)
+    assert (second.new_features, second.new_copies, second.first_match) == (0, 1, False)
     page = soup(second.out_dir / "new.html")
     (row,) = page.select("tr.new-copy")
     assert "LLM-as-a-judge" in row.get_text() and "Bolt Cloud" in row.get_text()
     assert page.select('[data-metric="new-copies"]')[0]["data-value"] == "1"
-    assert "2026-06-01 07:00" in page.get_text()  # the previous report's time
-    third = render(settings, dt.datetime(2026, 6, 3, 7, 0))
-    assert (third.new_features, third.new_copies) == (0, 0)
+    assert "2026-06-02 06:00" in page.get_text()  # the latest match's time
+    again = render(settings, dt.datetime(2026, 6, 3, 7, 0), out_dir=tmp_path / "elsewhere")
+    assert (again.new_features, again.new_copies) == (0, 1)  # rendering again, anywhere, does not change the news
+    crawl_and_match(settings, dt.datetime(2026, 6, 3, 6, 0))
+    quiet = render(settings, dt.datetime(2026, 6, 3, 7, 0))
+    assert (quiet.new_features, quiet.new_copies) == (0, 0)  # a match that found nothing new
 
 
 def test_an_empty_catalog_says_nothing_was_crawled(tmp_path: Path) -> None:
@@ -293,8 +300,10 @@ def test_pages_of_features_that_disappeared_are_removed(site, tmp_path: Path) ->
     stale.write_text("old")
     keep = out / "notes.txt"
     keep.write_text("mine")
+    old_state = out / "report-state.json"  # earlier versions kept "what is new" there
+    old_state.write_text("{}")
     render(settings, out_dir=out)
-    assert not stale.exists() and keep.exists()
+    assert not stale.exists() and not old_state.exists() and keep.exists()
 
 
 def test_slugs_cannot_escape_their_folder() -> None:
@@ -316,4 +325,4 @@ def test_cli_report_writes_the_site(site, tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("TRACKER_TAXONOMY", str(TAXONOMY))
     result = CliRunner().invoke(app, ["--db", str(settings.db_path), "report", "--out", str(tmp_path / "cli")])
     assert result.exit_code == 0, result.output
-    assert "first report" in result.output and (tmp_path / "cli" / "index.html").is_file()
+    assert "first match of this catalog" in result.output and (tmp_path / "cli" / "index.html").is_file()

@@ -8,7 +8,8 @@ from tracker.model import FeatureDef, MentionRow
 from tracker.metrics import build_timelines
 from tracker.report import charts, fmt
 from tracker.report.cadence import cadence, quarter_range
-from tracker.report.history import state_json, whats_new
+from tracker.report.headtohead import copy_pairs
+from tracker.report.history import WhatsNew, whats_new
 
 D = dt.date
 
@@ -62,24 +63,32 @@ def test_cadence_counts_quarters_and_gaps() -> None:
     assert quarter_range("2024-Q4", "2025-Q2") == ["2024-Q4", "2025-Q1", "2025-Q2"]
 
 
-def test_whats_new_counts_features_and_follower_copies_after_the_previous_report() -> None:
+def test_whats_new_is_what_the_latest_match_detected_first() -> None:
     feature = FeatureDef("f", "F", "", "cat", "taxonomy")
     rows = [
         mention("f", "A", D(2025, 1, 1), detected="2026-01-01 06:00:00"),
         mention("f", "B", D(2025, 2, 1), detected="2026-01-01 06:00:00"),
         mention("f", "C", D(2025, 3, 1), detected="2026-01-02 06:00:00"),
+        mention("f", "D", D(2025, 4, 1), estimated=True, detected="2026-01-02 06:00:00"),
     ]
     timelines = build_timelines([feature], rows, {"f": "2026-01-01 06:00:00"})
-    first = whats_new(timelines, None)
-    assert len(first.features) == 1 and len(first.copies) == 2  # everything, first movers excluded
-    later = whats_new(timelines, dt.datetime(2026, 1, 1, 7, 0))
-    assert later.features == () and [c.presence.party for c in later.copies] == ["C"]
-    assert '"generated_at": "2026-01-01 07:00:00"' in state_json(dt.datetime(2026, 1, 1, 7), features=1, copies=2)
+    pairs = list(copy_pairs(timelines))
+    assert [(p.leader, p.follower, p.lag_days) for p in pairs] == [("A", "B", 31), ("A", "C", 59)]
+    first = whats_new(timelines, dt.datetime(2026, 1, 1, 6, 0), pairs)
+    assert first.first and len(first.features) == 1  # the catalog's first match: everything is new
+    assert [c.presence.party for c in first.copies] == ["C", "B", "D"]  # first movers are not copies
+    later = whats_new(timelines, dt.datetime(2026, 1, 2, 6, 0), pairs)
+    assert not later.first and later.features == ()
+    assert [(c.presence.party, c.pair is not None) for c in later.copies] == [("C", True), ("D", False)]
+    assert [c.presence.party for c in later.counted_copies] == ["C"]  # an estimated date is listed, not counted
+    assert whats_new(timelines, dt.datetime(2026, 1, 3, 6, 0), pairs).copies == ()  # a match that found nothing
+    assert whats_new(timelines, None, pairs) == WhatsNew(None, False, (), ())  # never matched
 
 
 def test_formatting() -> None:
-    assert (fmt.days(40.5), fmt.days(1), fmt.days(None), fmt.days(1234.0, unit=False)) == (
-        "40.5 days", "1 day", "—", "1,234")
+    assert (fmt.days(40.5), fmt.days(436.5), fmt.days(41.5), fmt.days(1), fmt.days(None)) == (
+        "40 days", "436 days", "42 days", "1 day", "—")  # whole days; halves to even, like "{:.0f}"
+    assert fmt.days(1234.0, unit=False) == "1,234"
     assert (fmt.pct(0.25), fmt.pct(1.0), fmt.pct(None)) == ("25%", "100%", "—")
     assert [fmt.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd"]

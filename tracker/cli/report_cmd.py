@@ -9,7 +9,7 @@ import typer
 
 from tracker import pipeline
 from tracker.cli.app import app, out, state
-from tracker.report import history, render_report
+from tracker.report import render_report
 
 
 def _size(n: int) -> str:
@@ -25,13 +25,13 @@ def report(
 ) -> None:
     """Write the HTML report (overview, categories, parties, features, what's new) as a static site."""
     settings = state(ctx).settings(report_dir=out_dir)
-    first = history.load_previous(settings.report_dir) is None
     with pipeline.catalog(settings) as conn:
         result = render_report(conn, settings)
     out.print(f"wrote {result.pages} pages ({_size(result.bytes)}) to {result.out_dir}", markup=False)
-    if first:
-        out.print(f"first report: all {result.new_features} features and {result.new_copies} copies are new", markup=False)
+    if result.first_match:
+        out.print(f"first match of this catalog: all {result.new_features} features and {result.new_copies} "
+                  "copies are new", markup=False)
     else:
-        out.print(f"new since the previous report: {result.new_features} features, {result.new_copies} copies",
+        out.print(f"new in the latest match: {result.new_features} features, {result.new_copies} copies",
                   markup=False)
     out.print(f"open {result.index.resolve().as_uri()}", markup=False)

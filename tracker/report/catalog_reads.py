@@ -66,3 +66,23 @@ def counts(conn: sqlite3.Connection) -> CatalogCounts:
         first_release=_date(first), last_release=_date(last),
         last_crawl=dt.datetime.fromisoformat(str(crawl)) if crawl else None,
     )
+
+
+def last_match_at(conn: sqlite3.Connection) -> dt.datetime | None:
+    """When the matcher last ran: what it first detected then is what is new (see `history`)."""
+    row = conn.execute("SELECT updated_at FROM match_state WHERE id = 1").fetchone()
+    return dt.datetime.fromisoformat(str(row[0])) if row and row[0] else None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedRevision:
+    revision: str  # the commit the server said it answered with; "" when unknown
+    fetched_at: dt.datetime | None
+
+
+def fetched_revisions(conn: sqlite3.Connection) -> dict[str, FetchedRevision]:
+    """The latest fetch of every document URL: which revision it was, and when."""
+    return {
+        str(url): FetchedRevision(str(revision or ""), dt.datetime.fromisoformat(str(at)) if at else None)
+        for url, revision, at in conn.execute("SELECT url, revision, fetched_at FROM fetch")
+    }

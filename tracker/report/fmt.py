@@ -6,10 +6,14 @@ import datetime as dt
 
 
 def days(value: float | None, *, unit: bool = True) -> str:
-    """`41.0` -> "41 days", `40.5` -> "40.5 days", `1` -> "1 day", None -> "—"."""
+    """Whole days: `41.0` -> "41 days", `436.5` -> "436 days" (half to even), `1` -> "1 day", None -> "—".
+
+    A median of an even count of day counts can end in .5; a half-day is not a real quantity
+    here, so pages show whole days and keep the exact value in `data-value`.
+    """
     if value is None:
         return "—"
-    number = f"{value:,.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    number = f"{round(value):,}"
     if not unit:
         return number
     return f"{number} day" if number == "1" else f"{number} days"

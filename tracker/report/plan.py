@@ -16,9 +16,10 @@ from typing import Any
 from tracker.metrics import Timeline, summarize
 from tracker.report import history
 from tracker.report.cadence import Cadence, cadence
-from tracker.report.catalog_reads import CatalogCounts, PartyInfo
+from tracker.report.catalog_reads import CatalogCounts, FetchedRevision, PartyInfo
 from tracker.report.evidence_pages import evidence_page
 from tracker.report.feature_page import feature_page
+from tracker.report.headtohead import copy_pairs, head_to_head
 from tracker.report.overview import category_rows, copy_matrix
 from tracker.report.party_page import party_page
 from tracker.report.scope import ScopeView, scope_view
@@ -43,6 +44,8 @@ class SiteData:
     parties: list[PartyInfo]
     releases: dict[str, list[dt.date]]  # party -> release dates
     counts: CatalogCounts
+    matched_at: dt.datetime | None = None  # the latest match: what it detected is new
+    revisions: dict[str, FetchedRevision] = field(default_factory=dict)  # document URL -> its latest fetch
 
 
 def _evidence(view: ScopeView, timelines: Sequence[Timeline], title: str, href: str, site: SiteMap,
@@ -58,10 +61,8 @@ def plan_empty(data: SiteData) -> list[Page]:
     return [Page("index.html", "empty.html", "Overview", "overview", {"counts": data.counts})]
 
 
-def plan_site(
-    data: SiteData, p: ReportParams, previous: dt.datetime | None
-) -> tuple[list[Page], history.WhatsNew]:
-    """Every page of a catalog with at least one feature, and what is new since `previous`."""
+def plan_site(data: SiteData, p: ReportParams) -> tuple[list[Page], history.WhatsNew]:
+    """Every page of a catalog with at least one feature, and what the latest match found new."""
     timelines = data.timelines
     by_category: dict[str, list[Timeline]] = defaultdict(list)
     for t in timelines:
@@ -71,9 +72,10 @@ def plan_site(
         for x in t.parties:
             infos.setdefault(x.party, PartyInfo(x.party, x.kind, x.category, ()))
     site = SiteMap((t.key for t in timelines), infos, by_category)
-    new = history.whats_new(timelines, previous)
-    # on the first report everything is new, and a badge on every row would say nothing
-    new_keys = frozenset(t.key for t in new.features) if previous is not None else frozenset()
+    pairs = list(copy_pairs(timelines))
+    new = history.whats_new(timelines, data.matched_at, pairs)
+    # after a catalog's first match everything is new, and a badge on every row would say nothing
+    new_keys = frozenset(t.key for t in new.features) if not new.first else frozenset()
     cadences: dict[str, Cadence] = {name: cadence(data.releases.get(name, []), as_of=p.as_of) for name in infos}
     market = scope_view(timelines, MARKET, "All features", site, p, new=new_keys)
     stats = {s.party: s for s in market.stats}
@@ -81,7 +83,8 @@ def plan_site(
     summaries = {c: summarize(ts, as_of=p.as_of, k=p.k, window=p.window) for c, ts in by_category.items()}
     all_rows = [feature_row(t, site, p, new=new_keys) for t in timelines]
     party_rows = sorted(
-        (party_row(i.name, i.kind, i.category, stats.get(i.name), cadences[i.name], site) for i in infos.values()),
+        (party_row(i.name, i.kind, i.category, stats.get(i.name), cadences[i.name], site, pairs)
+         for i in infos.values()),
         key=lambda r: (-r.pioneered, -r.features, r.name.casefold()))
     common = {"site": site}
     pages = [
@@ -91,6 +94,8 @@ def plan_site(
         Page("new.html", "new.html", "What's new", "new", {**common, "new": new}),
         Page("features.html", "features.html", "All features", "features", {**common, "rows": all_rows}),
         Page("parties.html", "parties.html", "Parties", "parties", {**common, "rows": party_rows}),
+        Page("head-to-head.html", "head-to-head.html", "Head to head: who copies whom", "head-to-head",
+             {**common, "h2h": head_to_head(timelines, site, as_of=p.as_of, window=p.window, parties=infos)}),
         Page("categories.html", "categories.html", "Categories", "categories",
              {**common, "categories": category_rows(summaries, site)}),
         Page("method.html", "method.html", "Method", "method", {"counts": data.counts}),

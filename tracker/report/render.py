@@ -19,10 +19,11 @@ from tracker.report.plan import Page
 from tracker.report.site_map import ReportParams
 
 TEMPLATES = Path(str(resources.files("tracker") / "templates"))
-STATIC_FILES = ("report.css", "favicon.svg")
+STATIC_FILES = ("report.css", "tables.js", "favicon.svg")
 NAV = (("overview", "index.html", "Overview"), ("new", "new.html", "What's new"),
        ("features", "features.html", "Features"), ("parties", "parties.html", "Parties"),
-       ("categories", "categories.html", "Categories"), ("method", "method.html", "Method"))
+       ("head-to-head", "head-to-head.html", "Head to head"), ("categories", "categories.html", "Categories"),
+       ("method", "method.html", "Method"))
 
 
 @lru_cache(maxsize=4)

@@ -1,7 +1,8 @@
 """Write the report: read the catalog once, plan every page, render it, and save the static site.
 
-The site opens from file:// with no network: one local stylesheet, inline SVG charts, no
-scripts. Pages of features, parties or categories that no longer exist are removed from
+The site opens from file:// with no network: one local stylesheet, inline SVG charts, and one
+local script that makes tables searchable, sortable and filterable (every page reads fully
+without it). Pages of features, parties or categories that no longer exist are removed from
 their folders; nothing else in the output folder is touched.
 """
 
@@ -22,7 +23,8 @@ from tracker.report.render import STATIC_FILES, render_page, static_file
 from tracker.report.site_map import ReportParams
 
 PAGE_FOLDERS = ("feature", "party", "category", "evidence")
-TOP_PAGES = ("new.html", "features.html", "parties.html", "categories.html", "method.html")
+TOP_PAGES = ("new.html", "features.html", "parties.html", "head-to-head.html", "categories.html", "method.html")
+OLD_FILES = ("report-state.json",)  # written by earlier versions; "new" now comes from the catalog
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,9 @@ class ReportResult:
     index: Path
     pages: int  # HTML pages written
     bytes: int  # total size of the files written
-    new_features: int  # features first detected since the previous report (all, on the first one)
-    new_copies: int  # (feature, follower) pairs first detected since the previous report
+    new_features: int  # features first detected by the latest match (all of them after the first match)
+    new_copies: int  # follower arrivals first detected by the latest match
+    first_match: bool = False  # the latest match was the catalog's first: everything is new
 
 
 def _utc_naive(now: dt.datetime | None) -> dt.datetime:
@@ -44,7 +47,8 @@ def _utc_naive(now: dt.datetime | None) -> dt.datetime:
 def read_site_data(conn: sqlite3.Connection) -> SiteData:
     defs, rows, detected = feature_rows(conn)
     return SiteData(build_timelines(defs, rows, detected), catalog_reads.parties(conn),
-                    catalog_reads.release_dates(conn), catalog_reads.counts(conn))
+                    catalog_reads.release_dates(conn), catalog_reads.counts(conn),
+                    catalog_reads.last_match_at(conn), catalog_reads.fetched_revisions(conn))
 
 
 def _cannot_write(out_dir: Path, error: OSError) -> ReportError:
@@ -68,7 +72,7 @@ class _Writer:
 
     def remove_stale(self) -> None:
         """Pages this report no longer has (a feature that disappeared, or all of them on an empty catalog)."""
-        for name in TOP_PAGES:
+        for name in TOP_PAGES + OLD_FILES:
             page = self.out_dir / name
             if page.exists() and page not in self.written:
                 page.unlink()
@@ -86,12 +90,11 @@ def render_report(
     generated = _utc_naive(now)
     params = ReportParams(generated, generated.date(), settings.match.commodity_k, settings.match.window_days)
     data = read_site_data(conn)
-    previous = history.load_previous(out)
     pages: list[Page]
     if data.timelines:
-        pages, new = plan_site(data, params, previous)
+        pages, new = plan_site(data, params)
     else:
-        pages, new = plan_empty(data), history.WhatsNew(previous, (), ())
+        pages, new = plan_empty(data), history.WhatsNew(data.matched_at, False, (), ())
     rendered = [(page.path, render_page(page, params, has_nav=bool(data.timelines)).encode("utf-8")) for page in pages]
     writer = _Writer(out)
     try:
@@ -102,9 +105,7 @@ def render_report(
         for path, body in rendered:
             writer.write(path, body)
         writer.remove_stale()
-        state = history.state_json(generated, features=len(data.timelines),
-                                   copies=sum(len(t.followers) for t in data.timelines))
-        writer.write(history.STATE_FILE, state.encode("utf-8"))
     except OSError as error:
         raise _cannot_write(out, error) from None
-    return ReportResult(out, out / "index.html", len(pages), writer.bytes, len(new.features), len(new.copies))
+    return ReportResult(out, out / "index.html", len(pages), writer.bytes, len(new.features), len(new.copies),
+                        new.first)

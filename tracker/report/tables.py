@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from tracker.metrics import PartyStats, Timeline, median
 from tracker.report.cadence import Cadence
+from tracker.report.headtohead import CopyPair
 from tracker.report.site_map import ReportParams, SiteMap
 
 
@@ -23,19 +24,24 @@ class FeatureRow:
     first_party_href: str
     first_seen: dt.date
     first_estimated: bool
+    first_kind: str  # the first mover's party kind
     parties: int
+    party_names: tuple[str, ...]  # every party that shipped it, for the "shipped by" filter
     median_lag: float | None  # over exact followers
+    lag_n: int  # how many lags the median is over
     time_to_commodity: int | None
     within_window: int  # exact followers within the window
     is_new: bool
 
 
 def feature_row(t: Timeline, site: SiteMap, params: ReportParams, *, new: frozenset[str] = frozenset()) -> FeatureRow:
+    lags = [p.lag_days for p in t.exact_followers]
     return FeatureRow(
         key=t.key, name=t.feature.name, href=site.feature(t.key), category=t.feature.category,
         category_href=site.category(t.feature.category), origin=t.feature.origin, first_party=t.first.party,
         first_party_href=site.party(t.first.party), first_seen=t.first.first_seen, first_estimated=t.first.estimated,
-        parties=len(t.parties), median_lag=median([p.lag_days for p in t.exact_followers]),
+        first_kind=t.first.kind, parties=len(t.parties), party_names=tuple(sorted(p.party for p in t.parties)),
+        median_lag=median(lags), lag_n=len(lags),
         time_to_commodity=t.time_to_commodity(params.k), within_window=t.crowding(params.window),
         is_new=t.key in new,
     )
@@ -57,7 +63,9 @@ class PartyRow:
     pioneered: int
     followed: int
     median_follow_lag: float | None
+    follow_n: int  # exact lags behind median_follow_lag
     median_copied_after: float | None
+    copied_after_n: int  # exact follower lags behind median_copied_after
     median_exclusive_days: float | None
     still_exclusive: int
     releases: int
@@ -65,12 +73,19 @@ class PartyRow:
     median_gap_days: float | None
 
 
-def party_row(name: str, kind: str, category: str, stats: PartyStats | None, cad: Cadence, site: SiteMap) -> PartyRow:
+def party_row(
+    name: str, kind: str, category: str, stats: PartyStats | None, cad: Cadence, site: SiteMap,
+    pairs: Sequence[CopyPair] = (),
+) -> PartyRow:
+    """`pairs`: the counted copies (`headtohead.copy_pairs`), to give each median its sample size."""
+    follow_n = sum(1 for p in pairs if p.follower == name)
+    copied_after_n = sum(1 for p in pairs if p.leader == name)
     return PartyRow(
         name=name, href=site.party(name), kind=kind, category=category,
         features=stats.features if stats else 0, pioneered=stats.pioneered if stats else 0,
         followed=stats.followed if stats else 0, median_follow_lag=stats.median_follow_lag if stats else None,
-        median_copied_after=stats.median_copied_after if stats else None,
+        follow_n=follow_n, median_copied_after=stats.median_copied_after if stats else None,
+        copied_after_n=copied_after_n,
         median_exclusive_days=stats.median_exclusive_days if stats else None,
         still_exclusive=stats.still_exclusive if stats else 0, releases=cad.releases,
         recent_per_quarter=cad.recent_per_quarter, median_gap_days=cad.median_gap_days,
