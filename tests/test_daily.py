@@ -49,10 +49,11 @@ def test_a_daily_run_crawls_matches_reports_and_writes_the_digest(tmp_path: Path
                           ("gone", "error", 0, "not-in-mirror")]
 
     md = (tmp_path / "reports" / "digest.md").read_text(encoding="utf-8")
-    assert "## New features (4)" in md and "## Copies detected (1)" in md
-    assert "**Prompt caching**: Bolt followed Acme after 69 days (2026-03-20)" in md
+    assert "## New launches (4)" in md and "## New copies within 90 days (1 of 1 new copies)" in md
+    assert "**Prompt caching**: Bolt +69 d after Acme (2026-03-20)" in md
     assert "[source](https://bolt.test/docs/changelog.md)" in md
-    assert "- gone (Gone, new in this run): " in md
+    assert "Sources needing attention: 1 of 4 failed, 1 new in this run. Run `tracker status`" in md
+    assert f"Full lists in the report: `{tmp_path / 'reports' / 'index.html'}`" in md
     html = (tmp_path / "reports" / "digest.html").read_text(encoding="utf-8")
     assert '<a href="https://acme.test/CHANGELOG.md" rel="noopener noreferrer">source</a>' in html
     assert '<a href="index.html">' in html

@@ -24,7 +24,7 @@ from tracker import pipeline
 from tracker.catalog import runs
 from tracker.config import Settings
 from tracker.crawl import CrawlSummary, SourceOutcome
-from tracker.digest import Digest, DigestFiles, SourceProblem, build_digest, write_digest
+from tracker.digest import Digest, DigestFiles, SourceProblem, digest_for_run, write_digest
 from tracker.errors import TrackerError
 from tracker.lock import run_lock
 from tracker.pipeline import Clock, MatchSummary, utc_now
@@ -175,10 +175,11 @@ def _after_crawl(
     crawl, match = summary.crawl, summary.match
 
     def digest_of_run() -> Digest:
-        return build_digest(
-            pipeline.timelines(conn) if match else [],
-            new_features=match.new_features if match else (), new_copies=match.new_copies if match else (),
-            when=started, sources_ok=len(crawl.ok), sources_failed=len(crawl.failed),
+        return digest_for_run(
+            # A match that linked nothing new has no news (even if it ran in the same second as the last one).
+            conn, settings, run_id=summary.run_id, when=started,
+            matched=match is not None and bool(match.new_links or match.new_features),
+            sources_ok=len(crawl.ok), sources_failed=len(crawl.failed),
             new_releases=crawl.new_releases, new_entries=crawl.new_entries,
             failures=_failures(conn, crawl, started), report=summary.report_path,
         )

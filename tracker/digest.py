@@ -1,27 +1,42 @@
-"""The digest of a run: features first seen, copies detected, sources failing.
+"""The digest of a run: the verdict and what changed, the watchlist, new launches and fast copies.
 
-`build_digest` is a pure function of the run's match outcome and the feature timelines;
-`digest_markdown` and `digest_html` render it (scraped text escaped, only http(s)
-links); `write_digest` puts `digest.md` and `digest.html` in the report folder.
+A digest is short on purpose (a few kilobytes of Markdown on a typical day); the full lists
+stay in the report. "New" is the report's definition (`report.history`): what the run's
+match detected first. `build_digest` is pure; `digest_markdown` and `digest_html` render
+it (scraped text escaped, only http(s) links); `digest_for_run` reads the catalog for the
+daily job and keeps each run's headline figures (`run.headline`) for the next one to
+compare with; `write_digest` puts `digest.md` and `digest.html` in the report folder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment
-
+from tracker.catalog import runs
+from tracker.config import Settings
 from tracker.errors import ReportError
 from tracker.evidence import evidence_url, is_web_url
-from tracker.metrics import Presence, Timeline
+from tracker.metrics import Presence, Timeline, summarize
+from tracker.model import NATIVE
+from tracker.report import fmt
+from tracker.report.headtohead import copy_pairs
+from tracker.report.history import WhatsNew, whats_new
+from tracker.report.scope import Verdict, verdict
+from tracker.report.site_map import ReportParams, SiteMap
+from tracker.report.watchlist import Watch, watches
 
-MAX_ITEMS = 100  # per section in digest.md / digest.html; the report has everything
+MAX_ITEMS = 5  # per list in digest.md / digest.html; the report has everything
+MAX_WATCH = 3  # per watchlist line
+QUOTE_CHARS = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +52,12 @@ class FeatureNews:
     text: str
     link: str
     parties: int
+    role: str = NATIVE  # the first mover's role: a `support` line is an integration, not a launch
 
 
 @dataclass(frozen=True, slots=True)
 class CopyNews:
-    """A party seen offering a feature another party shipped first."""
+    """A counted copy first detected in this run: `party` shipped what `first_party` shipped first."""
 
     key: str
     name: str
@@ -70,26 +86,85 @@ class Digest:
     sources_failed: int = 0
     new_releases: int = 0
     new_entries: int = 0
-    features: tuple[FeatureNews, ...] = ()
-    copies: tuple[CopyNews, ...] = ()
+    features: tuple[FeatureNews, ...] = ()  # every new feature, newest first mover first
+    copies: tuple[CopyNews, ...] = ()  # every new counted copy, newest first
     failures: tuple[SourceProblem, ...] = ()
     report: str = ""
+    verdict: Verdict | None = None
+    change: str = ""  # the headline figures against the previous run's
+    watches: tuple[Watch, ...] = ()
+    window: int = 90
+    first_match: bool = False  # the catalog's first match: everything is new
+    uncounted: int = 0  # new follower arrivals that are not counted copies (estimated dates)
 
     @property
     def worth_sending(self) -> bool:
         """Webhooks are told only about news: new features, copies, or a source that just broke."""
         return bool(self.features or self.copies or any(f.new for f in self.failures))
 
+    @property
+    def launches(self) -> tuple[FeatureNews, ...]:
+        return tuple(f for f in self.features if f.role == NATIVE)
+
+    @property
+    def fast_copies(self) -> tuple[CopyNews, ...]:
+        return tuple(c for c in self.copies if not c.estimated and c.lag_days <= self.window)
+
     def headline(self) -> str:
         return (
             f"{self.sources_ok} sources ok, {self.sources_failed} failed · {self.new_releases} new releases · "
-            f"{self.new_entries} new entries · {_count(len(self.features), 'new feature')} · "
-            f"{_count(len(self.copies), 'new copy', 'new copies')}"
+            f"{self.new_entries} new entries · {fmt.count(len(self.features), 'new feature')} · "
+            f"{fmt.count(len(self.copies), 'new copy', 'new copies')}"
         )
 
+    def run_line(self) -> str:
+        line = (f"This run: {fmt.count(self.new_releases, 'new release')}, {fmt.count(self.new_entries, 'new entry', 'new entries')}; "
+                f"{fmt.count(len(self.features), 'new feature')}, {fmt.count(len(self.copies), 'new copy', 'new copies')}")
+        if self.uncounted:
+            line += f" (and {self.uncounted} with estimated dates, not counted)"
+        return line + "."
 
-def _count(n: int, one: str, many: str = "") -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    def attention(self) -> str:
+        """The one line about failing sources; `tracker status` has the details."""
+        if not self.failures:
+            return ""
+        new = sum(1 for f in self.failures if f.new)
+        fresh = f", {new} new in this run" if new else ""
+        return (f"Sources needing attention: {self.sources_failed} of {self.sources_ok + self.sources_failed} "
+                f"failed{fresh}. Run tracker status for which and why.")
+
+
+# --------------------------------------------------------------------------- headline figures and their change
+
+
+def headline_figures(timelines: Sequence[Timeline], p: ReportParams) -> dict[str, Any]:
+    """The figures a run keeps in `run.headline`, to compare with the next run."""
+    s = summarize(timelines, as_of=p.as_of, k=p.k, window=p.window)
+    return {"as_of": p.as_of.isoformat(), "features": s.features, "copied": s.copied, "pressure": s.pressure,
+            "pressure_judged": s.pressure_judged, "median_lag": s.median_lag, "lags": s.follower_mentions}
+
+
+def change_line(now: dict[str, Any], previous: dict[str, Any] | None, previous_when: str = "") -> str:
+    """"Since the previous run (DATE): pressure 7% (was 8%); median copy lag 427 days (unchanged); ..."."""
+    if previous is None:
+        return "No earlier run recorded its figures, so there is nothing to compare with yet."
+
+    def pct(v: Any) -> str:
+        return fmt.pct(v) if isinstance(v, int | float) else "—"
+
+    def days(v: Any) -> str:
+        return fmt.days(v) if isinstance(v, int | float) else "—"
+
+    parts = []
+    for label, key, show in (("pressure", "pressure", pct), ("median copy lag", "median_lag", days),
+                             ("features", "features", str), ("copied", "copied", str)):
+        a, b = show(now.get(key)), show(previous.get(key))
+        parts.append(f"{label} {a} ({'unchanged' if a == b else f'was {b}'})")
+    when = f" ({previous_when[:16]})" if previous_when else ""
+    return f"Since the previous run{when}: " + "; ".join(parts) + "."
+
+
+# --------------------------------------------------------------------------- building
 
 
 def _evidence(presence: Presence) -> tuple[str, str]:
@@ -98,11 +173,13 @@ def _evidence(presence: Presence) -> tuple[str, str]:
 
 
 def build_digest(
-    timelines: Iterable[Timeline],
+    timelines: Sequence[Timeline],
+    new: WhatsNew,
     *,
-    new_features: Iterable[str],
-    new_copies: Iterable[tuple[str, str]],
+    params: ReportParams,
     when: dt.datetime,
+    previous: tuple[str, str] | None = None,
+    watched: Sequence[Watch] = (),
     sources_ok: int = 0,
     sources_failed: int = 0,
     new_releases: int = 0,
@@ -110,40 +187,86 @@ def build_digest(
     failures: Sequence[SourceProblem] = (),
     report: str = "",
 ) -> Digest:
-    """What is new after a run. `new_copies` pairs whose party is the first mover are not copies."""
-    by_key = {t.key: t for t in timelines}
+    """What is new after a run (`new`, from `report.history.whats_new`), with the verdict and its change."""
     features = []
-    for key in set(new_features):
-        if (t := by_key.get(key)) is None:
-            continue
+    for t in new.features:
         text, link = _evidence(t.first)
-        features.append(FeatureNews(key, t.feature.name, t.feature.category, t.first.party, t.first.first_seen,
-                                    t.first.estimated, text, link, len(t.parties)))
+        features.append(FeatureNews(t.key, t.feature.name, t.feature.category, t.first.party, t.first.first_seen,
+                                    t.first.estimated, text, link, len(t.parties), t.first.first_mention.role))
     copies = []
-    for key, party in set(new_copies):
-        if (t := by_key.get(key)) is None:
-            continue
-        presence = next((p for p in t.followers if p.party == party), None)
-        if presence is None:
-            continue
-        text, link = _evidence(presence)
-        copies.append(CopyNews(key, t.feature.name, party, t.first.party, presence.lag_days, presence.estimated,
-                               presence.first_seen, text, link))
-    features.sort(key=lambda f: (-f.date.toordinal(), f.name.casefold(), f.key))
-    copies.sort(key=lambda c: (-c.date.toordinal(), c.name.casefold(), c.party.casefold()))
-    return Digest(when, sources_ok, sources_failed, new_releases, new_entries, tuple(features), tuple(copies),
-                  tuple(failures), report)
+    for c in new.counted_copies:
+        assert c.pair is not None
+        text, link = _evidence(c.presence)
+        copies.append(CopyNews(c.timeline.key, c.timeline.feature.name, c.presence.party, c.pair.leader,
+                               c.pair.lag_days, c.presence.estimated, c.presence.first_seen, text, link))
+    features.sort(key=lambda f: (f.estimated, -f.date.toordinal(), f.name.casefold(), f.key))
+    copies.sort(key=lambda c: (-c.date.toordinal(), c.lag_days, c.name.casefold(), c.party.casefold()))
+    figures = headline_figures(timelines, params)
+    before = None
+    if previous is not None:
+        try:
+            loaded = json.loads(previous[1])
+            before = loaded if isinstance(loaded, dict) else None
+        except ValueError:
+            before = None
+    s = summarize(timelines, as_of=params.as_of, k=params.k, window=params.window)
+    return Digest(
+        when, sources_ok, sources_failed, new_releases, new_entries, tuple(features), tuple(copies), tuple(failures),
+        report, verdict=verdict(s, params) if timelines else None,
+        change=change_line(figures, before, previous[0] if previous else "") if timelines else "",
+        watches=tuple(watched), window=params.window, first_match=new.first,
+        uncounted=len(new.copies) - len(new.counted_copies),
+    )
+
+
+def digest_for_run(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    *,
+    run_id: int,
+    when: dt.datetime,
+    matched: bool,
+    home: Sequence[str] = (),
+    sources_ok: int = 0,
+    sources_failed: int = 0,
+    new_releases: int = 0,
+    new_entries: int = 0,
+    failures: Sequence[SourceProblem] = (),
+    report: str = "",
+) -> Digest:
+    """The daily job's digest: read the catalog, build the digest, and keep this run's headline figures."""
+    from tracker.report.site import read_site_data  # the report's one reader of the catalog
+
+    data = read_site_data(conn)
+    timelines = data.timelines
+    params = ReportParams(when, when.date(), settings.match.commodity_k, settings.match.window_days)
+    pairs = list(copy_pairs(timelines))
+    # A run whose match failed found nothing: the latest match is an earlier run's, already told.
+    new = whats_new(timelines, data.matched_at if matched else None, pairs)
+    site = SiteMap((t.key for t in timelines), {x.party for t in timelines for x in t.parties} | set(home),
+                   {t.feature.category for t in timelines})
+    digest = build_digest(
+        timelines, new, params=params, when=when, previous=runs.previous_headline(conn, run_id),
+        watched=watches(home, timelines, pairs, site, as_of=params.as_of, window=params.window),
+        sources_ok=sources_ok, sources_failed=sources_failed, new_releases=new_releases, new_entries=new_entries,
+        failures=failures, report=report,
+    )
+    if timelines:
+        runs.save_headline(conn, run_id, json.dumps(headline_figures(timelines, params), sort_keys=True))
+    return digest
 
 
 # --------------------------------------------------------------------------- Markdown
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~!])")
+# CommonMark lets a backslash make any ASCII punctuation literal, so scraped text is escaped that
+# way: no emphasis, links, headings, tables or raw HTML, and no HTML entities in the file either.
+# Parentheses need no escape: with "[" escaped they can never close a link.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!&])")
 
 
 def md_escape(text: str) -> str:
     """Scraped text as literal Markdown: no links, emphasis or HTML can sneak in."""
-    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
 def safe_link(url: str) -> str:
@@ -153,17 +276,9 @@ def safe_link(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
 
 
-def _clip(text: str, limit: int = 200) -> str:
+def _clip(text: str, limit: int = QUOTE_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _date(day: dt.date, estimated: bool) -> str:
-    return f"{day.isoformat()}{' (date estimated)' if estimated else ''}"
-
-
-def _lag(c: CopyNews) -> str:
-    return f"{c.lag_days} day{'s' if c.lag_days != 1 else ''}{' (estimated)' if c.estimated else ''}"
 
 
 def _md_link(url: str) -> str:
@@ -171,101 +286,77 @@ def _md_link(url: str) -> str:
     return f" [source]({link})" if link else ""
 
 
+def _more(total: int, shown: int, what: str = "in the report") -> list[str]:
+    return [f"- … and {total - shown} more {what}"] if total > shown else []
+
+
+def _inline(items: Sequence[str], total: int) -> str:
+    text = "; ".join(items) if items else "none"
+    return text + (f"; and {total - len(items)} more" if total > len(items) else "")
+
+
+def _watch_md(w: Watch, window: int) -> list[str]:
+    e = md_escape
+    copied = [f"{e(c.name)} by {e(c.follower)} (+{c.lag_days} d)" for c in w.copied[:MAX_WATCH]]
+    missing = [f"{e(m.name)} ({e(', '.join(m.launchers))}, {m.launched_on})" for m in w.missing[:MAX_WATCH]]
+    exclusive = [f"{e(x.name)} ({'undated' if x.days is None else f'{x.days} d'})" for x in w.exclusive[:MAX_WATCH]]
+    return [
+        "", f"## {e(w.party)}: exposure over the last {window} days", "",
+        f"- **Copied by rivals ({len(w.copied)}):** {_inline(copied, len(w.copied))}",
+        f"- **Rivals' launches it lacks ({len(w.missing)}):** {_inline(missing, len(w.missing))}",
+        f"- **Leads still exclusive ({len(w.exclusive)}):** {_inline(exclusive, len(w.exclusive))}",
+    ]
+
+
 def digest_markdown(digest: Digest, *, max_items: int = MAX_ITEMS) -> str:
-    lines = [f"# tracker digest — {digest.when:%Y-%m-%d %H:%M} UTC", "", digest.headline()]
-    if digest.report:
-        lines += ["", f"Report: {md_escape(digest.report)}"]
-    if not (digest.features or digest.copies):
+    d = digest
+    lines = [f"# tracker digest — {d.when:%Y-%m-%d}"]
+    for w in d.watches:  # the home parties' exposure leads
+        lines += _watch_md(w, d.window)
+    lines.append("")
+    if d.watches:
+        lines += ["## The market", ""]
+    if d.verdict:  # the verdict and change lines are the tracker's own words, not scraped text
+        lines += [f"**{d.verdict.headline}.** {d.verdict.sentence}", ""]
+    if d.change:
+        lines += [d.change, ""]
+    lines.append(d.run_line())
+    if not (d.features or d.copies):
         lines += ["", "Nothing new was matched in this run."]
-    if digest.features:
-        lines += ["", f"## New features ({len(digest.features)})", ""]
-        for f in digest.features[:max_items]:
-            lines.append(
-                f"- **{md_escape(f.name)}** ({md_escape(f.category)}) — first seen at {md_escape(f.party)} on "
-                f"{_date(f.date, f.estimated)}: “{md_escape(_clip(f.text))}”{_md_link(f.link)}"
-            )
-        lines += _more(len(digest.features), max_items)
-    if digest.copies:
-        lines += ["", f"## Copies detected ({len(digest.copies)})", ""]
-        for c in digest.copies[:max_items]:
-            lines.append(
-                f"- **{md_escape(c.name)}**: {md_escape(c.party)} followed {md_escape(c.first_party)} after {_lag(c)} "
-                f"({_date(c.date, c.estimated)}): “{md_escape(_clip(c.text))}”{_md_link(c.link)}"
-            )
-        lines += _more(len(digest.copies), max_items)
-    if digest.failures:
-        lines += ["", f"## Failing sources ({len(digest.failures)})", ""]
-        for p in digest.failures[:max_items]:
-            since = "new in this run" if p.new else f"since {p.since}"
-            lines.append(f"- {md_escape(p.name)} ({md_escape(p.party)}, {since}): {md_escape(_clip(p.error, 300))}")
-        lines += _more(len(digest.failures), max_items)
+    if d.features:
+        of = f" of {len(d.features)} new features" if len(d.launches) != len(d.features) else ""
+        lines += ["", f"## New launches ({len(d.launches)}{of})", ""]
+        if d.first_match:
+            lines += ["The catalog's first match: every feature is new; the newest are listed.", ""]
+        for f in d.launches[:max_items]:
+            date = f"{f.date}{' (date estimated)' if f.estimated else ''}"
+            lines.append(f"- **{md_escape(f.name)}** — {md_escape(f.party)}, {date}: "
+                         f"“{md_escape(_clip(f.text))}”{_md_link(f.link)}")
+        lines += _more(len(d.launches), max_items)
+    if d.copies:
+        lines += ["", f"## New copies within {d.window} days ({len(d.fast_copies)} of {len(d.copies)} new copies)", ""]
+        for c in d.fast_copies[:max_items]:
+            lines.append(f"- **{md_escape(c.name)}**: {md_escape(c.party)} +{c.lag_days} d after "
+                         f"{md_escape(c.first_party)} ({c.date}): “{md_escape(_clip(c.text))}”{_md_link(c.link)}")
+        if not d.fast_copies:
+            lines.append(f"- None within {d.window} days.")
+        lines += _more(len(d.fast_copies), max_items)
+    if d.failures:
+        lines += ["", d.attention().replace("tracker status", "`tracker status`")]
+    if d.report:
+        path = f"`{d.report}`" if "`" not in d.report else md_escape(d.report)  # a code span needs no escapes
+        lines += ["", f"Full lists in the report: {path}"]
     return "\n".join(lines) + "\n"
-
-
-def _more(total: int, shown: int) -> list[str]:
-    return [f"- … and {total - shown} more in the report"] if total > shown else []
 
 
 # --------------------------------------------------------------------------- HTML
 
-_HTML = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>tracker digest — {{ d.when.strftime('%Y-%m-%d') }}</title>
-<style>
-body { font: 15px/1.5 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
-li { margin: .4rem 0; } q { color: #444; } .meta { color: #666; } .est { color: #a60; }
-</style>
-</head>
-<body>
-<h1>tracker digest — {{ d.when.strftime('%Y-%m-%d %H:%M') }} UTC</h1>
-<p class="meta">{{ d.headline() }}</p>
-{% if d.report %}<p class="meta">Report: {% if report_href %}<a href="{{ report_href }}">{{ d.report }}</a>{% else %}{{ d.report }}{% endif %}</p>{% endif %}
-{% if not (d.features or d.copies) %}<p>Nothing new was matched in this run.</p>{% endif %}
-{% if d.features %}
-<h2>New features ({{ d.features|length }})</h2>
-<ul>
-{% for f in d.features[:max_items] %}
-<li><strong>{{ f.name }}</strong> ({{ f.category }}) — first seen at {{ f.party }} on {{ f.date }}
-{%- if f.estimated %} <span class="est">(date estimated)</span>{% endif %}:
-<q>{{ clip(f.text) }}</q>{% if link(f.link) %} <a href="{{ link(f.link) }}" rel="noopener noreferrer">source</a>{% endif %}</li>
-{% endfor %}
-{% if d.features|length > max_items %}<li>… and {{ d.features|length - max_items }} more in the report</li>{% endif %}
-</ul>
-{% endif %}
-{% if d.copies %}
-<h2>Copies detected ({{ d.copies|length }})</h2>
-<ul>
-{% for c in d.copies[:max_items] %}
-<li><strong>{{ c.name }}</strong>: {{ c.party }} followed {{ c.first_party }} after {{ lag(c) }} ({{ c.date }}
-{%- if c.estimated %} <span class="est">date estimated</span>{% endif %}):
-<q>{{ clip(c.text) }}</q>{% if link(c.link) %} <a href="{{ link(c.link) }}" rel="noopener noreferrer">source</a>{% endif %}</li>
-{% endfor %}
-{% if d.copies|length > max_items %}<li>… and {{ d.copies|length - max_items }} more in the report</li>{% endif %}
-</ul>
-{% endif %}
-{% if d.failures %}
-<h2>Failing sources ({{ d.failures|length }})</h2>
-<ul>
-{% for p in d.failures[:max_items] %}
-<li>{{ p.name }} ({{ p.party }}, {% if p.new %}new in this run{% else %}since {{ p.since }}{% endif %}): {{ clip(p.error, 300) }}</li>
-{% endfor %}
-</ul>
-{% endif %}
-</body>
-</html>
-"""
-
-_ENV = Environment(autoescape=True, keep_trailing_newline=True)
-_TEMPLATE = _ENV.from_string(_HTML)
-
 
 def digest_html(digest: Digest, *, max_items: int = MAX_ITEMS, report_href: str = "") -> str:
-    return _TEMPLATE.render(d=digest, max_items=max_items, clip=_clip, link=safe_link, lag=_lag,
-                            report_href=report_href)
+    from tracker.report.render import environment  # the report's autoescaping Jinja environment
+
+    return environment().get_template("digest.html").render(
+        d=digest, max_items=max_items, max_watch=MAX_WATCH, clip=_clip, link=safe_link, report_href=report_href)
 
 
 @dataclass(frozen=True, slots=True)

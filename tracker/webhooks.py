@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from tracker.config import WebhookConfig
-from tracker.digest import CopyNews, Digest, FeatureNews, SourceProblem, safe_link
+from tracker.digest import CopyNews, Digest, FeatureNews, safe_link
+from tracker.report.watchlist import Watch
 
 log = logging.getLogger("tracker.webhooks")
 
@@ -77,9 +78,17 @@ def _copy_line(c: CopyNews) -> str:
             f"after {lag}: {slack_link(c.link, _clip(c.text))}")
 
 
-def _failure_line(p: SourceProblem) -> str:
-    since = "new" if p.new else f"since {p.since}"
-    return f"• {slack_escape(p.name)} ({slack_escape(p.party)}, {since}): {slack_escape(_clip(p.error, 200))}"
+def _watch_lines(w: Watch, window: int) -> list[str]:
+    def names(items: list[str], total: int) -> str:
+        return slack_escape("; ".join(items) or "none") + (f"; and {total - len(items)} more" if total > len(items) else "")
+
+    return [
+        f"*{slack_escape(w.party)}: exposure over the last {window} days*",
+        f"• Copied by rivals ({len(w.copied)}): " + names([f"{c.name} by {c.follower} (+{c.lag_days} d)"
+                                                          for c in w.copied[:3]], len(w.copied)),
+        f"• Rivals' launches it lacks ({len(w.missing)}): " + names([m.name for m in w.missing[:3]], len(w.missing)),
+        f"• Leads still exclusive ({len(w.exclusive)}): " + names([x.name for x in w.exclusive[:3]], len(w.exclusive)),
+    ]
 
 
 def _section(title: str, lines: list[str], total: int) -> list[str]:
@@ -106,16 +115,19 @@ def _chunks(lines: list[str], limit: int = SECTION_CHARS) -> list[str]:
 def slack_payload(digest: Digest, *, max_items: int = MAX_ITEMS) -> dict[str, Any]:
     """The digest as a Slack message: `text` (mrkdwn) for notifications, `blocks` for display."""
     title = f"tracker digest — {digest.when:%Y-%m-%d}"
-    parts: list[list[str]] = [[slack_escape(digest.headline())]]
-    if digest.features:
-        parts.append(_section("New features", [_feature_line(f) for f in digest.features[:max_items]],
-                              len(digest.features)))
-    if digest.copies:
-        parts.append(_section("Copies detected", [_copy_line(c) for c in digest.copies[:max_items]],
-                              len(digest.copies)))
+    # The same lists as digest.md, in the same order: the home parties, the verdict, launches, fast copies.
+    lead = [f"*{slack_escape(digest.verdict.headline)}.* {slack_escape(digest.verdict.sentence)}"] if digest.verdict \
+        else [slack_escape(digest.headline())]
+    parts: list[list[str]] = [_watch_lines(w, digest.window) for w in digest.watches]
+    parts.append(lead + ([slack_escape(digest.change)] if digest.change else []))
+    if digest.launches:
+        parts.append(_section("New launches", [_feature_line(f) for f in digest.launches[:max_items]],
+                              len(digest.launches)))
+    if digest.fast_copies:
+        parts.append(_section(f"New copies within {digest.window} days",
+                              [_copy_line(c) for c in digest.fast_copies[:max_items]], len(digest.fast_copies)))
     if digest.failures:
-        parts.append(_section("Failing sources", [_failure_line(p) for p in digest.failures[:max_items]],
-                              len(digest.failures)))
+        parts.append([slack_escape(digest.attention())])
     if digest.report:
         parts.append([f"Report: {slack_escape(digest.report)}"])
     blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}}]

@@ -73,3 +73,17 @@ def finish_run(
             (_ts(now), outcome, totals.sources_ok, totals.sources_failed, totals.new_releases, totals.new_entries,
              totals.new_features, totals.new_copies, report_path, message, run_id),
         )
+
+
+def save_headline(conn: sqlite3.Connection, run_id: int, headline: str) -> None:
+    """Keep the run's headline figures (JSON), so the next run's digest can say what changed."""
+    with conn:
+        conn.execute("UPDATE run SET headline = ? WHERE id = ?", (headline, run_id))
+
+
+def previous_headline(conn: sqlite3.Connection, run_id: int) -> tuple[str, str] | None:
+    """(started_at, headline JSON) of the latest earlier run that recorded headline figures."""
+    row = conn.execute(
+        "SELECT started_at, headline FROM run WHERE id < ? AND headline != '' ORDER BY id DESC LIMIT 1", (run_id,)
+    ).fetchone()
+    return (str(row[0]), str(row[1])) if row else None

@@ -34,7 +34,7 @@ class ReportResult:
     pages: int  # HTML pages written
     bytes: int  # total size of the files written
     new_features: int  # features first detected by the latest match (all of them after the first match)
-    new_copies: int  # follower arrivals first detected by the latest match
+    new_copies: int  # counted copies first detected by the latest match
     first_match: bool = False  # the latest match was the catalog's first: everything is new
 
 
@@ -107,5 +107,5 @@ def render_report(
         writer.remove_stale()
     except OSError as error:
         raise _cannot_write(out, error) from None
-    return ReportResult(out, out / "index.html", len(pages), writer.bytes, len(new.features), len(new.copies),
-                        new.first)
+    return ReportResult(out, out / "index.html", len(pages), writer.bytes, len(new.features),
+                        len(new.counted_copies), new.first)
