@@ -172,6 +172,7 @@ def test_the_corpus_digest_is_short_and_leads_with_the_home_party(corpus_catalog
         pipeline.match_catalog(conn, settings, rebuild=True, now=fixed_clock(WHEN))
         first = runs.start_run(conn, "run", WHEN)
         plain = digest_for_run(conn, settings, run_id=first, when=WHEN, matched=True)
+        runs.finish_run(conn, first, now=WHEN, outcome="ok", totals=runs.RunTotals(), headline=plain.figures_json)
         second = runs.start_run(conn, "run", WHEN + dt.timedelta(days=1))
         home = digest_for_run(conn, settings, run_id=second, when=WHEN + dt.timedelta(days=1), matched=True,
                               home=["Langfuse"])

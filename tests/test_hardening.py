@@ -53,8 +53,8 @@ def test_search_sql_and_report_work_while_a_crawl_writes(tmp_path: Path) -> None
     if not (CORPUS / "current").is_dir():
         pytest.skip("../shared/corpus is not available")
     from tracker.report import render_report
-    from tracker.search import search
-    from tracker.sqlquery import query_catalog
+    from tracker.catalog.search import search
+    from tracker.catalog.sqlquery import query_catalog
 
     catalog = tmp_path / "catalog.db"
     args = [sys.executable, "-c", "from tracker.cli import main; main()", "--config", str(ROOT / "config.toml"),
@@ -68,7 +68,8 @@ def test_search_sql_and_report_work_while_a_crawl_writes(tmp_path: Path) -> None
         try:
             counts.append(query_catalog(catalog, "SELECT COUNT(*) FROM entry").rows[0][0])
         except Exception as error:  # the schema may not exist in the first instants
-            if "no such table" in str(error) or "no catalog" in str(error) or "unable to open" in str(error):
+            transient = ("no such table", "no catalog", "unable to open", "not a tracker catalog")
+            if any(t in str(error) for t in transient):
                 time.sleep(0.02)
                 continue
             raise
@@ -77,7 +78,7 @@ def test_search_sql_and_report_work_while_a_crawl_writes(tmp_path: Path) -> None
             search(conn, "caching", limit=5)
         finally:
             conn.close()
-        with pipeline.catalog(settings) as conn:
+        with db.connect(settings.db_path) as conn:  # read-only, like `tracker report`
             render_report(conn, settings)
         reads += 1
     _, err = writer.communicate()
@@ -170,7 +171,9 @@ HOSTILE = st.sampled_from([
     "<!--", "]]>", "&lt;script&gt;", "javascript:alert(1)", "<iframe src=//evil.test>", "`rm -rf /`",
     "\u202e\u200bspoof", "<style>*{display:none}</style>", "' OR 1=1 --", "<ScRiPt>x</sCrIpT>",
 ])
-TEXT = st.lists(st.one_of(HOSTILE, st.text(min_size=1, max_size=30)), min_size=1, max_size=4).map(" ".join)
+# NUL is left out: a document with NUL bytes is binary, and the fetch layer refuses it whole (tested elsewhere).
+TEXT = st.lists(st.one_of(HOSTILE, st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=30)),
+               min_size=1, max_size=4).map(" ".join)
 
 
 class _Balance(HTMLParser):
@@ -184,10 +187,13 @@ class _Balance(HTMLParser):
         self.stack: list[str] = []
         self.attrs: list[tuple[str, str | None]] = []
         self.tags: list[str] = []
+        self.scripts: list[dict[str, str | None]] = []
         self.errors: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
+        if tag == "script":
+            self.scripts.append(dict(attrs))
         self.attrs += attrs
         if tag not in self.VOID:
             self.stack.append(tag)
@@ -213,7 +219,9 @@ def assert_inert_html(text: str, where: str) -> None:
     checker.feed(text)
     checker.close()
     assert not checker.errors and not checker.stack, (where, checker.errors[:3], checker.stack[-3:])
-    assert "script" not in checker.tags and "iframe" not in checker.tags, where
+    assert "iframe" not in checker.tags, where
+    # the report's own table script, by file; never a script from the text
+    assert all((s.get("src") or "").endswith("tables.js") for s in checker.scripts), (where, checker.scripts)
     for name, value in checker.attrs:
         assert not name.startswith("on"), (where, name)
         if name in ("href", "src", "action", "xlink:href") and value:
@@ -256,7 +264,8 @@ def test_hostile_text_stays_inert_through_report_digest_and_webhook(tmp_path_fac
         assert_inert_html(page.read_text(encoding="utf-8"), str(page))
     digest_md = (tmp / "reports" / "digest.md").read_text(encoding="utf-8")
     # Plain words "javascript:" may stay as text; what must never appear is markup or a link to it.
-    assert "<script" not in digest_md.lower()
+    # Markdown escapes with a backslash ("\\<script" is the text "<script"), never with HTML entities.
+    assert not re.search(r"(?<!\\)<\s*script|(?<!\\)&lt;", digest_md, re.IGNORECASE)
     assert not re.search(r"\]\(\s*(?:javascript|data|vbscript):|<\s*(?:javascript|data):", digest_md, re.IGNORECASE)
     for payload in posted:
         body = json.loads(payload)

@@ -96,6 +96,7 @@ class Digest:
     window: int = 90
     first_match: bool = False  # the catalog's first match: everything is new
     uncounted: int = 0  # new follower arrivals that are not counted copies (estimated dates)
+    figures_json: str = ""  # this run's headline figures, for `run.headline`
 
     @property
     def worth_sending(self) -> bool:
@@ -216,6 +217,7 @@ def build_digest(
         change=change_line(figures, before, previous[0] if previous else "") if timelines else "",
         watches=tuple(watched), window=params.window, first_match=new.first,
         uncounted=len(new.copies) - len(new.counted_copies),
+        figures_json=json.dumps(figures, sort_keys=True) if timelines else "",
     )
 
 
@@ -234,7 +236,7 @@ def digest_for_run(
     failures: Sequence[SourceProblem] = (),
     report: str = "",
 ) -> Digest:
-    """The daily job's digest: read the catalog, build the digest, and keep this run's headline figures."""
+    """The daily job's digest, read from the catalog; its `figures_json` is for this run's `run.headline`."""
     from tracker.report.site import read_site_data  # the report's one reader of the catalog
 
     data = read_site_data(conn)
@@ -245,15 +247,12 @@ def digest_for_run(
     new = whats_new(timelines, data.matched_at if matched else None, pairs)
     site = SiteMap((t.key for t in timelines), {x.party for t in timelines for x in t.parties} | set(home),
                    {t.feature.category for t in timelines})
-    digest = build_digest(
+    return build_digest(
         timelines, new, params=params, when=when, previous=runs.previous_headline(conn, run_id),
         watched=watches(home, timelines, pairs, site, as_of=params.as_of, window=params.window),
         sources_ok=sources_ok, sources_failed=sources_failed, new_releases=new_releases, new_entries=new_entries,
         failures=failures, report=report,
     )
-    if timelines:
-        runs.save_headline(conn, run_id, json.dumps(headline_figures(timelines, params), sort_keys=True))
-    return digest
 
 
 # --------------------------------------------------------------------------- Markdown

@@ -16,7 +16,7 @@ from typing import Any
 from tracker.metrics import Timeline, summarize
 from tracker.report import history
 from tracker.report.cadence import Cadence, cadence
-from tracker.report.catalog_reads import CatalogCounts, FetchedRevision, PartyInfo
+from tracker.catalog.queries import CatalogCounts, FetchedRevision, PartyInfo
 from tracker.report.evidence_pages import evidence_page
 from tracker.report.feature_page import feature_page
 from tracker.report.headtohead import copy_pairs, head_to_head

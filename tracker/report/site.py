@@ -17,7 +17,8 @@ from tracker.catalog.features import feature_rows
 from tracker.config import Settings
 from tracker.errors import ReportError
 from tracker.metrics import build_timelines
-from tracker.report import catalog_reads, history
+from tracker.catalog import queries
+from tracker.report import history
 from tracker.report.plan import Page, SiteData, plan_empty, plan_site
 from tracker.report.render import STATIC_FILES, render_page, static_file
 from tracker.report.site_map import ReportParams
@@ -46,9 +47,9 @@ def _utc_naive(now: dt.datetime | None) -> dt.datetime:
 
 def read_site_data(conn: sqlite3.Connection) -> SiteData:
     defs, rows, detected = feature_rows(conn)
-    return SiteData(build_timelines(defs, rows, detected), catalog_reads.parties(conn),
-                    catalog_reads.release_dates(conn), catalog_reads.counts(conn),
-                    catalog_reads.last_match_at(conn), catalog_reads.fetched_revisions(conn))
+    return SiteData(build_timelines(defs, rows, detected), queries.parties(conn),
+                    queries.release_dates(conn), queries.counts(conn),
+                    queries.last_match_at(conn), queries.fetched_revisions(conn))
 
 
 def _cannot_write(out_dir: Path, error: OSError) -> ReportError:
