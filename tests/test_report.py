@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sqlite3
 import statistics
 from collections.abc import Iterator
 from dataclasses import replace
@@ -18,6 +19,7 @@ from tracker.catalog import db
 from tracker import pipeline
 from tracker.config import PartyConfig, Settings
 from tracker.errors import ReportError
+from tracker.evidence import evidence_url
 from tracker.export import features_json
 from tracker.report import ReportResult, render_report
 from tracker.report.slugs import SlugBook, slugify
@@ -192,6 +194,39 @@ def test_every_feature_page_links_the_evidence_of_its_mentions(site) -> None:  #
                 assert m["text"] in text
                 github_links += m["evidence_url"].startswith("https://github.com/dynamo-ai/dynamo/blob/HEAD/CHANGELOG.md#L")
     assert github_links >= 3
+
+
+def test_evidence_links_pin_the_fetched_commit_when_it_is_known(tmp_path: Path) -> None:
+    settings = fixture_settings(tmp_path, fixture_parties())
+    crawl_and_match(settings)
+    dynamo = "https://raw.githubusercontent.com/dynamo-ai/dynamo/HEAD/CHANGELOG.md"
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    before = render(settings, out_dir=tmp_path / "before")
+    page = soup(before.out_dir / "feature" / "prompt-caching.html")
+    heads = [li for li in page.select("ul.mentions li") if "dynamo-ai/dynamo/blob/HEAD/" in str(li)]
+    assert heads and all("the line may have moved" in li.get_text() for li in heads)  # honest: no commit known
+    with sqlite3.connect(settings.db_path) as conn:  # what the fetch layer records when the server names its commit
+        conn.execute("UPDATE fetch SET revision = ? WHERE url = ?", (commit, dynamo))
+    result = render(settings)
+    records = export(settings)
+    keys = SlugBook(r["id"] for r in records)
+    pinned = drifting = 0
+    for rec in records:
+        page = soup(result.out_dir / "feature" / f"{keys[rec['id']]}.html")
+        for item in page.select("ul.mentions li"):
+            link = item.select_one("a.evidence")
+            assert item["id"].startswith("e") and item.select_one("a.anchor")["href"] == f"#{item['id']}"
+            assert "fetched 2026-06-01" in item.get_text()  # the stable record: the quoted line and its fetch date
+            if link and "dynamo-ai" in link["href"]:
+                assert link["href"].startswith(f"https://github.com/dynamo-ai/dynamo/blob/{commit}/CHANGELOG.md#L")
+                assert "at the fetched commit" in item.get_text()
+                pinned += 1
+            elif link and "#L" in link["href"]:
+                drifting += 1
+    assert pinned >= 3
+    assert drifting == 0  # the fixture's other sources are not GitHub files: their links carry no line number
+    assert evidence_url(dynamo, 7, revision="blob:" + commit) == (
+        "https://github.com/dynamo-ai/dynamo/blob/HEAD/CHANGELOG.md#L7")  # a blob sha is no ref: not pinned
 
 
 def test_undated_mentions_are_flagged_never_shown_as_exact(site) -> None:  # type: ignore[no-untyped-def]

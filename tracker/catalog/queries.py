@@ -144,12 +144,16 @@ def last_match_at(conn: sqlite3.Connection) -> dt.datetime | None:
 @dataclass(frozen=True, slots=True)
 class FetchedRevision:
     revision: str  # the commit the server said it answered with; "" when unknown
-    fetched_at: dt.datetime | None
+    fetched_at: dt.datetime | None  # when the content the entries' line numbers refer to was last fetched
 
 
 def fetched_revisions(conn: sqlite3.Connection) -> dict[str, FetchedRevision]:
-    """The latest fetch of every document URL: which revision it was, and when."""
+    """The latest successful fetch of every document URL: which revision it was, and when.
+
+    A failed fetch changes no line number, so it does not count as the content's fetch date.
+    """
     return {
         str(url): FetchedRevision(str(revision or ""), dt.datetime.fromisoformat(str(at)) if at else None)
-        for url, revision, at in conn.execute("SELECT url, revision, fetched_at FROM fetch")
+        for url, revision, at in conn.execute(
+            "SELECT url, revision, fetched_at FROM fetch WHERE outcome IN ('new', 'unchanged', 'not-modified')")
     }

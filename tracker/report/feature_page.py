@@ -7,11 +7,13 @@ their source only through `evidence_url`, which yields http(s) URLs or nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from tracker.model import MentionRow
-from tracker.evidence import evidence_url, is_web_url
+from tracker.catalog.queries import FetchedRevision
+from tracker.evidence import evidence_url, is_commit, is_web_url
 from tracker.metrics import Presence, Timeline
 from tracker.report import charts, fmt
 from tracker.report.site_map import ReportParams, SiteMap
@@ -28,6 +30,10 @@ class MentionView:
     line: int
     kind: str
     rule: str
+    # evidence links (report issue 13): the mention's anchor, and whether its link pins the fetched commit
+    entry_id: int = 0
+    pinned: bool = False  # the link names the commit that was fetched, so its line number cannot drift
+    fetched: dt.date | None = None  # when the document the line number refers to was fetched
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +87,18 @@ def source_label(url: str, line: int) -> str:
     return label + (f":{line}" if line > 0 and "#L" in url else "")
 
 
-def mention_view(m: MentionRow) -> MentionView:
-    url = evidence_url(m.source_url, m.line, m.release_url)
+def mention_view(m: MentionRow, revisions: Mapping[str, FetchedRevision] | None = None) -> MentionView:
+    fetch = (revisions or {}).get(m.source_url)
+    revision = fetch.revision if fetch else ""
+    url = evidence_url(m.source_url, m.line, m.release_url, revision)
     url = url if is_web_url(url) else ""
     return MentionView(m.date, m.date_estimated, m.version, m.raw, url, source_label(url, m.line) if url else "",
-                       m.line, m.kind, m.rule)
+                       m.line, m.kind, m.rule, m.entry_id, bool(url) and is_commit(revision) and f"/{revision}/" in url,
+                       fetch.fetched_at.date() if fetch and fetch.fetched_at else None)
 
 
-def presence_views(t: Timeline, site: SiteMap, window: int) -> tuple[PresenceView, ...]:
+def presence_views(t: Timeline, site: SiteMap, window: int,
+                   revisions: Mapping[str, FetchedRevision] | None = None) -> tuple[PresenceView, ...]:
     out = []
     for i, p in enumerate(t.parties):
         label = "first mover" if i == 0 and not p.estimated else fmt.lag(p.lag_days, estimated=p.estimated)
@@ -96,12 +106,13 @@ def presence_views(t: Timeline, site: SiteMap, window: int) -> tuple[PresenceVie
             label = "first seen by the crawler"
         out.append(PresenceView(p.party, site.party(p.party), p.kind, p.category, p.first_seen, p.estimated,
                                 p.lag_days, label, tone(p, i == 0, window), i == 0,
-                                tuple(mention_view(m) for m in p.mentions)))
+                                tuple(mention_view(m, revisions) for m in p.mentions)))
     return tuple(out)
 
 
-def feature_page(t: Timeline, site: SiteMap, params: ReportParams, *, is_new: bool = False) -> FeaturePage:
-    presences = presence_views(t, site, params.window)
+def feature_page(t: Timeline, site: SiteMap, params: ReportParams, *, is_new: bool = False,
+                 revisions: Mapping[str, FetchedRevision] | None = None) -> FeaturePage:
+    presences = presence_views(t, site, params.window, revisions)
     rows = [
         (pv.party, pv.href, pv.first_seen, pv.tone, "≈ first" if pv.is_first and pv.estimated else pv.lag_label,
          f"{pv.party}: {'first seen by the crawler on ' if pv.estimated else 'shipped '}{pv.first_seen.isoformat()}"

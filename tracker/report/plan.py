@@ -108,7 +108,8 @@ def plan_site(data: SiteData, p: ReportParams) -> tuple[list[Page], history.What
         pages += _evidence(view, ts, f"category {name}", site.category(name), site, p)
     for t in timelines:
         pages.append(Page(site.feature(t.key), "feature.html", t.feature.name, "features",
-                          {**common, "page": feature_page(t, site, p, is_new=t.key in new_keys)}))
+                          {**common, "page": feature_page(t, site, p, is_new=t.key in new_keys,
+                                                          revisions=data.revisions)}))
     party_timelines: dict[str, list[Timeline]] = defaultdict(list)
     for t in timelines:
         for x in t.parties:
