@@ -72,6 +72,13 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportConfig:
+    """The [report] table: how the report and the digest are focused."""
+
+    home: tuple[str, ...] = ()  # the user's own parties: the overview and the digest lead with their exposure
+
+
+@dataclass(frozen=True, slots=True)
 class WebhookConfig:
     url: str
     name: str = ""
@@ -85,6 +92,7 @@ class Settings:
     fetch: FetchSettings = FetchSettings()  # the [fetch] table is the fetch layer's own settings
     match: MatchConfig = MatchConfig()
     schedule: ScheduleConfig = ScheduleConfig()
+    report: ReportConfig = ReportConfig()
     webhooks: tuple[WebhookConfig, ...] = ()
     parties: tuple[PartyConfig, ...] = ()
     config_path: Path | None = None
@@ -236,7 +244,7 @@ def read_file(path: Path, base: Settings) -> Settings:
     except tomllib.TOMLDecodeError as error:
         raise _toml_error(path, error) from None
     top = _Reader(path, "top level", data)
-    top.check_keys({"tracker", "fetch", "match", "schedule", "webhook", "party"})
+    top.check_keys({"tracker", "fetch", "match", "schedule", "report", "webhook", "party"})
     settings = replace(base, config_path=path)
     root = path.parent
     if "tracker" in data:
@@ -249,7 +257,7 @@ def read_file(path: Path, base: Settings) -> Settings:
         if (mirror := r.get("mirror", str)) is not None:
             settings = replace(settings, mirror=root / mirror if mirror else None)
     for key, cls, attr in (("fetch", FetchSettings, "fetch"), ("match", MatchConfig, "match"),
-                           ("schedule", ScheduleConfig, "schedule")):
+                           ("schedule", ScheduleConfig, "schedule"), ("report", ReportConfig, "report")):
         if key in data:
             if not isinstance(data[key], dict):
                 raise ConfigError(f"{path}: [{key}] must be a table")
@@ -274,8 +282,24 @@ def read_file(path: Path, base: Settings) -> Settings:
         settings = replace(settings, webhooks=tuple(hooks))
     if "party" in data:
         settings = replace(settings, parties=_read_parties(path, data["party"]))
+    if settings.report.home:
+        settings = with_home(settings, settings.report.home, f"{path}: [report] home")
     _check_schedule(settings.schedule, str(path))
     return settings
+
+
+def with_home(settings: Settings, names: tuple[str, ...] | list[str], where: str = "--home") -> Settings:
+    """`settings` with `names` as the home parties, spelled as configured; an unknown name is a ConfigError."""
+    home: list[str] = []
+    for name in names:
+        found = settings.party(name.strip())
+        if found is None:
+            known = ", ".join(p.name for p in settings.parties[:6]) + (", ..." if len(settings.parties) > 6 else "")
+            raise ConfigError(f"{where}: unknown party {name!r}; use the name of a [[party]] block"
+                              + (f" ({known})" if known else ""))
+        if found.name not in home:
+            home.append(found.name)
+    return replace(settings, report=replace(settings.report, home=tuple(home)))
 
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")

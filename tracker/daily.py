@@ -66,7 +66,7 @@ def digest_step(ctx: RunContext) -> None:
     summary.digest = digest = digest_for_run(
         ctx.conn, ctx.settings, run_id=summary.run_id, when=summary.started,
         # a match that linked nothing new has no news, even one in the same second as the last
-        matched=match is not None and bool(match.new_links or match.new_features),
+        matched=match is not None and bool(match.new_links or match.new_features), home=ctx.settings.report.home,
         sources_ok=len(crawl.ok), sources_failed=len(crawl.failed),
         new_releases=crawl.new_releases, new_entries=crawl.new_entries,
         failures=_failures(ctx.conn, summary), report=summary.report_path,

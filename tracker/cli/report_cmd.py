@@ -10,6 +10,14 @@ import typer
 from tracker.cli.app import app, out, state
 
 
+HomeOption = Annotated[
+    list[str] | None,
+    typer.Option("--home", metavar="PARTY",
+                 help="your own party (repeatable): the overview and the digest lead with its exposure "
+                      "(default: [report] home)"),
+]
+
+
 def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} kB"
 
@@ -20,12 +28,16 @@ def report(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="folder to write the report to (default: data/reports, or $TRACKER_REPORT_DIR)")
     ] = None,
+    home: HomeOption = None,
 ) -> None:
-    """Write the HTML report (overview, categories, parties, features, what's new) as a static site."""
+    """Write the HTML report (overview, categories, parties, head to head, features, what's new) as a static site."""
     from tracker.catalog import db
+    from tracker.config import with_home
     from tracker.report import render_report
 
     settings = state(ctx).settings(report_dir=out_dir)
+    if home:
+        settings = with_home(settings, home)
     with db.connect(settings.db_path) as conn:
         result = render_report(conn, settings)
     out.print(f"wrote {result.pages} pages ({_size(result.bytes)}) to {result.out_dir}", markup=False)

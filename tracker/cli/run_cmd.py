@@ -17,17 +17,22 @@ import typer
 
 from tracker.cli.app import app, err, out, state
 from tracker.cli.crawl_cmd import MirrorOption, VerboseOption, run_with_progress
+from tracker.cli.report_cmd import HomeOption
 from tracker.cli.output import check_format, print_rows, to_json
 from tracker.errors import UsageError
 
 
 @app.command("run")
-def run_command(ctx: typer.Context, mirror: MirrorOption = None, verbose: VerboseOption = False) -> None:
+def run_command(ctx: typer.Context, mirror: MirrorOption = None, verbose: VerboseOption = False,
+                home: HomeOption = None) -> None:
     """The daily job: crawl, match, report, digest and webhooks under one lock, then a short summary."""
     from tracker import schedule as scheduling
+    from tracker.config import with_home
     from tracker.daily import run_daily, summary_lines
 
     settings = state(ctx).settings(mirror=mirror)
+    if home:
+        settings = with_home(settings, home)
     with scheduling.stop_on_signals():  # SIGTERM (systemd stop) is recorded like Ctrl-C
         summary = run_with_progress(lambda **kw: run_daily(settings, **kw), "running")
     for line in summary_lines(summary, verbose=verbose):

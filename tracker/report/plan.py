@@ -20,6 +20,7 @@ from tracker.catalog.queries import CatalogCounts, FetchedRevision, PartyInfo
 from tracker.report.evidence_pages import evidence_page
 from tracker.report.feature_page import feature_page
 from tracker.report.headtohead import copy_pairs, head_to_head
+from tracker.report.watchlist import watches
 from tracker.report.overview import category_rows, copy_matrix
 from tracker.report.party_page import party_page
 from tracker.report.scope import ScopeView, scope_view
@@ -61,8 +62,11 @@ def plan_empty(data: SiteData) -> list[Page]:
     return [Page("index.html", "empty.html", "Overview", "overview", {"counts": data.counts})]
 
 
-def plan_site(data: SiteData, p: ReportParams) -> tuple[list[Page], history.WhatsNew]:
-    """Every page of a catalog with at least one feature, and what the latest match found new."""
+def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> tuple[list[Page], history.WhatsNew]:
+    """Every page of a catalog with at least one feature, and what the latest match found new.
+
+    `home`: the user's own parties; the overview leads with their exposure (`report.watchlist`).
+    """
     timelines = data.timelines
     by_category: dict[str, list[Timeline]] = defaultdict(list)
     for t in timelines:
@@ -90,7 +94,8 @@ def plan_site(data: SiteData, p: ReportParams) -> tuple[list[Page], history.What
     pages = [
         Page("index.html", "index.html", "Is AI infrastructure a tarpit?", "overview",
              {**common, "view": market, "new": new, "matrix": matrix, "matrix_left_out": matrix_left_out,
-              "categories": category_rows(summaries, site), "counts": data.counts}),
+              "categories": category_rows(summaries, site), "counts": data.counts,
+              "watches": watches(home, timelines, pairs, site, as_of=p.as_of, window=p.window)}),
         Page("new.html", "new.html", "What's new", "new", {**common, "new": new}),
         Page("features.html", "features.html", "All features", "features", {**common, "rows": all_rows}),
         Page("parties.html", "parties.html", "Parties", "parties", {**common, "rows": party_rows}),

@@ -93,7 +93,7 @@ def render_report(
     data = read_site_data(conn)
     pages: list[Page]
     if data.timelines:
-        pages, new = plan_site(data, params)
+        pages, new = plan_site(data, params, home=settings.report.home)
     else:
         pages, new = plan_empty(data), history.WhatsNew(data.matched_at, False, (), ())
     rendered = [(page.path, render_page(page, params, has_nav=bool(data.timelines)).encode("utf-8")) for page in pages]
