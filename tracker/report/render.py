@@ -17,6 +17,7 @@ import jinja2
 from tracker.report import fmt
 from tracker.report.plan import Page
 from tracker.report.site_map import ReportParams
+from tracker.report.tables import dot_grid
 
 TEMPLATES = Path(str(resources.files("tracker") / "templates"))
 STATIC_FILES = ("report.css", "tables.js", "favicon.svg")
@@ -36,6 +37,7 @@ def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(fmt.FILTERS)
+    env.filters["grid"] = dot_grid
     return env
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tracker.metrics import PartyStats, Timeline, median
+from tracker.report.charts import DotMatrix, MatrixCell
 from tracker.report.cadence import Cadence
 from tracker.report.headtohead import CopyPair
 from tracker.report.site_map import ReportParams, SiteMap
@@ -102,3 +103,17 @@ def leaders(stats: Sequence[PartyStats], n: int = 8) -> list[PartyStats]:
 def fastest_followers(stats: Sequence[PartyStats], n: int = 8) -> list[PartyStats]:
     ranked = [s for s in stats if s.followed >= MIN_FOLLOWS and s.median_follow_lag is not None]
     return sorted(ranked, key=lambda s: (s.median_follow_lag, -s.followed, s.party))[:n]
+
+
+def dot_grid(m: DotMatrix) -> tuple[tuple[MatrixCell | None, ...], ...]:
+    """The dot matrix as rows × columns, for an HTML table (a sticky first column needs one).
+
+    A cell sits at its row's and column's label positions, computed the same way, so the
+    lookup by position is exact.
+    """
+    row_at = {r.pos: i for i, r in enumerate(m.rows)}
+    col_at = {c.pos: j for j, c in enumerate(m.columns)}
+    grid: list[list[MatrixCell | None]] = [[None] * len(m.columns) for _ in m.rows]
+    for cell in m.cells:
+        grid[row_at[cell.cy]][col_at[cell.cx]] = cell
+    return tuple(tuple(row) for row in grid)
