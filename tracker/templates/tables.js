@@ -278,6 +278,13 @@
       if (mine && !target) target = t.box;
     });
     if (scroll && target) target.scrollIntoView({ block: "start" });
+    // An ordinary anchor to a row the first page of a long table hides: show every row, then go there.
+    var id = location.hash.length > 1 && location.hash.indexOf("=") < 0 ? decodeURIComponent(location.hash.slice(1)) : "";
+    var row = id ? document.getElementById(id) : null;
+    if (row && row.hidden) {
+      tables.forEach(function (t) { if (t.box.contains(row)) { t.state.all = true; t.update(false); } });
+      row.scrollIntoView({ block: "center" });
+    }
   }
 
   function init() {
