@@ -6,6 +6,8 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
+from tracker.redact import redact_urls
+
 
 @dataclass(frozen=True, slots=True)
 class RunRow:
@@ -51,17 +53,17 @@ def recent_runs(conn: sqlite3.Connection, limit: int = 10) -> list[RunRow]:
         "FROM run ORDER BY id DESC LIMIT ?",
         (limit,),
     ).fetchall()
-    return [RunRow(*r) for r in rows]
+    return [RunRow(*r[:-1], redact_urls(r[-1])) for r in rows]
 
 
 def failing_sources(conn: sqlite3.Connection) -> list[FailingSource]:
-    """Sources whose last attempt failed, longest-failing first."""
+    """Sources whose last attempt failed, longest-failing first; credentials in their errors redacted."""
     rows = conn.execute(
         "SELECT s.name, p.name, s.failing_since, COALESCE(s.last_error_at, ''), COALESCE(s.last_success_at, ''), "
         "s.last_error FROM source s JOIN party p ON p.id = s.party_id "
         "WHERE s.failing_since IS NOT NULL ORDER BY s.failing_since, s.name"
     ).fetchall()
-    return [FailingSource(*r) for r in rows]
+    return [FailingSource(*r[:-1], redact_urls(r[-1])) for r in rows]
 
 
 def run_errors(conn: sqlite3.Connection, run_id: int) -> list[RunError]:
@@ -70,7 +72,7 @@ def run_errors(conn: sqlite3.Connection, run_id: int) -> list[RunError]:
         "JOIN party p ON p.id = s.party_id WHERE rs.run_id = ? AND rs.outcome = 'error' ORDER BY s.name",
         (run_id,),
     ).fetchall()
-    return [RunError(*r) for r in rows]
+    return [RunError(r[0], r[1], redact_urls(r[2]), r[3]) for r in rows]
 
 
 def duration(started_at: str, finished_at: str) -> str:

@@ -15,6 +15,7 @@ from tracker.catalog.store import sync_config
 from tracker.cli.app import app, err, out, state
 from tracker.cli.output import check_format, print_rows, to_csv, to_json
 from tracker.crawl import CrawlSummary, SourceOutcome
+from tracker.redact import redact_url, redact_urls
 
 export_app = typer.Typer(help="Export the catalog as JSON or CSV.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
@@ -34,13 +35,13 @@ def crawl_summary_lines(summary: CrawlSummary, *, mirror: Path | None) -> list[s
     not_in_mirror = [o for o in summary.failed if o.category == "not-in-mirror"]
     for o in summary.failed:
         if o.category != "not-in-mirror":
-            lines.append(f"  failed {o.name}: {o.error}")
+            lines.append(f"  failed {o.name}: {redact_urls(o.error)}")
     if not_in_mirror:
         names = ", ".join(o.name for o in not_in_mirror)
         lines.append(f"  not in the mirror ({len(not_in_mirror)}): {names}")
     for o in summary.ok:
         for warning in o.warnings[:1]:
-            lines.append(f"  warning {o.name}: {warning}")
+            lines.append(f"  warning {o.name}: {redact_urls(warning)}")
     network = {"transport", "http", "fetch"}
     if mirror is None and summary.failed and all(o.category in network for o in summary.failed) and not summary.ok:
         lines.append("No source could be reached. Without internet, replay a saved copy: "
@@ -87,10 +88,10 @@ def crawl(
 def source_status_line(s: queries.SourceStatus, width: int = 80) -> str:
     """"ok", "never crawled", or "failing since <day>: <error>" cut to `width`."""
     if s.failing_since:
-        text = f"failing since {s.failing_since[:10]}: {s.last_error}"
+        text = f"failing since {s.failing_since[:10]}: {redact_urls(s.last_error)}"
         return text if len(text) <= width else text[: width - 1] + "…"
     if s.last_success_at:
-        return f"ok {s.last_success_at[:16]}" + (f" (warning: {s.last_error})" if s.last_error else "")
+        return f"ok {s.last_success_at[:16]}" + (f" (warning: {redact_urls(s.last_error)})" if s.last_error else "")
     return "never crawled"
 
 
@@ -106,7 +107,7 @@ def sources(
         sync_config(conn, settings.parties)
         statuses = queries.source_statuses(conn)
     if fmt != "table":
-        rows = [asdict(s) for s in statuses]
+        rows = [{**asdict(s), "url": redact_url(s.url), "last_error": redact_urls(s.last_error)} for s in statuses]
         print_rows(rows, list(rows[0]) if rows else ["name"], fmt)
         return
     rows = [
