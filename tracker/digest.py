@@ -27,6 +27,7 @@ from tracker.errors import ReportError
 from tracker.evidence import evidence_url, is_web_url
 from tracker.metrics import Presence, Timeline, summarize
 from tracker.model import NATIVE
+from tracker.redact import redact_url
 from tracker.report import fmt
 from tracker.report.headtohead import copy_pairs
 from tracker.report.history import WhatsNew, whats_new
@@ -269,10 +270,11 @@ def md_escape(text: str) -> str:
 
 
 def safe_link(url: str) -> str:
-    """An http(s) URL with the characters that end a Markdown or Slack link percent-encoded; else ''."""
+    """An http(s) URL, credentials redacted, with the characters that end a Markdown or Slack link
+    percent-encoded; else ''."""
     if not is_web_url(url):
         return ""
-    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+    return quote(redact_url(url), safe=":/?#[]@!$&'*+,;=%~-._")
 
 
 def _clip(text: str, limit: int = QUOTE_CHARS) -> str:

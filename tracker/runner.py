@@ -129,6 +129,7 @@ def _guarded(ctx: RunContext, step: Step) -> None:
 def execute(settings: Settings, command: str, steps: Sequence[Step], *, now: Clock = utc_now) -> RunSummary:
     """Run `steps` in order under the catalog's lock, recorded as one run; raises CatalogLockedError
     at once when another writer holds the lock, and re-raises KeyboardInterrupt after recording it."""
+    db.check_path(settings.db_path)  # before the lock file is made next to it
     with run_lock(settings.db_path, command), db.connect(settings.db_path, write=True) as conn:
         started = now()
         run_id = runs.start_run(conn, command, started)
