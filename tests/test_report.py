@@ -250,6 +250,18 @@ def test_party_page_shows_pioneered_copied_and_cadence(site) -> None:  # type: i
     assert page.select("svg title")
 
 
+def test_party_pages_say_who_copies_them_and_whom_they_copy(site) -> None:  # type: ignore[no-untyped-def]
+    _, result = site
+    page = soup(result.out_dir / "party" / "bolt-cloud.html")
+    copies_from = page.select_one("#copies-from").find_parent(class_="panel")
+    rows = [[td.get_text(strip=True) for td in tr.select("td")] for tr in copies_from.select("tbody tr")]
+    assert rows == [["Cirrus", "2", "42", "2"], ["Dynamo", "1", "40", "1"], ["Acme", "1", "120", "0"]]
+    link = copies_from.select_one("tbody a[href*='head-to-head.html#']")["href"]
+    assert "pairs.leader=Cirrus" in link and "pairs.follower=Bolt+Cloud" in link
+    copied_by = page.select_one("#copied-by").find_parent(class_="panel")
+    assert "Nobody has copied a feature it shipped first." in copied_by.get_text()
+
+
 def test_charts_are_svg_with_titles_and_axis_labels(site) -> None:  # type: ignore[no-untyped-def]
     _, result = site
     page = soup(result.index)

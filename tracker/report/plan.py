@@ -19,7 +19,7 @@ from tracker.report.cadence import Cadence, cadence
 from tracker.catalog.queries import CatalogCounts, FetchedRevision, PartyInfo
 from tracker.report.evidence_pages import evidence_page
 from tracker.report.feature_page import feature_page
-from tracker.report.headtohead import copy_pairs, head_to_head
+from tracker.report.headtohead import copy_pairs, head_to_head, rivalry
 from tracker.report.watchlist import watches
 from tracker.report.overview import category_rows, copy_matrix
 from tracker.report.party_page import party_page
@@ -122,6 +122,7 @@ def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> t
     for name, info in sorted(infos.items()):
         pages.append(Page(site.party(name), "party.html", name, "parties",
                           {**common, "page": party_page(info, party_timelines.get(name, []), stats.get(name),
-                                                        cadences[name], site, p)}))
+                                                        cadences[name], site, p),
+                           "rivalry": rivalry(name, pairs, site, window=p.window)}))
     return pages, new
 
