@@ -64,6 +64,13 @@ class MatchConfig:
     window_days: int = 90  # crowding and pressure windows
     taxonomy: Path | None = None  # None: the taxonomy shipped inside the package
 
+    def __post_init__(self) -> None:
+        if self.commodity_k < 2:
+            raise ConfigError(f"commodity_k = {self.commodity_k} must be at least 2: a feature is a commodity "
+                              "once k parties offer it, and one party alone is a first mover")
+        if not 1 <= self.window_days <= 3650:
+            raise ConfigError(f"window_days = {self.window_days} must be a number of days from 1 to 3650")
+
 
 @dataclass(frozen=True, slots=True)
 class ScheduleConfig:

@@ -24,6 +24,7 @@ from tracker.config import Settings
 from tracker.crawl import CrawlSummary
 from tracker.errors import TrackerError
 from tracker.lock import run_lock
+from tracker.redact import redact_urls
 from tracker.outcome import EXIT_CODES, EXIT_ERROR, FAILED, INTERRUPTED, OK, PARTIAL
 
 if TYPE_CHECKING:
@@ -155,6 +156,7 @@ def execute(settings: Settings, command: str, steps: Sequence[Step], *, now: Clo
             raise
         summary.outcome = outcome_of(summary.crawl, summary.problems)
         runs.finish_run(conn, run_id, now=now(), outcome=summary.outcome, totals=summary.totals(),
-                        report_path=summary.report_path, message="; ".join(summary.problems + summary.notes),
+                        report_path=summary.report_path,
+                        message=redact_urls("; ".join(summary.problems + summary.notes)),
                         headline=summary.headline)
         return summary
