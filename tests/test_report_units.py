@@ -94,3 +94,13 @@ def test_formatting() -> None:
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd"]
     assert fmt.lag(0) == "first" and fmt.lag(34, estimated=True) == "≈ +34 d"
     assert (fmt.machine(None), fmt.machine(3), fmt.machine(2.5)) == ("", "3", "2.5")
+
+
+def test_only_http_urls_with_a_host_are_web_links() -> None:
+    from tracker.evidence import is_web_url
+
+    good = ["https://github.com/a/b/blob/HEAD/C.md#L1", "http://x.test", "HTTPS://X.test/", "https://u@h.test/x?y=1",
+            "https://[::1]/x"]
+    bad = ["javascript:alert(1)", "https://", "https:///x", "ftp://x.test", "data:text/html,x", "https://[bad/x",
+           "//x.test/a", "jav\tascript:alert(1)"]
+    assert all(is_web_url(u) for u in good) and not any(is_web_url(u) for u in bad)

@@ -21,7 +21,12 @@ _API_RELEASES = re.compile(r"^https://api\.github\.com/repos/([^/]+)/([^/]+)/rel
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
 
+_PLAIN_WEB_URL = re.compile(r"^https?://[A-Za-z0-9._~%!$&'()*+,;=:@-]+(?:[/?#]|$)")
+
+
 def is_web_url(url: str) -> bool:
+    if _PLAIN_WEB_URL.match(url):  # the common case, without urlsplit (thousands per report)
+        return True
     try:
         parts = urlsplit(url)
     except ValueError:
