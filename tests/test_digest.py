@@ -177,6 +177,9 @@ def test_the_corpus_digest_is_short_and_leads_with_the_home_party(corpus_catalog
         home = digest_for_run(conn, settings, run_id=second, when=WHEN + dt.timedelta(days=1), matched=True,
                               home=["Langfuse"])
     md = digest_markdown(plain)
+    (launch, *_) = plain.launches
+    assert launch.page.startswith("feature/") and "#e" in launch.page  # digest.html links the report's record
+    assert f'<a href="{launch.page}">evidence</a>' in digest_html(plain)
     assert len(md.encode("utf-8")) < 4096 and "&amp;" not in md and "&lt;" not in md
     assert plain.first_match and len(plain.features) > 100  # the first match: all of it is new, little of it listed
     assert md.splitlines()[2].startswith("**") and "## New copies within 90 days" in md

@@ -54,6 +54,7 @@ class FeatureNews:
     link: str
     parties: int
     role: str = NATIVE  # the first mover's role: a `support` line is an integration, not a launch
+    page: str = ""  # the line on its feature page in the report (relative), the stable record
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ class CopyNews:
     date: dt.date
     text: str
     link: str
+    page: str = ""  # the line on its feature page in the report (relative), the stable record
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,12 @@ def _evidence(presence: Presence) -> tuple[str, str]:
     return m.text, evidence_url(m.source_url, m.line, m.release_url)
 
 
+def _page(site: SiteMap | None, key: str, presence: Presence) -> str:
+    """The quoted line on the report's feature page (`feature/x.html#e12`), when the report has the feature."""
+    href = site.feature(key) if site is not None else ""
+    return f"{href}#e{presence.first_mention.entry_id}" if href else ""
+
+
 def build_digest(
     timelines: Sequence[Timeline],
     new: WhatsNew,
@@ -188,19 +196,25 @@ def build_digest(
     new_entries: int = 0,
     failures: Sequence[SourceProblem] = (),
     report: str = "",
+    site: SiteMap | None = None,
 ) -> Digest:
-    """What is new after a run (`new`, from `report.history.whats_new`), with the verdict and its change."""
+    """What is new after a run (`new`, from `report.history.whats_new`), with the verdict and its change.
+
+    `site`: the report's page map, to link each item to its line on the report's feature page.
+    """
     features = []
     for t in new.features:
         text, link = _evidence(t.first)
         features.append(FeatureNews(t.key, t.feature.name, t.feature.category, t.first.party, t.first.first_seen,
-                                    t.first.estimated, text, link, len(t.parties), t.first.first_mention.role))
+                                    t.first.estimated, text, link, len(t.parties), t.first.first_mention.role,
+                                    _page(site, t.key, t.first)))
     copies = []
     for c in new.counted_copies:
         assert c.pair is not None
         text, link = _evidence(c.presence)
         copies.append(CopyNews(c.timeline.key, c.timeline.feature.name, c.presence.party, c.pair.leader,
-                               c.pair.lag_days, c.presence.estimated, c.presence.first_seen, text, link))
+                               c.pair.lag_days, c.presence.estimated, c.presence.first_seen, text, link,
+                               _page(site, c.timeline.key, c.presence)))
     features.sort(key=lambda f: (f.estimated, -f.date.toordinal(), f.name.casefold(), f.key))
     copies.sort(key=lambda c: (-c.date.toordinal(), c.lag_days, c.name.casefold(), c.party.casefold()))
     figures = headline_figures(timelines, params)
@@ -252,7 +266,7 @@ def digest_for_run(
         timelines, new, params=params, when=when, previous=runs.previous_headline(conn, run_id),
         watched=watches(home, timelines, pairs, site, as_of=params.as_of, window=params.window),
         sources_ok=sources_ok, sources_failed=sources_failed, new_releases=new_releases, new_entries=new_entries,
-        failures=failures, report=report,
+        failures=failures, report=report, site=site,
     )
 
 
