@@ -176,7 +176,8 @@ def save_document(
     releases = {
         row[0]: row[1:]
         for row in conn.execute(
-            "SELECT key, id, date, date_raw, line FROM release WHERE source_id = ? AND document_url = ?",
+            "SELECT key, id, date, date_raw, date_precision, date_source, line, title, url FROM release "
+            "WHERE source_id = ? AND document_url = ?",
             (source_id, doc.url),
         )
     }
@@ -198,19 +199,21 @@ def save_document(
         if known is None:
             cur = conn.execute(
                 "INSERT INTO release(source_id, party_id, document_url, key, version, date, date_raw, date_precision, "
-                "title, url, line, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "date_source, title, url, line, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (source_id, party_id, doc.url, rkey, rel.version, date, rel.date_raw, str(rel.date_precision),
-                 rel.title, rel.url, rel.line, stamp),
+                 str(rel.date_source), rel.title, rel.url, rel.line, stamp),
             )
             release_id = int(cur.lastrowid or 0)
             new_releases += 1
         else:
             release_id = known[0]
-            if (known[1], known[2], known[3]) != (date, rel.date_raw, rel.line):
+            parsed = (date, rel.date_raw, str(rel.date_precision), str(rel.date_source), rel.line, rel.title, rel.url)
+            if tuple(known[1:]) != parsed:
                 conn.execute(
-                    "UPDATE release SET date = ?, date_raw = ?, date_precision = ?, line = ?, title = ?, url = ? "
-                    "WHERE id = ?",
-                    (date, rel.date_raw, str(rel.date_precision), rel.line, rel.title, rel.url, release_id),
+                    "UPDATE release SET date = ?, date_raw = ?, date_precision = ?, date_source = ?, line = ?, "
+                    "title = ?, url = ? WHERE id = ?",
+                    (date, rel.date_raw, str(rel.date_precision), str(rel.date_source), rel.line, rel.title,
+                     rel.url, release_id),
                 )
         for ekey, entry in zip(entry_keys(rkey, rel), rel.entries, strict=True):
             values = (entry.text, entry.raw, entry.line, entry.section, str(entry.kind), entry.scope, entry.context)

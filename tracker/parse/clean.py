@@ -24,6 +24,12 @@ _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _BARE_URL = re.compile(r"<?https?://[^\s)>\]]+>?")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _EMPTY_PARENS = re.compile(r"(?<![\w)\]])(?:\(\s*(?:,\s*)*\)|\[\s*\])")
+# What removing references leaves of a reference list: "(#1 @a; #2, #3 @b)" -> "(, ; , )",
+# "(#509, #524 -- thanks @x!)" -> "(, -- !)", "(#215, see [docs][7])" -> "(, see docs)".
+_REF_DEBRIS = re.compile(
+    r"\(\s*[,;][^()]*\)|\(\s*(?:(?:[,;!\-–—]+|and|in|by|thanks|to|cc|from)\s*)+\)", re.IGNORECASE
+)
+_SEPARATOR_RUN = re.compile(r"(?:\s*[,;])+\s*(?=\))|([,;])(?:\s*[,;])+")
 _ISSUE_REF = re.compile(r"\(\s*(?:#\d+|GH-\d+)(?:\s*,\s*#\d+)*\s*\)|(?<![\w/])#\d{2,}\b")
 _HASH_REF = re.compile(r"\(\s*[0-9a-f]{7,40}\s*\)")
 _HANDLE = re.compile(
@@ -94,6 +100,7 @@ def _replace_link(m: re.Match[str]) -> str:
 def strip_markup(text: str) -> str:
     """Markdown/HTML to plain words; noise links dropped, meaningful link text kept."""
     # Each pass is guarded by a cheap substring test: most lines need only a few of them.
+    had_refs = "#" in text or "@" in text or "](" in text or "http" in text
     if "{/*" in text:
         text = _MDX_COMMENT.sub("", text)
     if "<!--" in text:
@@ -127,7 +134,24 @@ def strip_markup(text: str) -> str:
         text = html.unescape(text)
     if "(" in text or "[" in text:
         text = _EMPTY_PARENS.sub("", text)
+        if had_refs:
+            text = _SEPARATOR_RUN.sub(lambda m: m[1] or "", _REF_DEBRIS.sub("", text))
     return " ".join(text.split()).strip(_JUNK)
+
+
+_EMPTY_CELL = frozenset({"", "-", "–", "—", "n/a", "N/A"})
+
+
+def table_row_text(header: tuple[str, ...], cells: tuple[str, ...]) -> str:
+    """A table row as one line that says what each cell is: "Provider: Nebius AI; Endpoints: /search"."""
+    parts = []
+    for i, cell in enumerate(cells):
+        value = strip_markup(cell)
+        if value in _EMPTY_CELL:
+            continue
+        name = strip_markup(header[i]) if i < len(header) else ""
+        parts.append(f"{name}: {value}" if name and name != value else value)
+    return "; ".join(parts)
 
 
 def clean_line(raw: str) -> CleanLine:
