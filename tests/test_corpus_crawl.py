@@ -120,6 +120,22 @@ def expected_headers(path: Path, url: str) -> dict[int, str | None]:
     return found
 
 
+def text_of(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split("\n")
+
+
+def tag_dates(url: str) -> dict[str, str]:
+    """version -> the day its tag was made, from the corpus listing (tagger's calendar day)."""
+    repo, tag_of = TAGGED[url]
+    prefix, suffix = tag_of.split("{}")
+    listing = (CORPUS / "current/tags/github.com" / f"{repo}.tsv").read_text(encoding="utf-8")
+    days: dict[str, str] = {}
+    for tag, created, _ in (line.split("\t") for line in listing.splitlines()):
+        if tag.startswith(prefix) and tag.endswith(suffix):
+            days.setdefault(tag[len(prefix):len(tag) - len(suffix)], created[:10])
+    return days
+
+
 def test_at_least_95_percent_of_release_headers_are_in_the_catalog_with_the_right_date(corpus_catalog) -> None:  # type: ignore[no-untyped-def]
     conn = connect(corpus_catalog)
     settings = corpus_catalog
@@ -131,6 +147,9 @@ def test_at_least_95_percent_of_release_headers_are_in_the_catalog_with_the_righ
         if not path.exists():
             continue
         expected = expected_headers(path, url)
+        if url in TAGGED:  # undated version headers carry their tag's date
+            days, lines = tag_dates(url), text_of(path)
+            expected = {n: date or days.get(_H_VERSION.match(lines[n - 1])[1]) for n, date in expected.items()}
         stored = dict(conn.execute("SELECT line, date FROM release WHERE document_url = ?", (url,)).fetchall())
         good = sum(1 for line, date in expected.items() if line in stored and stored[line] == date)
         per_file.append((url, good, len(expected)))
@@ -267,3 +286,35 @@ def test_post_titles_are_never_bare_file_names_when_the_post_has_a_heading(corpu
         text = (CORPUS / "current" / url.removeprefix("https://")).read_text(encoding="utf-8")
         if re.search(r"^#{1,6} ", text, re.MULTILINE) or re.search(r"^title:", text, re.MULTILINE):
             assert not title.endswith((".md", ".mdx")), (url, title)
+
+
+# --- issue 10: changelogs without dates, dated by their git tags -------------------------------
+
+TAGGED = {  # source URL -> (tag listing in the corpus, how a version is tagged)
+    RAW + "vercel/ai/HEAD/packages/ai/CHANGELOG.md": ("vercel/ai", "ai@{}"),
+    RAW + "getsentry/sentry-python/HEAD/CHANGELOG.md": ("getsentry/sentry-python", "{}"),
+    RAW + "DataDog/dd-trace-py/HEAD/CHANGELOG.md": ("DataDog/dd-trace-py", "v{}"),
+}
+
+
+def test_vercel_sentry_and_datadog_are_dated_by_their_tags(corpus_catalog) -> None:  # type: ignore[no-untyped-def]
+    conn = connect(corpus_catalog)
+    for url, (repo, tag_of) in TAGGED.items():
+        listing = (CORPUS / "current/tags/github.com" / f"{repo}.tsv").read_text(encoding="utf-8")
+        tag_day = {tag: created[:10] for tag, created, _ in (line.split("\t") for line in listing.splitlines())}
+        rows = conn.execute("SELECT version, date, date_source, date_raw FROM release WHERE document_url = ?",
+                            (url,)).fetchall()
+        dated = [r for r in rows if r[1] is not None]
+        assert len(rows) > 250 and len(dated) >= 0.95 * len(rows), (url, len(dated), len(rows))
+        by_tag = [r for r in rows if r[2] == "tag"]
+        assert len(by_tag) > 200
+        for version, date, _, date_raw in by_tag:
+            tag = tag_of.format(version)
+            assert date == tag_day[tag] and date_raw.startswith(f"tag {tag} "), (url, version, date, date_raw)
+        assert all(source == "header" for _, _, source, raw in dated if not raw.startswith("tag "))
+    # Every release says where its date came from, and `tracker export releases` shows it.
+    assert conn.execute("SELECT COUNT(*) FROM release WHERE (date IS NULL) != (date_source = '')").fetchone()[0] == 0
+    from tracker.catalog.queries import export_releases
+
+    sources = {r["date_source"] for r in export_releases(conn)}
+    assert {"header", "tag", "front-matter", "path", ""} <= sources

@@ -22,6 +22,7 @@ from tracker.config import Settings, SourceConfig
 from tracker.crawl import CrawlSummary, SourceOutcome, crawl
 from tracker.errors import CatalogError, UsageError
 from tracker.fetch import Fetcher
+from tracker.fetch.git_tags import TagReader
 from tracker.lock import run_lock
 from tracker.match.matcher import StaleStateError, match
 from tracker.match.model import MatchOutcome
@@ -72,7 +73,7 @@ async def _crawl_async(
 ) -> CrawlSummary:
     async with Fetcher(settings.fetch, transport=transport, mirror=settings.mirror) as fetcher:
         return await crawl(conn, sources=sources, ids=ids, fetcher=fetcher, run_id=run_id, now=now,
-                           on_source=on_source)
+                           on_source=on_source, tags=TagReader(settings.mirror, settings.db_path.parent / "git-tags"))
 
 
 def crawl_sources(

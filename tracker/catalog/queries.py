@@ -41,7 +41,7 @@ def source_statuses(conn: sqlite3.Connection) -> list[SourceStatus]:
 
 RELEASE_EXPORT_COLUMNS = (
     "party", "source", "source_url", "document_url", "version", "date", "date_raw", "date_precision",
-    "title", "url", "line", "entry_count", "first_seen_at",
+    "date_source", "title", "url", "line", "entry_count", "first_seen_at",
 )
 
 
@@ -49,7 +49,7 @@ def export_releases(conn: sqlite3.Connection, *, party: str | None = None) -> li
     """One row per release with its party, source URL, version, date and entry count."""
     sql = """
         SELECT p.name, s.name, s.url, r.document_url, r.version, r.date, r.date_raw, r.date_precision,
-               r.title, r.url, r.line,
+               r.date_source, r.title, r.url, r.line,
                (SELECT COUNT(*) FROM entry e WHERE e.release_id = r.id), r.first_seen_at
         FROM release r JOIN source s ON s.id = r.source_id JOIN party p ON p.id = r.party_id
     """

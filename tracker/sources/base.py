@@ -19,6 +19,7 @@ from tracker.model import FetchState
 from tracker.config import SourceConfig
 from tracker.errors import SourceError
 from tracker.fetch import Fetcher, FetchResult, Validators
+from tracker.fetch.git_tags import TagReader
 from tracker.parse.model import ParsedDocument, ParseOptions
 
 
@@ -58,6 +59,7 @@ class CollectContext:
     options: ParseOptions
     # Where parsing runs (None: the default executor); the crawl passes its one worker thread.
     parser: Executor | None = None
+    tags: TagReader | None = None  # git tag listings, for changelogs dated by their tags
 
 
 class SourceKind(Protocol):
