@@ -15,6 +15,10 @@ from tracker.parse.kinds import section_kind
 from tracker.parse.model import EntryKind
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+# Terminal escape sequences (CSI `ESC [31m`, OSC `ESC ]...BEL`, two-byte `ESC x`), then any other
+# C0/C1 control character: scraped text must never drive a terminal that prints it.
+_ESCAPE_SEQUENCE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[@-_]?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CHANGESET_HASH = re.compile(r"^[0-9a-f]{7,40}:\s+")
 _MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}")
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
@@ -97,8 +101,16 @@ def _replace_link(m: re.Match[str]) -> str:
     return text
 
 
+def strip_control(text: str) -> str:
+    """`text` without terminal escape sequences and C0/C1 control characters (tabs and newlines stay)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
 def strip_markup(text: str) -> str:
     """Markdown/HTML to plain words; noise links dropped, meaningful link text kept."""
+    text = strip_control(text)
     # Each pass is guarded by a cheap substring test: most lines need only a few of them.
     had_refs = "#" in text or "@" in text or "](" in text or "http" in text
     if "{/*" in text:
@@ -157,7 +169,7 @@ def table_row_text(header: tuple[str, ...], cells: tuple[str, ...]) -> str:
 def clean_line(raw: str) -> CleanLine:
     """Clean one changelog line and read its scope and conventional-commit type."""
     # Every rule is guarded by a cheap look at the text: this runs once per entry of every crawl.
-    text = _BULLET.sub("", raw, count=1).strip()
+    text = _BULLET.sub("", strip_control(raw), count=1).strip()
     if ":" in text[:44]:
         text = _CHANGESET_HASH.sub("", text, count=1)
     if text[:1] in _QUOTES and (m := _QUOTED.match(text)):

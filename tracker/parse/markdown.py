@@ -190,10 +190,13 @@ def parse_changelog(text: str, *, url: str, options: ParseOptions | None = None)
     heading_level = 0  # the level of the last heading, for releases written as bold lines
     bold_release = False  # the current release was announced by a bold line, not a heading
 
+    entry_count = 0
+
     def close() -> None:
-        nonlocal cur
+        nonlocal cur, entry_count
         if cur is not None:
             releases.append(cur.build())
+            entry_count += len(cur.entries)
             cur = None
 
     def start(header: ReleaseHeader, level: int, line: int) -> None:
@@ -208,6 +211,8 @@ def parse_changelog(text: str, *, url: str, options: ParseOptions | None = None)
             cur = _ReleaseBuilder(header, level, line, prose=False)
 
     for block in iter_blocks(lines, front.end):
+        if len(releases) > options.max_releases or entry_count > options.max_entries:
+            break  # past the per-document cap (`limits.cap_document` trims and says so): stop reading
         if isinstance(block, Heading):
             if in_update and cur is not None:
                 cur.enter_section(block.level, block.text)

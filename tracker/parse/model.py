@@ -85,3 +85,5 @@ class ParseOptions:
     date_order: str = ""  # "mdy" | "dmy" | "" (guess: day-first only when the first number > 12)
     default_year: int | None = None  # for month-only headings; else taken from the URL
     prose: bool = False  # blog-style document: title and each paragraph are entries too
+    max_releases: int = 5_000  # per document; the corpus's largest changelog has 1,096
+    max_entries: int = 50_000  # per document; the corpus's largest has 5,179

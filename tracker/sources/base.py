@@ -20,6 +20,7 @@ from tracker.config import SourceConfig
 from tracker.errors import SourceError
 from tracker.fetch import Fetcher, FetchResult, Validators
 from tracker.fetch.git_tags import TagReader
+from tracker.parse.limits import cap_document
 from tracker.parse.model import ParsedDocument, ParseOptions
 
 
@@ -114,6 +115,7 @@ async def fetch_document(
         doc = await asyncio.get_running_loop().run_in_executor(ctx.parser, parse, result)
     except SourceError as error:
         return DocumentResult(url, "error", error=error, **common)  # type: ignore[arg-type]
+    doc = cap_document(doc, max_releases=ctx.options.max_releases, max_entries=ctx.options.max_entries)
     return DocumentResult(url, "new", document=scope_filter(doc, source.scope), **common)  # type: ignore[arg-type]
 
 
