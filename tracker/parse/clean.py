@@ -103,7 +103,7 @@ def _replace_link(m: re.Match[str]) -> str:
 
 def strip_control(text: str) -> str:
     """`text` without terminal escape sequences and C0/C1 control characters (tabs and newlines stay)."""
-    if not _CONTROL.search(text):
+    if text.isprintable() or not _CONTROL.search(text):  # isprintable: the fast way to say "nothing to do"
         return text
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
@@ -112,7 +112,7 @@ def strip_markup(text: str) -> str:
     """Markdown/HTML to plain words; noise links dropped, meaningful link text kept."""
     text = strip_control(text)
     # Each pass is guarded by a cheap substring test: most lines need only a few of them.
-    had_refs = "#" in text or "@" in text or "](" in text or "http" in text
+    had_refs = "#" in text or "@" in text or "http" in text
     if "{/*" in text:
         text = _MDX_COMMENT.sub("", text)
     if "<!--" in text:
@@ -146,7 +146,8 @@ def strip_markup(text: str) -> str:
         text = html.unescape(text)
     if "(" in text or "[" in text:
         text = _EMPTY_PARENS.sub("", text)
-        if had_refs:
+        if had_refs and ("( " in text or " )" in text or "(," in text or "(;" in text or ",)" in text
+                         or ";)" in text or ", ," in text or ", ;" in text or "; ," in text or "; ;" in text):
             text = _SEPARATOR_RUN.sub(lambda m: m[1] or "", _REF_DEBRIS.sub("", text))
     return " ".join(text.split()).strip(_JUNK)
 

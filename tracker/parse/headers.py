@@ -74,6 +74,7 @@ def read_release_header(
 
 
 _BOLD_LINE = re.compile(r"^(\*\*|__)([^*_]+)\1$")
+_STARTS_LIKE_VERSION = re.compile(r"^(?:\*\*|__)?\s*\[?\s*(?:v|version\s*|release\s*|[\w@/.-]+?[@-]v?)?\d+\.\d", re.IGNORECASE)
 _HEADER_DEBRIS = re.compile(r"^[\s\-–—:()\[\],]*$")
 
 
@@ -86,8 +87,8 @@ def read_version_date_line(
     sentence that mentions a version is never a release.
     """
     text = text.strip()
-    if len(text) > 80 or "." not in text:
-        return None
+    if len(text) > 80 or not _STARTS_LIKE_VERSION.match(text):
+        return None  # most paragraphs are sentences: keep them off the header reader
     bold = _BOLD_LINE.match(text)
     inner = bold[2].strip() if bold else text
     header = read_release_header(inner, today=today, date_order=date_order, default_year=default_year)

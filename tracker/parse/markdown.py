@@ -210,8 +210,9 @@ def parse_changelog(text: str, *, url: str, options: ParseOptions | None = None)
         if not header.unreleased:
             cur = _ReleaseBuilder(header, level, line, prose=False)
 
+    max_releases, max_entries = options.max_releases, options.max_entries
     for block in iter_blocks(lines, front.end):
-        if len(releases) > options.max_releases or entry_count > options.max_entries:
+        if len(releases) > max_releases or entry_count > max_entries:
             break  # past the per-document cap (`limits.cap_document` trims and says so): stop reading
         if isinstance(block, Heading):
             if in_update and cur is not None:
