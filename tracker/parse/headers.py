@@ -56,7 +56,7 @@ def read_release_header(
     version = v[1] if v else ""
     if found is None and not version:
         return None
-    if version and found is None:
+    if v is not None and found is None:
         # A version must stand alone-ish: "3.8.0", "Release v1", not "Python 3.12 support".
         rest = without_date[v.end():].strip(" -–—:()[]")
         if len(rest.split()) > 4:

@@ -9,9 +9,7 @@ from __future__ import annotations
 from tracker.sources import changelog, feed, github_releases, html_page, posts
 from tracker.sources.base import CollectContext, DocumentResult, Harvest, SourceKind
 
-REGISTRY: dict[str, SourceKind] = {
-    kind.name: kind
-    for kind in (changelog.KIND, posts.KIND, github_releases.KIND, feed.KIND, html_page.KIND)
-}
+_KINDS: tuple[SourceKind, ...] = (changelog.KIND, posts.KIND, github_releases.KIND, feed.KIND, html_page.KIND)
+REGISTRY: dict[str, SourceKind] = {kind.name: kind for kind in _KINDS}
 
 __all__ = ["REGISTRY", "CollectContext", "DocumentResult", "Harvest", "SourceKind"]

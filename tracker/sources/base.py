@@ -64,8 +64,11 @@ class CollectContext:
 
 
 class SourceKind(Protocol):
-    name: str
-    accept: str
+    @property
+    def name(self) -> str: ...  # the `kind` in config.toml
+
+    @property
+    def accept(self) -> str: ...  # the Accept header of its requests
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Harvest: ...
 
