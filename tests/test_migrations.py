@@ -73,7 +73,7 @@ def test_a_version_1_catalog_upgrades_in_place_to_the_newest_schema_keeping_its_
             ("crawl", "ok", 0, "")]
         assert conn.execute("SELECT version, date_source FROM release ORDER BY id").fetchall() == [
             ("1.0.0", "header"), ("0.9.0", "")]
-        assert conn.execute("SELECT role, target FROM feature_link").fetchall() == [("native", "")]
+        assert conn.execute("SELECT role, target, announces FROM feature_link").fetchall() == [("native", "", 1)]
         assert conn.execute("SELECT rowid FROM entry_fts WHERE entry_fts MATCH 'caching'").fetchall() == [(1,)]
         assert conn.execute("SELECT run_id FROM run_source").fetchall() == [(1,)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -99,6 +99,6 @@ def test_a_flood_of_tiny_releases_is_capped_with_a_warning_on_the_source(make_se
     conn = sqlite3.connect(settings.db_path)
     # The warning is what `tracker sources` shows for the source.
     assert "holds more than 5,000 releases, the per-document cap" in conn.execute(
-        "SELECT last_error FROM source WHERE name = 'flood'").fetchone()[0]
+        "SELECT last_warning FROM source WHERE name = 'flood'").fetchone()[0]
     # The first releases of the file (the newest in a changelog) are the ones kept.
     assert conn.execute("SELECT MIN(line) FROM release").fetchone()[0] == 1

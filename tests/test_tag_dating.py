@@ -110,8 +110,8 @@ def test_without_its_tags_the_changelog_waits_and_keeps_its_dates(tagged: Settin
     page = mirror / URL.removeprefix("https://")
     page.write_text(CHANGELOG.replace("# Changelog\n", "# Changelog\n\n## 1.3.0\n\n- Add agents.\n"), encoding="utf-8")
     summary = pipeline.run_crawl(tagged, now=fixed_clock(dt.datetime(2026, 11, 30, 6, 0)))
-    (failed,) = summary.failed
-    assert failed.error.startswith("the tags of https://github.com/acme/sdk are not in the mirror")
+    # Offline, a mirror without the listing cannot read the source: skipped, like any source it lacks.
+    assert [o.name for o in summary.skipped] == ["acme-sdk"] and not summary.failed
     assert "1.3.0" not in releases(tagged)
     assert releases(tagged)["1.1.0"][:2] == ("2025-02-04", "tag")
 
@@ -138,6 +138,15 @@ def test_online_the_tags_come_from_git(make_settings, tmp_path: Path) -> None:  
     assert got["1.0.0"][:2] == ("2025-01-02", "tag")
     # The bare repository lives beside the catalog, under git-tags/.
     assert list((settings.db_path.parent / "git-tags").rglob("upstream.git"))
+    # When git cannot fetch, the source fails with git's reason, and the changelog waits with its dates.
+    shutil.rmtree(upstream)
+    changed = CHANGELOG.replace("# Changelog\n", "# Changelog\n\n## 1.3.0\n\n- Add agents.\n")
+    web_after = httpx.MockTransport(lambda r: httpx.Response(404) if r.url.path == "/robots.txt"
+                                    else httpx.Response(200, text=changed, headers={"content-type": "text/markdown"}))
+    summary = pipeline.run_crawl(settings, now=fixed_clock(dt.datetime(2026, 11, 30, 6, 0)), transport=web_after)
+    (failed,) = summary.failed
+    assert failed.error.startswith(f"git could not fetch the tags of {upstream.as_uri()} (") and "\n" not in failed.error
+    assert "1.3.0" not in releases(settings) and releases(settings)["1.1.0"][:2] == ("2025-02-04", "tag")
 
 
 def write_config(tmp_path: Path, options: str, kind: str = "changelog") -> Path:

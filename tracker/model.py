@@ -18,6 +18,10 @@ DISCOVERED = "discovered"  # a phrase several parties announced, found by discov
 # The section given to the paragraphs that open a release and list its changes (a recap).
 SUMMARY_SECTION = "Summary"
 
+# A mention's role in a feature.
+NATIVE = "native"  # the party ships the capability itself
+SUPPORT = "support"  # the party adds support for, instruments or wraps another party's capability
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:
@@ -59,6 +63,9 @@ class Link:
     feature_key: str
     rule: str
     score: float
+    role: str = NATIVE  # NATIVE | SUPPORT
+    target: str = ""  # for SUPPORT: whose capability or which framework it integrates, when the line names it
+    announces: bool = True  # False: the line mentions the capability but does not announce it (fix, tweak)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +88,9 @@ class MentionRow:
     kind: str
     rule: str
     detected_at: str
+    role: str = NATIVE  # NATIVE | SUPPORT
+    target: str = ""
+    announces: bool = True
 
 
 @dataclass(frozen=True, slots=True)

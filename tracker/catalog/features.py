@@ -11,11 +11,12 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tracker.catalog.db import rows
 from tracker.model import FeatureDef, Link, Mention, MentionRow
 
 _MENTION_SQL = """
-SELECT e.id, p.name, p.kind, p.category, e.document_url, r.version, e.date, e.date_estimated, e.kind,
-       e.section, e.text, e.context, e.scope, e.raw, e.line
+SELECT e.id AS entry_id, p.name AS party, p.kind AS party_kind, p.category, e.document_url AS source_url, r.version,
+       e.date, e.date_estimated, e.kind, e.section, e.text, e.context, e.scope, e.raw, e.line
 FROM entry e JOIN party p ON p.id = e.party_id JOIN release r ON r.id = e.release_id
 """
 
@@ -23,14 +24,9 @@ FROM entry e JOIN party p ON p.id = e.party_id JOIN release r ON r.id = e.releas
 def mentions(conn: sqlite3.Connection, *, after_id: int = 0, changed: bool = False) -> list[Mention]:
     """Entries with id > `after_id` (and, with `changed`, entries updated since the matcher saw them)."""
     where = " WHERE e.id > ?" + (" OR e.id IN (SELECT entry_id FROM entry_change)" if changed else "")
-    rows = conn.execute(_MENTION_SQL + where + " ORDER BY e.id", (after_id,)).fetchall()
     return [
-        Mention(
-            entry_id=r[0], party=r[1], party_kind=r[2], category=r[3], source_url=r[4], version=r[5],
-            date=dt.date.fromisoformat(r[6]), date_estimated=bool(r[7]), kind=r[8], section=r[9], text=r[10],
-            context=r[11], scope=r[12], raw=r[13], line=r[14],
-        )
-        for r in rows
+        Mention(**{**r, "date": dt.date.fromisoformat(r["date"]), "date_estimated": bool(r["date_estimated"])})
+        for r in rows(conn, _MENTION_SQL + where + " ORDER BY e.id", (after_id,))
     ]
 
 
@@ -90,13 +86,17 @@ def save_outcome(
     with conn:
         before_keys = {r[0] for r in conn.execute("SELECT DISTINCT feature_key FROM feature_link")}
         before_pairs = _party_pairs(conn)
-        stored = {(r[0], r[1]): (r[2], r[3]) for r in conn.execute(
-            "SELECT feature_key, entry_id, rule, score FROM feature_link")}
+        stored = {(r[0], r[1]): tuple(r[2:]) for r in conn.execute(
+            "SELECT feature_key, entry_id, rule, score, role, target, announces FROM feature_link")}
         gone = stored.keys() - wanted.keys()
         added = [wanted[k] for k in sorted(wanted.keys() - stored.keys())]
+
+        def label(link: Link) -> tuple[str, float, str, str, int]:
+            return link.rule, link.score, link.role, link.target, int(link.announces)
+
         # A link that survives through another rule keeps its detection time but says why it holds now.
-        relabelled = [(wanted[k].rule, wanted[k].score, *k) for k in sorted(wanted.keys() & stored.keys())
-                      if stored[k] != (wanted[k].rule, wanted[k].score)]
+        relabelled = [(*label(wanted[k]), *k) for k in sorted(wanted.keys() & stored.keys())
+                      if stored[k] != label(wanted[k])]
         linked = {k for k, _ in wanted}
         for f in features:
             if f.key in linked:
@@ -108,11 +108,14 @@ def save_outcome(
                 )
         conn.executemany("DELETE FROM feature_link WHERE feature_key = ? AND entry_id = ?", sorted(gone))
         conn.executemany(
-            "UPDATE feature_link SET rule = ?, score = ? WHERE feature_key = ? AND entry_id = ?", relabelled
+            "UPDATE feature_link SET rule = ?, score = ?, role = ?, target = ?, announces = ? "
+            "WHERE feature_key = ? AND entry_id = ?",
+            relabelled
         )
         conn.executemany(
-            "INSERT INTO feature_link(feature_key, entry_id, rule, score, detected_at) VALUES (?, ?, ?, ?, ?)",
-            [(link.feature_key, link.entry_id, link.rule, link.score, stamp) for link in added],
+            "INSERT INTO feature_link(feature_key, entry_id, rule, score, role, target, announces, detected_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(link.feature_key, link.entry_id, *label(link), stamp) for link in added],
         )
         conn.execute("DELETE FROM feature WHERE key NOT IN (SELECT DISTINCT feature_key FROM feature_link)")
         conn.execute(
@@ -138,20 +141,23 @@ def feature_rows(conn: sqlite3.Connection) -> tuple[list[FeatureDef], list[Menti
     """All stored features, all their linked mentions (date order), and detection times by key."""
     defs = []
     detected = {}
-    for r in conn.execute("SELECT key, name, definition, category, origin, detected_at FROM feature ORDER BY key"):
-        defs.append(FeatureDef(r[0], r[1], r[2], r[3], r[4]))
-        detected[r[0]] = r[5]
-    rows = [
-        MentionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], dt.date.fromisoformat(r[8]), bool(r[9]),
-                   r[10], r[11], r[12], r[13], r[14], r[15])
-        for r in conn.execute(
+    for r in rows(conn, "SELECT key, name, definition, category, origin, detected_at FROM feature ORDER BY key"):
+        defs.append(FeatureDef(r["key"], r["name"], r["definition"], r["category"], r["origin"]))
+        detected[r["key"]] = r["detected_at"]
+    mentions = [
+        MentionRow(**{**r, "date": dt.date.fromisoformat(r["date"]), "date_estimated": bool(r["date_estimated"]),
+                      "announces": bool(r["announces"])})
+        for r in rows(
+            conn,
             """
-            SELECT fl.feature_key, e.id, p.name, p.kind, p.category, e.document_url, r.url, r.version, e.date,
-                   e.date_estimated, e.text, e.raw, e.line, e.kind, fl.rule, fl.detected_at
+            SELECT fl.feature_key, e.id AS entry_id, p.name AS party, p.kind AS party_kind,
+                   p.category AS party_category, e.document_url AS source_url, r.url AS release_url, r.version,
+                   e.date, e.date_estimated, e.text, e.raw, e.line, e.kind, fl.rule, fl.detected_at, fl.role,
+                   fl.target, fl.announces
             FROM feature_link fl JOIN entry e ON e.id = fl.entry_id JOIN party p ON p.id = e.party_id
             JOIN release r ON r.id = e.release_id
             ORDER BY fl.feature_key, e.date, e.date_estimated, p.name, e.id
-            """
+            """,
         )
     ]
-    return defs, rows, detected
+    return defs, mentions, detected

@@ -40,6 +40,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "UPDATE release SET date_source = 'header' WHERE date IS NOT NULL",
         "ALTER TABLE feature_link ADD COLUMN role VARCHAR NOT NULL DEFAULT 'native'",
         "ALTER TABLE feature_link ADD COLUMN target VARCHAR NOT NULL DEFAULT ''",
+        "ALTER TABLE feature_link ADD COLUMN announces BOOLEAN NOT NULL DEFAULT 1",
     )),
 )
 VERSION = len(MIGRATIONS)

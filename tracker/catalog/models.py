@@ -165,6 +165,9 @@ class FeatureLink(SQLModel, table=True):
     detected_at: dt.datetime
     role: str = Field(default="native", sa_column_kwargs={"server_default": "native"})  # native: the party ships the capability | support: it integrates another's
     target: str = Field(default="", sa_column_kwargs={"server_default": ""})  # for support links: whose capability or which framework it integrates, when named
+    # False for a line that mentions the capability without announcing it (a fix, a tweak, a later
+    # extension): it shows the party has the capability but cannot date its arrival.
+    announces: bool = Field(default=True, sa_column_kwargs={"server_default": text("1")})
 
 
 class MatchStateRow(SQLModel, table=True):
