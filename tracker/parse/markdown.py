@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from tracker.parse.blocks import (
-    Block,
     Bullet,
     Heading,
     Paragraph,
@@ -39,6 +38,7 @@ from tracker.parse.model import (
     ParsedRelease,
     ParseOptions,
 )
+from tracker.parse.titles import post_title
 
 from tracker.model import SUMMARY_SECTION as SUMMARY  # the section of the paragraphs that open a release
 _HAS_WORD = re.compile(r"[A-Za-z]{2}")
@@ -316,33 +316,6 @@ def parse_release_body(
     return tuple(rel.entries)
 
 
-_GENERIC_FILE = frozenset({"src", "index", "page", "readme", "content", "post"})
-_PATH_DATE = re.compile(r"(?<!\d)\d{4}-?\d{2}-?\d{2}(?!\d)")
-
-
-def _path_slug(url: str) -> str:
-    """The words a post's path names it by: `20250328-online-evaluators-ui/src.mdx` -> "Online evaluators ui"."""
-    segments = url.split("?", 1)[0].rstrip("/").split("/")
-    stem = segments[-1].rsplit(".", 1)[0]
-    if stem.lower() in _GENERIC_FILE and len(segments) > 1:
-        stem = segments[-2]
-    words = " ".join(_PATH_DATE.sub(" ", stem).replace("-", " ").replace("_", " ").split())
-    return words[:1].upper() + words[1:] if _HAS_WORD.search(words) else ""
-
-
-def _post_title(blocks: list[Block], url: str) -> str:
-    """The title of a post without one in its front matter: its first heading, else its path.
-
-    A first heading that is only a section label ("What's new") loses to a path that names the
-    post; the bare file name ("2025-05-23.mdx") is the last resort.
-    """
-    heading = next((strip_markup(b.text) for b in blocks if isinstance(b, Heading)), "")
-    slug = _path_slug(url)
-    if heading and not (slug and section_kind(heading) is not None and len(heading.split()) <= 4):
-        return heading
-    return slug or heading or url.rsplit("/", 1)[-1]
-
-
 def parse_post(text: str, *, url: str, options: ParseOptions | None = None) -> ParsedDocument:
     """A dated blog-style post: one release whose title and paragraphs are entries."""
     options = options or ParseOptions()
@@ -375,7 +348,7 @@ def parse_post(text: str, *, url: str, options: ParseOptions | None = None) -> P
         date=found.date if found else None,
         date_raw=found.raw if found else "",
         precision=found.precision if found and found.date else DatePrecision.NONE,
-        title=title or _post_title(blocks, url),
+        title=title or post_title(blocks, url),
         url="",
         date_problem=found.problem if found else "",
         date_source=date_source,
