@@ -189,8 +189,7 @@ def parse_changelog(text: str, *, url: str, options: ParseOptions | None = None)
     in_update = False
     heading_level = 0  # the level of the last heading, for releases written as bold lines
     bold_release = False  # the current release was announced by a bold line, not a heading
-
-    entry_count = 0
+    entry_count = 0  # entries of the closed releases, for the per-document cap
 
     def close() -> None:
         nonlocal cur, entry_count
