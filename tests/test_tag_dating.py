@@ -170,6 +170,7 @@ def test_config_reads_and_checks_the_tag_options(tmp_path: Path) -> None:
         (f'  tags = "{TAGS}"\n  tag_format = "v {{version}}"', "changelog", "must contain {version} exactly once"),
         ('  tags = "github.com/acme/sdk"', "changelog", "is not a repository URL"),
         ('  tags = "https://github.com/acme"', "changelog", "is not a repository URL"),
+        ('  tags = "https://bot:s3cret@github.com/acme/sdk"', "changelog", "carries a user name or password"),
         (f'  tags = "{TAGS}"', "feed", "a 'feed' source has its own dates"),
     ]:
         with pytest.raises(ConfigError) as caught:

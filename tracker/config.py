@@ -218,6 +218,7 @@ def _read_tag_options(r: _Reader, kind: str) -> tuple[str, str]:
         return "", tag_format
     if kind != "changelog":
         raise r.fail(f"tags date the version headers of a changelog; a {kind!r} source has its own dates, remove tags")
+    _refuse_userinfo(r, tags)
     if not re.match(r"^https?://[^\s/?#]+(?:/[^\s/?#]+){2,}/?$", tags):
         raise r.fail(f"tags {tags!r} is not a repository URL; write tags = \"https://github.com/OWNER/REPO\"")
     if tag_format.count("{version}") != 1 or re.search(r"\s", tag_format):
