@@ -54,6 +54,13 @@ def test_a_repository_git_cannot_read_is_one_clear_error(tmp_path: Path) -> None
     assert "\n" not in message
 
 
+def test_an_unwritable_cache_is_one_clear_error(upstream: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "data"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    with pytest.raises(FetchError, match=r"^cannot create the tag cache .*; make its folder writable$"):
+        fetch_tag_listing(upstream.as_uri(), blocked / "git-tags")
+
+
 def test_missing_git_is_one_clear_error(upstream: Path, tmp_path: Path) -> None:
     with pytest.raises(FetchError, match=r"^git is not installed, .* install git, or remove `tags`"):
         fetch_tag_listing(upstream.as_uri(), tmp_path / "cache", git=str(tmp_path / "no-such-git"))

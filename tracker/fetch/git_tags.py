@@ -108,7 +108,11 @@ def fetch_tag_listing(url: str, cache: Path, *, timeout: float = GIT_TIMEOUT, gi
         return _git(["-C", str(repo), *args], url=url, git=git, deadline=deadline, timeout=timeout)
 
     if not (repo / "HEAD").is_file():
-        repo.mkdir(parents=True, exist_ok=True)
+        try:
+            repo.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise FetchError(f"cannot create the tag cache {repo} ({error.strerror}); make its folder writable",
+                             url=url) from None
         run("init", "--bare", "--quiet")
     run("-c", "credential.helper=", "-c", "gc.auto=0", "fetch", "--quiet", "--prune", "--no-write-fetch-head",
         "--filter=tree:0", "--", url, "+refs/tags/*:refs/tags/*")
