@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from tracker.catalog import db, features, runs, store
+from tracker.catalog import db, features, queries, runs, store
 from tracker.config import Settings, SourceConfig
 from tracker.crawl import CrawlSummary, SourceOutcome, crawl
 from tracker.errors import CatalogError, UsageError
@@ -167,6 +167,7 @@ def match_catalog(
                         saved.new_copies)
 
 
-def timelines(conn: sqlite3.Connection) -> list[Timeline]:
+def timelines(conn: sqlite3.Connection, *, as_of: dt.date | None = None) -> list[Timeline]:
+    """Every feature's timeline, with each party's observation window and company (see `metrics.timeline`)."""
     defs, rows, detected = features.feature_rows(conn)
-    return build_timelines(defs, rows, detected)
+    return build_timelines(defs, rows, detected, windows=queries.party_windows(conn), as_of=as_of)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from dataclasses import dataclass
+
+from tracker.catalog.db import rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +62,59 @@ def export_releases(conn: sqlite3.Connection, *, party: str | None = None) -> li
         params = (party,)
     sql += " ORDER BY p.name, s.name, r.date IS NULL, r.date DESC, r.id"
     return [dict(zip(RELEASE_EXPORT_COLUMNS, row, strict=True)) for row in conn.execute(sql, params)]
+
+
+# --------------------------------------------------------------------------- observation windows
+
+
+@dataclass(frozen=True, slots=True)
+class PartyWindow:
+    """What the catalog has seen of one party: from when it is observed, and how well."""
+
+    party: str
+    company: str  # "" when the party is its own company
+    kind: str
+    category: str
+    observed_since: dt.date | None  # its earliest dated release (None: no dated release)
+    newest_release: dt.date | None  # its newest dated release
+    releases: int
+    undated_releases: int
+    sources: int
+    crawled_sources: int  # sources with at least one successful fetch
+    failing_sources: int
+
+
+def _day(value: object) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)[:10]) if value else None
+
+
+def party_windows(conn: sqlite3.Connection) -> dict[str, PartyWindow]:
+    """Every party's observation window: its earliest and newest dated release, with release and source counts."""
+    sql = """
+        SELECT p.name AS party, p.company, p.kind, p.category,
+               (SELECT MIN(date) FROM release r WHERE r.party_id = p.id) AS observed_since,
+               (SELECT MAX(date) FROM release r WHERE r.party_id = p.id) AS newest_release,
+               (SELECT COUNT(*) FROM release r WHERE r.party_id = p.id) AS releases,
+               (SELECT COUNT(*) FROM release r WHERE r.party_id = p.id AND r.date IS NULL) AS undated_releases,
+               (SELECT COUNT(*) FROM source s WHERE s.party_id = p.id) AS sources,
+               (SELECT COUNT(*) FROM source s WHERE s.party_id = p.id AND s.last_success_at IS NOT NULL)
+                   AS crawled_sources,
+               (SELECT COUNT(*) FROM source s WHERE s.party_id = p.id AND s.failing_since IS NOT NULL)
+                   AS failing_sources
+        FROM party p ORDER BY p.name
+    """
+    out = {}
+    for r in rows(conn, sql):
+        r.update(observed_since=_day(r["observed_since"]), newest_release=_day(r["newest_release"]))
+        out[r["party"]] = PartyWindow(**r)
+    return out
+
+
+def newest_dated_entry(conn: sqlite3.Connection, *, not_after: dt.date | None = None) -> dt.date | None:
+    """The date of the newest entry with a published date (none later than `not_after`): the catalog's "as of"."""
+    sql = "SELECT MAX(date) FROM entry WHERE date_estimated = 0"
+    params: tuple[object, ...] = ()
+    if not_after is not None:
+        sql += " AND date <= ?"
+        params = (not_after.isoformat(),)
+    return _day(conn.execute(sql, params).fetchone()[0])
