@@ -53,6 +53,9 @@ def test_a_follower_watched_since_before_the_first_mover_copied_it_and_its_lag_c
                  win=windows(Acme="2023-01-01", Bolt="2024-01-01"))  # Bolt's window opens on the first mover's day
     assert status(t) == {"Acme": (FIRST, 0), "Bolt": (COPIED, 60)}
     assert t.first_mover_certain and [p.party for p in t.copiers] == ["Bolt"]
+    at_start = timeline(row("Acme", "2024-01-01"), row("Bolt", "2024-03-01"),
+                        win=windows(Acme="2024-01-01", Bolt="2020-01-01"))
+    assert not at_start.first_mover_certain  # Acme had it on the first day it was tracked: maybe long before
 
 
 def test_a_party_whose_window_opens_mid_way_was_present_at_start_and_has_no_lag() -> None:
@@ -100,11 +103,15 @@ def test_without_windows_every_party_counts_as_observed_from_the_start() -> None
     assert status(t)["Bolt"] == (COPIED, 161) and t.parties[1].observed_since is None
 
 
-def test_as_of_drops_later_mentions_and_windows_that_had_not_begun() -> None:
-    rows = (row("Acme", "2024-01-01"), row("Bolt", "2024-06-10"), row("Cobalt", "2025-01-01"))
-    t = timeline(*rows, win=windows(Acme="2023-01-01", Bolt="2023-01-01", Cobalt="2024-12-01"),
+def test_as_of_drops_later_dated_mentions_but_keeps_undated_ones() -> None:
+    rows = (row("Acme", "2024-01-01"), row("Bolt", "2024-06-10"), row("Cobalt", "2025-01-01"),
+            row("Dune", "2026-11-29", estimated=True))
+    t = timeline(*rows, win=windows(Acme="2023-01-01", Bolt="2023-01-01", Cobalt="2024-12-01", Dune=None),
                  as_of=D("2024-12-31"))
-    assert [p.party for p in t.parties] == ["Acme", "Bolt"]
+    assert [p.party for p in t.parties] == ["Acme", "Bolt", "Dune"]  # Dune's real date is unknown: it stays
+    earlier = timeline(*rows, win=windows(Acme="2023-01-01", Bolt="2024-03-01", Cobalt="2024-12-01", Dune=None),
+                       as_of=D("2024-06-30"))
+    assert status(earlier)["Bolt"] == (PRESENT_AT_START, None) and "Cobalt" not in status(earlier)
 
 
 def test_natives_and_integrators_are_compared_within_their_role_and_adoption_lag_is_separate() -> None:

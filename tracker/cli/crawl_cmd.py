@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,7 @@ from tracker.catalog.store import sync_config
 from tracker.cli.app import app, err, out, state
 from tracker.cli.output import check_format, print_rows, to_csv, to_json
 from tracker.crawl import CrawlSummary, SourceOutcome
+from tracker.metrics.rules import is_stale
 
 export_app = typer.Typer(help="Export the catalog as JSON or CSV.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
@@ -105,18 +107,23 @@ def sources(
     with pipeline.catalog(settings) as conn:
         sync_config(conn, settings.parties)
         statuses = queries.source_statuses(conn)
+        as_of = queries.newest_dated_entry(conn, not_after=dt.date.today()) or dt.date.today()
+    # observation window (earliest dated release) and staleness (newest older than a year before as_of)
+    stale = {s.name: is_stale(s.last_date, as_of) for s in statuses}
     if fmt != "table":
-        rows = [asdict(s) for s in statuses]
+        rows = [{**asdict(s), "observed_since": s.first_date, "stale": stale[s.name]} for s in statuses]
         print_rows(rows, list(rows[0]) if rows else ["name"], fmt)
         return
     rows = [
         {"source": s.name, "party": s.party, "kind": s.kind, "releases": s.releases, "entries": s.entries,
-         "last release": s.last_date, "status": source_status_line(s)}
+         "observed since": s.first_date, "last release": s.last_date + (" (stale)" if stale[s.name] else ""),
+         "status": source_status_line(s)}
         for s in statuses
     ]
     failing = sum(1 for s in statuses if s.failing_since)
-    print_rows(rows, ["source", "party", "kind", "releases", "entries", "last release", "status"], "table",
-               title=f"{len(rows)} sources, {failing} failing")
+    print_rows(rows, ["source", "party", "kind", "releases", "entries", "observed since", "last release", "status"],
+               "table", title=f"{len(rows)} sources, {failing} failing, {sum(stale.values())} stale "
+                              f"(newest release over a year before {as_of.isoformat()})")
 
 
 @export_app.command("releases")

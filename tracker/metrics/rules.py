@@ -11,6 +11,8 @@ import datetime as dt
 
 from tracker.metrics.timeline import Timeline
 
+STALE_DAYS = 365  # a source or party whose newest dated release is older than this before as_of is stale
+
 
 def measurable(t: Timeline) -> bool:
     """Its first mover's arrival is dated by a published line that announces it."""
@@ -69,3 +71,11 @@ def exclusive_days(t: Timeline, as_of: dt.date) -> tuple[int | None, bool]:
     if t.copied:
         return None, False
     return max(0, (as_of - t.first.first_seen).days), True
+
+
+def is_stale(newest: dt.date | str | None, as_of: dt.date) -> bool:
+    """Its newest dated release is more than a year before `as_of`: later launches are not observed."""
+    if not newest:
+        return False
+    day = newest if isinstance(newest, dt.date) else dt.date.fromisoformat(newest[:10])
+    return (as_of - day).days > STALE_DAYS

@@ -29,6 +29,7 @@ class Stats:
     by_cohort: dict[str, Estimate]  # year the first mover shipped
     by_category: dict[str, Estimate]
     uncertain_first: int  # features in the first-copy estimate whose first mover is only the earliest observed
+    certain_only: Estimate  # the same estimate over features whose first mover is certain (a robustness check)
 
     @property
     def still_exclusive(self) -> int:
@@ -39,6 +40,7 @@ class Stats:
             "as_of": self.as_of.isoformat(),
             "features": self.features,
             "time_to_first_copy": {**self.first_copy.as_json(), "first_mover_uncertain": self.uncertain_first},
+            "time_to_first_copy_certain_first_mover": self.certain_only.as_json(),
             "time_to_commodity": {**self.commodity.as_json(), "k": self.k},
             "time_to_first_incumbent": self.incumbent.as_json(),
             "adoption_lag": self.adoption.as_json(),
@@ -59,6 +61,8 @@ def compute_stats(timelines: Sequence[Timeline], *, as_of: dt.date, k: int) -> S
         by_cohort=survival.by_group(survival.cohort_samples(timelines, as_of)),
         by_category=survival.by_group(survival.category_samples(timelines, as_of)),
         uncertain_first=sum(1 for t in timelines if t.key in in_sample and not t.first_mover_certain),
+        certain_only=survival.kaplan_meier(survival.first_copy_sample([t for t in timelines if t.first_mover_certain],
+                                                                      as_of)),
     )
 
 

@@ -17,7 +17,8 @@ Rules (also in the README, "How copy lag is measured"):
   ``present_at_start`` when some line's window began after F: it had the feature by its
   first-seen date, but when it got it is unknown, so it has no lag.
 * The first mover is **certain** when every other party of its role was observed on F, has
-  a dated announcement and no earlier dated mention; else the report says "earliest observed".
+  a dated announcement and no earlier dated mention, and F is not the first day of the first
+  mover's own tracking; else the report says "earliest observed".
 """
 
 from __future__ import annotations
@@ -217,7 +218,9 @@ def _statuses(group: list[_Party]) -> tuple[list[tuple[_Party, str]], bool]:
         else:
             status = PRESENT_AT_START
         out.append((p, status))
-    certain = first.announced and not first.estimated and all(p.observed_on(day) for p in group[1:])
+    # A first mover seen on the first day of its own tracking may have had it long before, like the others.
+    began_with_it = first.observed_since is not None and first.observed_since >= day
+    certain = first.announced and not first.estimated and not began_with_it and all(p.observed_on(day) for p in group[1:])
     return out, certain
 
 
@@ -270,11 +273,12 @@ def build_timelines(
     """Group linked mentions into one timeline per feature, ordered by the first mover's date.
 
     `windows` gives each party's observation window and company; without them every party
-    counts as observed from the start and as its own company. With `as_of`, mentions dated
-    later are dropped and windows that had not begun by then count as not begun.
+    counts as observed from the start and as its own company. With `as_of`, mentions with a
+    published date after it are dropped and windows that had not begun by then count as not
+    begun; undated mentions stay (their real date is unknown, so they may well be older).
     """
     if as_of is not None:
-        rows = [r for r in rows if r.date <= as_of]
+        rows = [r for r in rows if r.date_estimated or r.date <= as_of]
         if windows is not None:
             windows = {name: ObservedWindow(w.observed_since if w.observed_since and w.observed_since <= as_of else None,
                                             w.company) for name, w in windows.items()}

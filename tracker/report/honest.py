@@ -72,6 +72,7 @@ def honest_answer(stats: Stats, data, no_data: Sequence[str], covers: Mapping[st
     """`data` is the report's `plan.SiteData`."""
     figures = (
         FigureRow("Time to first copy", stats.first_copy, interval(stats.first_copy)),
+        FigureRow("… only features whose first mover is certain", stats.certain_only, interval(stats.certain_only)),
         FigureRow(f"Time to commodity ({stats.k} competitors)", stats.commodity, interval(stats.commodity)),
         FigureRow("Startup-first features: time to the first incumbent", stats.incumbent, interval(stats.incumbent)),
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from tracker.catalog.queries import PartyWindow, SourceStatus
 from tracker.evidence import is_web_url
 from tracker.metrics import PartyStats, Timeline, rules
+from tracker.metrics.rules import is_stale
 from tracker.metrics.timeline import COPIED
 from tracker.report import charts, fmt
 from tracker.report.cadence import Cadence
@@ -65,9 +66,6 @@ class PartyPage:
     coverage: Coverage | None = None
 
 
-STALE_DAYS = 365  # a source whose newest dated release is older than this before as_of is stale
-
-
 @dataclass(frozen=True, slots=True)
 class SourceCoverage:
     name: str
@@ -90,13 +88,6 @@ class Coverage:
     stale: bool
     company: str
     sources: tuple[SourceCoverage, ...]
-
-
-def is_stale(newest: dt.date | str | None, as_of: dt.date) -> bool:
-    if not newest:
-        return False
-    day = newest if isinstance(newest, dt.date) else dt.date.fromisoformat(newest[:10])
-    return (as_of - day).days > STALE_DAYS
 
 
 def no_data_reason(w: PartyWindow) -> str:

@@ -45,9 +45,10 @@ def _utc_naive(now: dt.datetime | None) -> dt.datetime:
 def read_site_data(conn: sqlite3.Connection, *, today: dt.date | None = None) -> SiteData:
     defs, rows, detected = feature_rows(conn)
     windows = queries.party_windows(conn)
-    return SiteData(build_timelines(defs, rows, detected, windows=windows), catalog_reads.parties(conn),
+    as_of = queries.newest_dated_entry(conn, not_after=today)
+    return SiteData(build_timelines(defs, rows, detected, windows=windows, as_of=as_of), catalog_reads.parties(conn),
                     catalog_reads.release_dates(conn), catalog_reads.counts(conn), windows,
-                    tuple(queries.source_statuses(conn)), queries.newest_dated_entry(conn, not_after=today))
+                    tuple(queries.source_statuses(conn)), as_of)
 
 
 def _cannot_write(out_dir: Path, error: OSError) -> ReportError:
