@@ -381,3 +381,41 @@ def test_cli_report_writes_the_site(site, tmp_path: Path, monkeypatch: pytest.Mo
     result = CliRunner().invoke(app, ["--db", str(settings.db_path), "report", "--out", str(tmp_path / "cli")])
     assert result.exit_code == 0, result.output
     assert "first report" in result.output and (tmp_path / "cli" / "index.html").is_file()
+
+
+def test_coverage_parties_with_no_data_stale_sources_and_observation_windows(tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror"
+    shutil.copytree(FIXTURES / "mirror", mirror)
+    (mirror / "old.test").mkdir()
+    (mirror / "old.test" / "CHANGELOG.md").write_text(
+        "# Old\n\n## 1.1.0 (2024-08-01)\n\n### Features\n* add prompt caching\n\n"
+        "## 1.0.0 (2024-01-01)\n\n### Fixes\n* fix a typo\n")
+    parties = (*fixture_parties(),
+               party("Ghost", source("ghost", "https://ghost.test/CHANGELOG.md")),  # not in the mirror: failing
+               party("Old Corp", source("old", "https://old.test/CHANGELOG.md"), kind="incumbent"))
+    settings = fixture_settings(tmp_path, parties, mirror)
+    crawl_and_match(settings)
+    result = render(settings)
+    out = result.out_dir
+    ghost = soup(out / "party" / "ghost.html")
+    assert ghost.select('[data-metric="no-data"]') and "1 of 1 source failing" in ghost.get_text()
+    overview = soup(result.index).get_text(" ")
+    assert "No data for 1 party" in overview and "Ghost" in overview
+    assert "Stale" in overview and "Old Corp" in overview  # newest release 2024-08-01, as of 2026-05-20
+    assert "Ghost" not in soup(out / "parties.html").get_text()  # not a row of zeros
+    old = soup(out / "party" / "old-corp.html")
+    assert old.select('[data-metric="stale"]')
+    assert old.select('[data-metric="observed-since"]')[0]["data-value"] == "2024-01-01"
+    bolt = soup(out / "party" / "bolt-cloud.html")
+    assert bolt.select('[data-metric="observed-since"]')[0]["data-value"] == "2024-06-01"
+    assert not bolt.select('[data-metric="stale"]') and bolt.select('tr[data-source="bolt"]')
+    records = {r["id"]: r for r in export(settings)}
+    keys = SlugBook(records)
+    for key, rec in records.items():
+        page = soup(out / "feature" / f"{keys[key]}.html")
+        shown = [(p["data-status"], p["data-role"]) for p in page.select(".party-block [data-status]")]
+        assert shown == [(p["status"], p["role"]) for p in rec["parties"]], key
+        certain = page.select('[data-metric="first-mover-certain"]')[0]["data-value"]
+        assert certain == ("1" if rec["first_mover_certain"] else "0")
+        late = [p for p in rec["parties"] if p["observed_since"] and p["observed_since"] > rec["first_seen"]]
+        assert len(page.select("svg.timeline rect.unobserved")) >= len(late)

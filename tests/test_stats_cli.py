@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,10 @@ def test_sources_show_observation_windows_and_stale_sources(run) -> None:  # typ
     assert rows["ember"]["observed_since"] == "" and rows["ember"]["stale"] is False  # undated: no window
     code, table = run("sources")
     assert code == 0 and table.splitlines()[0] == "5 sources, 0 failing, 0 stale (newest release over a year before 2026-05-20)"
+
+
+def test_commands_that_do_not_estimate_never_import_lifelines() -> None:
+    code = ("import sys, tracker.cli, tracker.pipeline, tracker.report, tracker.metrics.stats; "
+            "print(sorted(m for m in ('lifelines', 'pandas', 'scipy') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -154,16 +154,19 @@ def kaplan_meier(sample: Sample, share_days: Sequence[int] = SHARE_DAYS) -> Esti
     from lifelines import KaplanMeierFitter  # heavy: only commands that estimate pay for it
 
     fitter = KaplanMeierFitter(alpha=0.05).fit([o.days for o in obs], [o.event for o in obs])
-    lower, upper = (fitter.confidence_interval_.iloc[:, i] for i in (0, 1))
     sf = fitter.survival_function_.iloc[:, 0]
+    lower, upper = (fitter.confidence_interval_.iloc[:, i] for i in (0, 1))
+    days, values = sf.index.to_numpy(dtype=float), sf.to_numpy(dtype=float)
+
+    def at(t: float) -> float:  # the step function: S at the last step on or before t
+        i = int(days.searchsorted(t, side="right")) - 1
+        return 1.0 if i < 0 else float(values[i])
+
     # Past the longest follow-up the curve is known only if it already reached zero.
-    known_until = max(o.days for o in obs) if float(sf.iloc[-1]) > 0 else math.inf
-    at = fitter.survival_function_at_times(list(share_days)).tolist()
-    shares = {d: (None if d > known_until else round(1.0 - float(s), 6)) for d, s in zip(share_days, at, strict=True)}
-    curve = ((0.0, 1.0), *((float(t), float(s)) for t, s in sf.items() if t > 0 or s < 1))
-    censored_at = sorted({o.days for o in obs if not o.event})
-    marks = tuple((float(d), float(s)) for d, s in zip(censored_at, fitter.survival_function_at_times(censored_at), strict=True)) \
-        if censored_at else ()
+    known_until = max(o.days for o in obs) if values[-1] > 0 else math.inf
+    shares = {d: (None if d > known_until else round(1.0 - at(d), 6)) for d in share_days}
+    curve = ((0.0, 1.0), *((float(t), float(v)) for t, v in zip(days, values, strict=True) if t > 0 or v < 1))
+    marks = tuple((float(d), at(d)) for d in sorted({o.days for o in obs if not o.event}))
     events = sum(1 for o in obs if o.event)
     # The CI of the median: where the pointwise 95% band crosses one half (lifelines' median_survival_times).
     ci = (_median_of(lower), _median_of(upper))
