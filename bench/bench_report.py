@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tracker import pipeline  # noqa: E402
+from tracker.catalog import db  # noqa: E402
 from tracker.config import Overrides, load_settings  # noqa: E402
 from tracker.report import render_report  # noqa: E402
 
@@ -49,7 +50,7 @@ def main() -> None:
         started = time.perf_counter()
         pipeline.run_crawl(settings)
         crawled = time.perf_counter()
-        with pipeline.catalog(settings) as conn:
+        with db.connect(settings.db_path, write=True) as conn:
             summary = pipeline.match_catalog(conn, settings, rebuild=True)
             matched = time.perf_counter()
             print(f"crawl {crawled - started:.2f} s; match {matched - crawled:.2f} s "

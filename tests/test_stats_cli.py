@@ -24,8 +24,13 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture
 def run(catalog: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         frozen_now: dt.datetime):  # type: ignore[no-untyped-def]
-    """`tracker --db CATALOG ARGS...` from a folder with no config.toml; returns (exit code, stdout + stderr)."""
+    """`tracker --db CATALOG ARGS...` from a folder whose config.toml lists the fixture parties;
+    returns (exit code, stdout + stderr)."""
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "config.toml").write_text("".join(
+        f'[[party]]\nname = "{p.name}"\nkind = "{p.kind}"\ncategory = "{p.category}"\n'
+        + "".join(f'[[party.source]]\nname = "{s.name}"\nkind = "{s.kind}"\nurl = "{s.url}"\n' for s in p.sources)
+        for p in fixture_parties()))
 
     def invoke(*args: str, db: Path = catalog.db_path) -> tuple[int, str]:
         try:

@@ -14,6 +14,7 @@ from survivalkit import first_copy_observations, km_curve, km_median
 from typer.testing import CliRunner
 
 from tracker import pipeline
+from tracker.catalog import db
 from tracker.cli import match_cmd, stats_cmd  # noqa: F401  registers `export features` and `stats`
 from tracker.cli.app import app
 from tracker.config import Settings
@@ -21,7 +22,7 @@ from tracker.config import Settings
 
 @pytest.fixture(scope="module")
 def matched(corpus_catalog: Settings) -> Settings:
-    with pipeline.catalog(corpus_catalog) as conn:
+    with db.connect(corpus_catalog.db_path, write=True) as conn:
         pipeline.match_catalog(conn, corpus_catalog, now=fixed_clock())
     return corpus_catalog
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tracker import pipeline
-from tracker.catalog import db, queries
-from tracker.cli.app import app, out, state
-from tracker.cli.match_cmd import parse_day
+from tracker.cli.app import app, out, parse_day, state
 from tracker.cli.output import check_format, print_rows, to_json
-from tracker.metrics.stats import Stats, compute_stats, headline_sentence, interval
-from tracker.metrics.survival import Estimate
+
+if TYPE_CHECKING:
+    from tracker.metrics.stats import Stats
+    from tracker.metrics.survival import Estimate
 
 
 def _share(value: float | None) -> str:
@@ -21,6 +20,8 @@ def _share(value: float | None) -> str:
 
 
 def _row(label: str, e: Estimate) -> dict[str, object]:
+    from tracker.metrics.stats import interval
+
     return {
         "estimate": label, "median days": "not reached" if e.median_days is None else f"{e.median_days:,.0f}",
         "95% interval": interval(e).removeprefix("95% CI "), "n": e.n, "events": e.events, "censored": e.censored,
@@ -47,6 +48,10 @@ def stats_command(
     ] = None,
 ) -> None:
     """How long leads last: Kaplan–Meier time to first copy and to commodity, by cohort and category."""
+    from tracker import pipeline
+    from tracker.catalog import db, queries
+    from tracker.metrics.stats import compute_stats, headline_sentence
+
     check_format(fmt, ("table", "json"))
     day = parse_day(as_of, "--as-of")
     settings = state(ctx).settings()

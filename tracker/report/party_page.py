@@ -7,14 +7,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tracker.catalog.queries import PartyWindow, SourceStatus
+from tracker.catalog.queries import PartyInfo, PartyWindow, SourceStatus
 from tracker.evidence import is_web_url
 from tracker.metrics import PartyStats, Timeline, rules
 from tracker.metrics.rules import is_stale
 from tracker.metrics.timeline import COPIED
 from tracker.report import charts, fmt
 from tracker.report.cadence import Cadence
-from tracker.report.catalog_reads import PartyInfo
 from tracker.report.feature_page import status_label
 from tracker.report.site_map import ReportParams, SiteMap
 

@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tracker.catalog.queries import PartyWindow, SourceStatus
+from tracker.catalog.queries import CatalogCounts, PartyInfo, PartyWindow, SourceStatus
 from tracker.metrics import Timeline, summarize
 from tracker.metrics.stats import compute_stats
 from tracker.report import history
 from tracker.report.cadence import Cadence, cadence
-from tracker.report.catalog_reads import CatalogCounts, PartyInfo
 from tracker.report.evidence_pages import evidence_page
 from tracker.report.feature_page import feature_page
 from tracker.report.overview import category_rows, copy_matrix

@@ -17,7 +17,7 @@ from tracker.catalog.features import feature_rows
 from tracker.config import Settings
 from tracker.errors import ReportError
 from tracker.metrics import build_timelines
-from tracker.report import catalog_reads, history
+from tracker.report import history
 from tracker.report.plan import Page, SiteData, plan_empty, plan_site
 from tracker.report.render import STATIC_FILES, render_page, static_file
 from tracker.report.site_map import ReportParams
@@ -46,8 +46,8 @@ def read_site_data(conn: sqlite3.Connection, *, today: dt.date | None = None) ->
     defs, rows, detected = feature_rows(conn)
     windows = queries.party_windows(conn)
     as_of = queries.newest_dated_entry(conn, not_after=today)
-    return SiteData(build_timelines(defs, rows, detected, windows=windows, as_of=as_of), catalog_reads.parties(conn),
-                    catalog_reads.release_dates(conn), catalog_reads.counts(conn), windows,
+    return SiteData(build_timelines(defs, rows, detected, windows=windows, as_of=as_of), queries.parties(conn),
+                    queries.release_dates(conn), queries.counts(conn), windows,
                     tuple(queries.source_statuses(conn)), as_of)
 
 
