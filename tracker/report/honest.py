@@ -70,7 +70,7 @@ def cohort_chart(by_cohort: Mapping[str, Estimate]) -> charts.BarChart:
 def honest_answer(stats: Stats, data, no_data: Sequence[str], covers: Mapping[str, Coverage],  # type: ignore[no-untyped-def]
                   site: SiteMap) -> HonestAnswer:
     """`data` is the report's `plan.SiteData`."""
-    figures = (
+    figures: tuple[FigureRow, ...] = (
         FigureRow("Time to first copy", stats.first_copy, interval(stats.first_copy)),
         FigureRow("… only features whose first mover is certain", stats.certain_only, interval(stats.certain_only)),
         FigureRow(f"Time to commodity ({stats.k} competitors)", stats.commodity, interval(stats.commodity)),
