@@ -77,7 +77,8 @@ def test_one_company_counts_once(exported) -> None:  # type: ignore[no-untyped-d
 
 
 @pytest.mark.corpus
-def test_stats_agree_with_an_independent_kaplan_meier_fit_of_the_export(matched: Settings, exported) -> None:  # type: ignore[no-untyped-def]
+def test_stats_agree_with_an_independent_kaplan_meier_fit_of_the_export(matched: Settings, exported,  # type: ignore[no-untyped-def]
+                                                                        frozen_now: dt.datetime) -> None:
     stats = cli(matched, "stats", "--format", "json")
     as_of = dt.date.fromisoformat(stats["as_of"])
     conn = sqlite3.connect(matched.db_path)
