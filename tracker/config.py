@@ -17,6 +17,7 @@ from typing import Any
 
 from tracker.errors import ConfigError
 from tracker.fetch.settings import FetchSettings
+from tracker.redact import redact_url
 from tracker.sources import KINDS as SOURCE_KINDS
 
 PARTY_KINDS = ("startup", "incumbent", "vendor", "oss")
@@ -63,6 +64,13 @@ class MatchConfig:
     commodity_k: int = 3  # time to commodity: days until k parties offer a feature
     window_days: int = 90  # crowding and pressure windows
     taxonomy: Path | None = None  # None: the taxonomy shipped inside the package
+
+    def __post_init__(self) -> None:
+        if self.commodity_k < 2:
+            raise ConfigError(f"commodity_k = {self.commodity_k} must be at least 2: a feature is a commodity "
+                              "once k parties offer it, and one party alone is a first mover")
+        if not 1 <= self.window_days <= 3650:
+            raise ConfigError(f"window_days = {self.window_days} must be a number of days from 1 to 3650")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +146,15 @@ class _Reader:
         return value
 
 
+def _refuse_userinfo(reader: _Reader, url: str) -> None:
+    """A user name or password in a URL would be copied into logs, reports and chat messages."""
+    if "@" in re.split(r"[/?#]", url.split("://", 1)[-1], maxsplit=1)[0]:
+        raise reader.fail(
+            f"url {redact_url(url)!r} carries a user name or password; remove it from config.toml and put "
+            "credentials in the environment instead (as GITHUB_TOKEN is for GitHub)"
+        )
+
+
 def _dataclass_from(reader: _Reader, cls: type, base: Any, hidden: frozenset[str] = frozenset()) -> Any:
     names = {f.name for f in fields(cls)} - hidden
     reader.check_keys(names)
@@ -160,6 +177,7 @@ def _read_source(file: Path, party: str, index: int, table: Mapping[str, Any]) -
     url = r.get("url", str, required=True)
     if not re.match(r"^https?://[^\s/]+", url):
         raise r.fail(f"url {url!r} is not an http(s) URL; write the full address, e.g. https://example.com/changelog")
+    _refuse_userinfo(r, url)
     kind = r.get("kind", str, required=True)
     if kind not in SOURCE_KINDS:
         raise r.fail(f"unknown source kind {kind!r}; use one of: {', '.join(SOURCE_KINDS)}")
@@ -272,6 +290,7 @@ def read_file(path: Path, base: Settings) -> Settings:
             url = r.get("url", str, required=True)
             if not url.startswith(("http://", "https://")):
                 raise r.fail(f"url {url!r} is not an http(s) URL")
+            _refuse_userinfo(r, url)
             hooks.append(WebhookConfig(url=url, name=r.get("name", str, "")))
         settings = replace(settings, webhooks=tuple(hooks))
     if "party" in data:

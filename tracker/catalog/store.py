@@ -82,13 +82,6 @@ def _options_json(source: SourceConfig) -> str:
 # --------------------------------------------------------------------------- fetch state
 
 
-def fetch_states(conn: sqlite3.Connection, source_id: int) -> dict[str, FetchState]:
-    rows = conn.execute(
-        "SELECT url, content_hash, etag, last_modified FROM fetch WHERE source_id = ?", (source_id,)
-    ).fetchall()
-    return {r[0]: FetchState(*r) for r in rows}
-
-
 def all_fetch_states(conn: sqlite3.Connection) -> dict[int, dict[str, FetchState]]:
     """Fetch state of every source, read once before a crawl starts."""
     out: dict[int, dict[str, FetchState]] = {}

@@ -27,5 +27,13 @@ def main(argv: list[str] | None = None) -> None:
         err.print(f"error: {error}", markup=False, highlight=False)
         sys.exit(EXIT_LOCKED if isinstance(error, CatalogLockedError) else EXIT_ERROR)
     except KeyboardInterrupt:
-        err.print("interrupted; what was saved is kept and the next run completes the work", markup=False)
+        _say_interrupted()
         sys.exit(EXIT_CODES[INTERRUPTED])
+    except SystemExit as exit_:
+        if exit_.code == EXIT_CODES[INTERRUPTED]:  # typer turns Ctrl-C into a silent exit 130
+            _say_interrupted()
+        raise
+
+
+def _say_interrupted() -> None:
+    err.print("interrupted; what was saved is kept and the next run completes the work", markup=False)

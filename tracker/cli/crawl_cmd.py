@@ -11,6 +11,7 @@ import typer
 
 from tracker.cli.app import app, err, out, state
 from tracker.cli.output import check_format, print_rows, to_csv, to_json, write_output
+from tracker.redact import redact_url, redact_urls
 
 if TYPE_CHECKING:
     from tracker.catalog.queries import SourceStatus
@@ -36,10 +37,10 @@ def crawl_summary_lines(summary: CrawlSummary, *, mirror: Path | None, verbose: 
         f"sources: {len(summary.ok)} ok, {len(summary.failed)} failed{skipped}; "
         f"new releases: {summary.new_releases}; new entries: {summary.new_entries}"
     ]
-    lines += source_lines(summary, verbose=verbose)
+    lines += [redact_urls(line) for line in source_lines(summary, verbose=verbose)]
     for o in summary.ok:
         for warning in o.warnings[:1]:
-            lines.append(f"  warning {o.name}: {warning}")
+            lines.append(f"  warning {o.name}: {redact_urls(warning)}")
     network = {"transport", "http", "fetch"}
     if mirror is None and summary.failed and all(o.category in network for o in summary.failed) and not summary.ok:
         lines.append("No source could be reached. Without internet, replay a saved copy: "
@@ -95,10 +96,10 @@ def crawl(
 def source_status_line(s: SourceStatus, width: int = 80) -> str:
     """"ok", "never crawled", or "failing since <day>: <error>" cut to `width`."""
     if s.failing_since:
-        text = f"failing since {s.failing_since[:10]}: {s.last_error}"
+        text = f"failing since {s.failing_since[:10]}: {redact_urls(s.last_error)}"
         return text if len(text) <= width else text[: width - 1] + "…"
     if s.last_success_at:
-        return f"ok {s.last_success_at[:16]}" + (f" (warning: {s.last_warning})" if s.last_warning else "")
+        return f"ok {s.last_success_at[:16]}" + (f" (warning: {redact_urls(s.last_warning)})" if s.last_warning else "")
     return "never crawled"
 
 
@@ -135,7 +136,9 @@ def sources(
     as_of = catalog_as_of(settings)
     stale = {s.name: is_stale(s.last_date, as_of) for s in statuses}
     if fmt != "table":
-        rows = [{**asdict(s), "observed_since": s.first_date, "stale": stale[s.name]} for s in statuses]
+        rows = [{**asdict(s), "url": redact_url(s.url), "last_error": redact_urls(s.last_error),
+                 "last_warning": redact_urls(s.last_warning), "observed_since": s.first_date, "stale": stale[s.name]}
+                for s in statuses]
         print_rows(rows, list(rows[0]) if rows else ["name"], fmt)
         return
     rows = [

@@ -23,11 +23,13 @@ def read_timelines(settings: Settings) -> tuple[list[Timeline], dict[str, str], 
     """Every feature's timeline, the party names by lower-case name, and the day the catalog is
     "as of" (its newest published entry; today for an empty catalog). Read-only."""
     from tracker.catalog import db, queries
-    from tracker.pipeline import timelines
+    from tracker.catalog.features import feature_rows
+    from tracker.metrics import build_timelines
 
     with db.connect(settings.db_path) as conn:
         names = {n.casefold(): n for n in queries.party_names(conn)}
-        return timelines(conn), names, queries.newest_dated_entry(conn) or dt.date.today()
+        timelines = build_timelines(*feature_rows(conn))
+        return timelines, names, queries.newest_dated_entry(conn) or dt.date.today()
 
 
 def _check_party(party: str | None, names: dict[str, str]) -> str | None:
@@ -65,6 +67,7 @@ def match_command(
     from tracker.lock import run_lock
 
     settings = state(ctx).settings()
+    db.check_path(settings.db_path)
     with run_lock(settings.db_path, "match"), db.connect(settings.db_path, write=True) as conn:
         summary = pipeline.match_catalog(conn, settings, rebuild=rebuild)
     how = "rebuilt from all" if summary.rebuilt else "linked"
