@@ -58,6 +58,7 @@ class PartyConfig:
     kind: str
     category: str
     sources: tuple[SourceConfig, ...] = ()
+    company: str = ""  # the company behind it, when it has several product lines; statistics count a company once
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +238,7 @@ def _read_parties(file: Path, raw: Any) -> tuple[PartyConfig, ...]:
         r = _Reader(file, f"party #{i + 1}", table)
         name = r.get("name", str, required=True).strip()
         r.where = f"party {name!r}"
-        r.check_keys({"name", "kind", "category", "source"})
+        r.check_keys({"name", "kind", "category", "company", "source"})
         if name.casefold() in seen_parties:
             raise r.fail("duplicate party; merge the two [[party]] blocks into one")
         seen_parties.add(name.casefold())
@@ -257,7 +258,8 @@ def _read_parties(file: Path, raw: Any) -> tuple[PartyConfig, ...]:
                     f"source name {s.name!r} is already used by party {seen_sources[s.name]!r}; give it a unique name"
                 )
             seen_sources[s.name] = name
-        parties.append(PartyConfig(name, kind, category, sources))
+        company = r.get("company", str, "").strip()
+        parties.append(PartyConfig(name, kind, category, sources, company))
     return tuple(parties)
 
 

@@ -56,9 +56,10 @@ def sync_config(conn: sqlite3.Connection, parties: tuple[PartyConfig, ...]) -> d
     with conn:
         for party in parties:
             conn.execute(
-                "INSERT INTO party(name, kind, category) VALUES (?, ?, ?) "
-                "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, category = excluded.category",
-                (party.name, party.kind, party.category),
+                "INSERT INTO party(name, kind, category, company) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, category = excluded.category, "
+                "company = excluded.company",
+                (party.name, party.kind, party.category, party.company),
             )
             party_id = conn.execute("SELECT id FROM party WHERE name = ?", (party.name,)).fetchone()[0]
             for source in party.sources:

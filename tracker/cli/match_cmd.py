@@ -28,7 +28,8 @@ def read_timelines(settings: Settings) -> tuple[list[Timeline], dict[str, str], 
 
     with db.connect(settings.db_path) as conn:
         names = {n.casefold(): n for n in queries.party_names(conn)}
-        timelines = build_timelines(*feature_rows(conn))
+        # observation windows and companies decide each party's status (see metrics.timeline)
+        timelines = build_timelines(*feature_rows(conn), windows=queries.party_windows(conn))
         return timelines, names, queries.newest_dated_entry(conn) or dt.date.today()
 
 
