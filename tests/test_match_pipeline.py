@@ -120,7 +120,7 @@ def test_features_feature_and_lag_commands(corpus_catalog, capsys) -> None:  # t
     assert all(any(p["party"] == "Anthropic" for p in f["parties"]) for f in chosen)
     assert "prompt-caching" in {f["id"] for f in chosen}
     timeline = cli(capsys, corpus_catalog, "feature", "prompt-caching")
-    assert "Google Cloud Vertex AI" in timeline and "first mover" in timeline
+    assert "Google Cloud Vertex AI" in timeline and ("first mover" in timeline or "earliest observed" in timeline)
     assert "https://github.com/anthropics/anthropic-sdk-python/blob/HEAD/CHANGELOG.md#L1986" in timeline
     lag = json.loads(cli(capsys, corpus_catalog, "lag", "--party", "AWS", "--format", "json"))
     assert len(lag) == 1 and lag[0]["party"] == "AWS" and lag[0]["followed"] > 0
