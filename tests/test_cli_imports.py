@@ -15,7 +15,7 @@ from dailykit import DAY1, daily_settings, fake_report, make_mirror, write_confi
 from tracker.daily import run_daily
 
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "httpx", "httpcore", "feedparser", "bs4", "jinja2", "apscheduler",
-         "lifelines", "pandas", "numpy", "tracker.crawl", "tracker.pipeline", "tracker.runner", "tracker.report",
+         "lifelines", "pandas", "numpy", "tracker.crawl", "tracker.pipeline", "tracker.runner", "tracker.report.site", "tracker.report.render",
          "tracker.match", "tracker.fetch.client", "tracker.sources.changelog", "tracker.parse.markdown")
 
 PROBE = """

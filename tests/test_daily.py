@@ -32,10 +32,11 @@ def test_a_daily_run_crawls_matches_reports_and_writes_the_digest(tmp_path: Path
     assert summary.outcome == "ok" and summary.exit_code == 0
     assert (len(summary.crawl.ok), len(summary.crawl.failed), len(summary.crawl.skipped)) == (3, 0, 1)
     assert (summary.crawl.new_releases, summary.crawl.new_entries) == (5, 9)
-    assert summary.new_features == 4 and summary.new_copies == 1
+    # Bolt's changelog starts after Acme shipped prompt caching: it had it when tracking began, no copy
+    assert summary.new_features == 4 and summary.new_copies == 0
     lines = summary_lines(summary)
     assert lines[0] == ("run 1 ok: sources 3 ok, 0 failed, 1 skipped; new releases: 5; new entries: 9; "
-                        "new features: 4; new copies: 1")
+                        "new features: 4; new copies: 0")
     assert lines[1] == "1 source skipped: not in the mirror (offline); --verbose or `tracker status` lists them"
     assert "  skipped gone: not in the mirror (offline)" in summary_lines(summary, verbose=True)
     assert f"report: {tmp_path / 'reports' / 'index.html'}" in lines
@@ -43,7 +44,7 @@ def test_a_daily_run_crawls_matches_reports_and_writes_the_digest(tmp_path: Path
     (run,) = rows(settings.db_path, "SELECT command, started_at, finished_at, outcome, sources_ok, sources_failed, "
                                     "sources_skipped, new_releases, new_entries, new_features, new_copies, report_path "
                                     "FROM run")
-    assert run == ("run", "2026-11-28 06:00:00", "2026-11-28 06:00:00", "ok", 3, 0, 1, 5, 9, 4, 1,
+    assert run == ("run", "2026-11-28 06:00:00", "2026-11-28 06:00:00", "ok", 3, 0, 1, 5, 9, 4, 0,
                    str(tmp_path / "reports" / "index.html"))
     per_source = rows(settings.db_path, "SELECT s.name, rs.outcome, rs.new_entries, rs.error_category "
                                         "FROM run_source rs "
@@ -53,9 +54,9 @@ def test_a_daily_run_crawls_matches_reports_and_writes_the_digest(tmp_path: Path
     assert rows(settings.db_path, "SELECT failing_since, last_error FROM source WHERE name = 'gone'") == [(None, "")]
 
     md = (tmp_path / "reports" / "digest.md").read_text(encoding="utf-8")
-    assert "## New launches (4)" in md and "## New copies within 90 days (1 of 1 new copies)" in md
-    assert "**Prompt caching**: Bolt +69 d after Acme (2026-03-20)" in md
-    assert "[source](https://bolt.test/docs/changelog.md)" in md
+    assert "## New launches (4)" in md and "## New copies" not in md
+    assert "4 new features, 0 new copies (and 1 arrival not counted as a copy" in md
+    assert "**Prompt caching** — Acme, 2026-01-10: “add prompt caching for chat completions” [source](https://acme.test/CHANGELOG.md)" in md
     assert "gone" not in md and "Sources needing attention" not in md  # skipped offline needs no attention
     assert f"Full lists in the report: `{tmp_path / 'reports' / 'index.html'}`" in md
     html = (tmp_path / "reports" / "digest.html").read_text(encoding="utf-8")
@@ -71,15 +72,17 @@ def test_the_next_day_reports_only_what_is_new(tmp_path: Path) -> None:
     assert (again.crawl.new_entries, again.new_features, again.new_copies) == (0, 0, 0)
     assert "Nothing new was matched in this run." in (tmp_path / "reports" / "digest.md").read_text()
 
-    make_mirror(mirror, "day2")  # Cobalt ships prompt caching
+    make_mirror(mirror, "day2")  # Cobalt ships prompt caching, and its changelog now reaches back to 2025-12
     day2 = run_daily(settings, now=fixed_clock(DAY2), report=fake_report)
-    assert (day2.crawl.new_releases, day2.crawl.new_entries, day2.new_features, day2.new_copies) == (1, 1, 0, 1)
+    assert (day2.crawl.new_releases, day2.crawl.new_entries, day2.new_features, day2.new_copies) == (2, 2, 0, 1)
     assert day2.digest is not None
     (copy,) = day2.digest.copies
     assert (copy.name, copy.party, copy.first_party, copy.lag_days) == ("Prompt caching", "Cobalt", "Acme", 81)
     assert rows(settings.db_path, "SELECT id, outcome, new_copies FROM run ORDER BY id") == [
-        (1, "ok", 1), (2, "ok", 0), (3, "ok", 1),
+        (1, "ok", 0), (2, "ok", 0), (3, "ok", 1),
     ]
+    md = (tmp_path / "reports" / "digest.md").read_text(encoding="utf-8")
+    assert "**Prompt caching**: Cobalt +81 d after Acme (2026-04-01)" in md
 
 
 def test_a_held_lock_refuses_the_run_and_changes_nothing(tmp_path: Path) -> None:
@@ -162,7 +165,7 @@ def test_the_cli_run_prints_the_summary_and_status_shows_it(tmp_path: Path, caps
     assert code == 0, err
     first = out.splitlines()[0]
     assert first.startswith("run 1 ") and "sources 3 ok, 0 failed; new releases: 5; new entries: 9" in first
-    assert "new features: 4; new copies: 1" in first
+    assert "new features: 4; new copies: 0" in first  # Bolt had prompt caching when tracking began
     assert f"digest: {tmp_path / 'reports' / 'digest.md'} and digest.html" in out
     assert f"report: {tmp_path / 'reports' / 'index.html'}" in out and first.startswith("run 1 ok")
     assert (tmp_path / "reports" / "index.html").exists()

@@ -48,6 +48,8 @@ class SourceConfig:
     selectors: HtmlSelectorConfig = HtmlSelectorConfig()
     max_pages: int = 5  # GitHub API pagination
     enabled: bool = True
+    tags: str = ""  # a git repository whose tags date undated version headers (changelog sources)
+    tag_format: str = "{version}"  # the tag of a version: "v{version}", "ai@{version}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class PartyConfig:
     kind: str
     category: str
     sources: tuple[SourceConfig, ...] = ()
+    company: str = ""  # the company behind it, when it has several product lines; statistics count a company once
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,10 +210,30 @@ def _read_source(file: Path, party: str, index: int, table: Mapping[str, Any]) -
     max_pages = r.get("max_pages", int, 5)
     if max_pages < 1:
         raise r.fail("max_pages must be at least 1")
+    tags, tag_format = _read_tag_options(r, kind)
     return SourceConfig(
         name=name, kind=kind, url=url, party=party, scope=r.get("scope", tuple, ()), glob=glob,
         date_order=date_order, selectors=selectors, max_pages=max_pages, enabled=r.get("enabled", bool, True),
+        tags=tags, tag_format=tag_format,
     )
+
+
+def _read_tag_options(r: _Reader, kind: str) -> tuple[str, str]:
+    tags = r.get("tags", str, "").strip()
+    tag_format = r.get("tag_format", str, "{version}")
+    if not tags:
+        if "tag_format" in r.table:
+            raise r.fail("tag_format needs tags = \"https://github.com/OWNER/REPO\", the repository whose tags it names")
+        return "", tag_format
+    if kind != "changelog":
+        raise r.fail(f"tags date the version headers of a changelog; a {kind!r} source has its own dates, remove tags")
+    _refuse_userinfo(r, tags)
+    if not re.match(r"^https?://[^\s/?#]+(?:/[^\s/?#]+){2,}/?$", tags):
+        raise r.fail(f"tags {tags!r} is not a repository URL; write tags = \"https://github.com/OWNER/REPO\"")
+    if tag_format.count("{version}") != 1 or re.search(r"\s", tag_format):
+        raise r.fail(f"tag_format {tag_format!r} must contain {{version}} exactly once and no spaces, "
+                     "e.g. \"v{version}\" or \"ai@{version}\"")
+    return tags, tag_format
 
 
 def _read_parties(file: Path, raw: Any) -> tuple[PartyConfig, ...]:
@@ -223,7 +246,7 @@ def _read_parties(file: Path, raw: Any) -> tuple[PartyConfig, ...]:
         r = _Reader(file, f"party #{i + 1}", table)
         name = r.get("name", str, required=True).strip()
         r.where = f"party {name!r}"
-        r.check_keys({"name", "kind", "category", "source"})
+        r.check_keys({"name", "kind", "category", "company", "source"})
         if name.casefold() in seen_parties:
             raise r.fail("duplicate party; merge the two [[party]] blocks into one")
         seen_parties.add(name.casefold())
@@ -243,7 +266,8 @@ def _read_parties(file: Path, raw: Any) -> tuple[PartyConfig, ...]:
                     f"source name {s.name!r} is already used by party {seen_sources[s.name]!r}; give it a unique name"
                 )
             seen_sources[s.name] = name
-        parties.append(PartyConfig(name, kind, category, sources))
+        company = r.get("company", str, "").strip()
+        parties.append(PartyConfig(name, kind, category, sources, company))
     return tuple(parties)
 
 

@@ -98,7 +98,7 @@ class Digest:
     watches: tuple[Watch, ...] = ()
     window: int = 90
     first_match: bool = False  # the catalog's first match: everything is new
-    uncounted: int = 0  # new follower arrivals that are not counted copies (estimated dates)
+    uncounted: int = 0  # new follower arrivals that are not counted copies (tracked too late, undated, ...)
     figures_json: str = ""  # this run's headline figures, for `run.headline`
 
     @property
@@ -125,7 +125,8 @@ class Digest:
         line = (f"This run: {fmt.count(self.new_releases, 'new release')}, {fmt.count(self.new_entries, 'new entry', 'new entries')}; "
                 f"{fmt.count(len(self.features), 'new feature')}, {fmt.count(len(self.copies), 'new copy', 'new copies')}")
         if self.uncounted:
-            line += f" (and {self.uncounted} with estimated dates, not counted)"
+            line += (f" (and {fmt.count(self.uncounted, 'arrival')} not counted as a copy: no countable lag, "
+                     "see the report)")
         return line + "."
 
     def attention(self) -> str:
@@ -206,7 +207,7 @@ def build_digest(
     for t in new.features:
         text, link = _evidence(t.first)
         features.append(FeatureNews(t.key, t.feature.name, t.feature.category, t.first.party, t.first.first_seen,
-                                    t.first.estimated, text, link, len(t.parties), t.first.first_mention.role,
+                                    t.first.estimated, text, link, len(t.parties), t.first.role,
                                     _page(site, t.key, t.first)))
     copies = []
     for c in new.counted_copies:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -126,21 +127,41 @@ def sources(
     fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
 ) -> None:
     """List the configured sources with their last success and last error."""
+    from tracker.metrics.rules import is_stale
+
     check_format(fmt)
-    statuses = configured_statuses(state(ctx).settings())
+    settings = state(ctx).settings()
+    statuses = configured_statuses(settings)
+    # observation window (earliest dated release) and staleness (newest over a year before the catalog's as_of)
+    as_of = catalog_as_of(settings)
+    stale = {s.name: is_stale(s.last_date, as_of) for s in statuses}
     if fmt != "table":
         rows = [{**asdict(s), "url": redact_url(s.url), "last_error": redact_urls(s.last_error),
-                 "last_warning": redact_urls(s.last_warning)} for s in statuses]
+                 "last_warning": redact_urls(s.last_warning), "observed_since": s.first_date, "stale": stale[s.name]}
+                for s in statuses]
         print_rows(rows, list(rows[0]) if rows else ["name"], fmt)
         return
     rows = [
         {"source": s.name, "party": s.party, "kind": s.kind, "releases": s.releases, "entries": s.entries,
-         "last release": s.last_date, "status": source_status_line(s)}
+         "observed since": s.first_date, "last release": s.last_date + (" (stale)" if stale[s.name] else ""),
+         "status": source_status_line(s)}
         for s in statuses
     ]
     failing = sum(1 for s in statuses if s.failing_since)
-    print_rows(rows, ["source", "party", "kind", "releases", "entries", "last release", "status"], "table",
-               title=f"{len(rows)} sources, {failing} failing")
+    print_rows(rows, ["source", "party", "kind", "releases", "entries", "observed since", "last release", "status"],
+               "table", title=f"{len(rows)} sources, {failing} failing, {sum(stale.values())} stale "
+                              f"(newest release over a year before {as_of.isoformat()})")
+
+
+def catalog_as_of(settings: Settings) -> dt.date:
+    """The newest dated entry not after today (today when there is none): what staleness is judged against."""
+    from tracker.catalog import db, queries
+
+    today = dt.date.today()
+    if not settings.db_path.exists():
+        return today
+    with db.connect(settings.db_path) as conn:
+        return queries.newest_dated_entry(conn, not_after=today) or today
 
 
 @export_app.command("releases")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from tracker.metrics import Timeline, median
+from tracker.metrics import Timeline, median, rules
 from tracker.report.site_map import SiteMap
 
 RECENT_DAYS = 365  # the matrix's "last 12 months" view
@@ -33,12 +33,13 @@ class CopyPair:
 
 
 def copy_pairs(timelines: Iterable[Timeline]) -> Iterator[CopyPair]:
-    """Every counted copy: the metrics layer's exact followers of each feature, with their lags."""
+    """Every counted copy: the metrics layer's copiers of each feature (status `copied`, the first
+    mover's role; `present_at_start` and `undated` followers are not copies), with their lags."""
     for t in timelines:
-        if t.first.estimated:
-            continue  # an undated first mover leads nobody
-        for p in t.exact_followers:
-            yield CopyPair(t.first.party, p.party, t.key, p.lag_days, p.first_seen, p.first_mention.role)
+        if not rules.measurable(t):
+            continue  # a first mover without a dated announcement leads nobody
+        for p in t.copiers:
+            yield CopyPair(t.first.party, p.party, t.key, p.lag_days, p.first_seen, p.role)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,16 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.catalog.queries import CatalogCounts, FetchedRevision, PartyInfo, PartyWindow, SourceStatus
 from tracker.metrics import Timeline, summarize
+from tracker.metrics.stats import compute_stats
 from tracker.report import history
 from tracker.report.cadence import Cadence, cadence
-from tracker.catalog.queries import CatalogCounts, FetchedRevision, PartyInfo
 from tracker.report.evidence_pages import evidence_page
 from tracker.report.feature_page import feature_page
 from tracker.report.headtohead import copy_pairs, head_to_head, rivalry
 from tracker.report.watchlist import watches
 from tracker.report.overview import category_rows, copy_matrix
-from tracker.report.party_page import party_page
+from tracker.report.honest import honest_answer
+from tracker.report.party_page import coverage, party_page
 from tracker.report.scope import ScopeView, scope_view
 from tracker.report.site_map import MARKET, ReportParams, SiteMap
 from tracker.report.tables import feature_row, party_row
@@ -45,6 +47,9 @@ class SiteData:
     parties: list[PartyInfo]
     releases: dict[str, list[dt.date]]  # party -> release dates
     counts: CatalogCounts
+    windows: dict[str, PartyWindow] = field(default_factory=dict)  # party -> observation window and coverage
+    sources: tuple[SourceStatus, ...] = ()
+    as_of: dt.date | None = None  # the newest dated entry: the day every statistic is computed as of
     matched_at: dt.datetime | None = None  # the latest match: what it detected is new
     revisions: dict[str, FetchedRevision] = field(default_factory=dict)  # document URL -> its latest fetch
 
@@ -81,20 +86,26 @@ def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> t
     # after a catalog's first match everything is new, and a badge on every row would say nothing
     new_keys = frozenset(t.key for t in new.features) if not new.first else frozenset()
     cadences: dict[str, Cadence] = {name: cadence(data.releases.get(name, []), as_of=p.as_of) for name in infos}
-    market = scope_view(timelines, MARKET, "All features", site, p, new=new_keys)
+    figures = compute_stats(timelines, as_of=p.as_of, k=p.k)
+    market = scope_view(timelines, MARKET, "All features", site, p, new=new_keys, lead=figures.first_copy)
     stats = {s.party: s for s in market.stats}
     matrix, matrix_left_out = copy_matrix(timelines, site, p)
     summaries = {c: summarize(ts, as_of=p.as_of, k=p.k, window=p.window) for c, ts in by_category.items()}
     all_rows = [feature_row(t, site, p, new=new_keys) for t in timelines]
+    covers = {name: coverage(w, [s for s in data.sources if s.party == name], p.as_of)
+              for name, w in data.windows.items()}
+    no_data = sorted((name for name, c in covers.items() if c.no_data and name not in stats), key=str.casefold)
     party_rows = sorted(
         (party_row(i.name, i.kind, i.category, stats.get(i.name), cadences[i.name], site, pairs)
-         for i in infos.values()),
+         for i in infos.values()
+         if i.name not in no_data),  # parties with no data are listed as such, not as rows of zeros
         key=lambda r: (-r.pioneered, -r.features, r.name.casefold()))
     common = {"site": site}
     pages = [
         Page("index.html", "index.html", "Is AI infrastructure a tarpit?", "overview",
              {**common, "view": market, "new": new, "matrix": matrix, "matrix_left_out": matrix_left_out,
               "categories": category_rows(summaries, site), "counts": data.counts,
+              "honest": honest_answer(figures, data, no_data, covers, site),
               "watches": watches(home, timelines, pairs, site, as_of=p.as_of, window=p.window)}),
         Page("new.html", "new.html", "What's new", "new", {**common, "new": new}),
         Page("features.html", "features.html", "All features", "features", {**common, "rows": all_rows}),
@@ -107,7 +118,7 @@ def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> t
     ]
     pages += _evidence(market, timelines, "the overview", "index.html", site, p)
     for name, ts in sorted(by_category.items()):
-        view = scope_view(ts, name, name, site, p, new=new_keys)
+        view = scope_view(ts, name, name, site, p, new=new_keys, lead=figures.by_category.get(name))
         pages.append(Page(site.category(name), "category.html", f"Category: {name}", "categories",
                           {**common, "view": view, "rows": [r for r in all_rows if r.category == name]}))
         pages += _evidence(view, ts, f"category {name}", site.category(name), site, p)
@@ -122,7 +133,7 @@ def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> t
     for name, info in sorted(infos.items()):
         pages.append(Page(site.party(name), "party.html", name, "parties",
                           {**common, "page": party_page(info, party_timelines.get(name, []), stats.get(name),
-                                                        cadences[name], site, p),
+                                                        cadences[name], site, p, covers.get(name)),
                            "rivalry": rivalry(name, pairs, site, window=p.window)}))
     return pages, new
 

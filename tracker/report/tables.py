@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tracker.metrics import PartyStats, Timeline, median
+from tracker.metrics import PartyStats, Timeline, median, rules
 from tracker.report.charts import DotMatrix, MatrixCell
 from tracker.report.cadence import Cadence
 from tracker.report.headtohead import CopyPair
@@ -28,7 +28,7 @@ class FeatureRow:
     first_kind: str  # the first mover's party kind
     parties: int
     party_names: tuple[str, ...]  # every party that shipped it, for the "shipped by" filter
-    median_lag: float | None  # over exact followers
+    median_lag: float | None  # over counted copies (status copied)
     lag_n: int  # how many lags the median is over
     time_to_commodity: int | None
     within_window: int  # exact followers within the window
@@ -36,14 +36,14 @@ class FeatureRow:
 
 
 def feature_row(t: Timeline, site: SiteMap, params: ReportParams, *, new: frozenset[str] = frozenset()) -> FeatureRow:
-    lags = [p.lag_days for p in t.exact_followers]
+    lags = [p.lag_days for p in t.copiers]
     return FeatureRow(
         key=t.key, name=t.feature.name, href=site.feature(t.key), category=t.feature.category,
         category_href=site.category(t.feature.category), origin=t.feature.origin, first_party=t.first.party,
         first_party_href=site.party(t.first.party), first_seen=t.first.first_seen, first_estimated=t.first.estimated,
         first_kind=t.first.kind, parties=len(t.parties), party_names=tuple(sorted(p.party for p in t.parties)),
         median_lag=median(lags), lag_n=len(lags),
-        time_to_commodity=t.time_to_commodity(params.k), within_window=t.crowding(params.window),
+        time_to_commodity=rules.time_to_commodity(t, params.k), within_window=rules.copies_within(t, params.window),
         is_new=t.key in new,
     )
 
@@ -51,7 +51,7 @@ def feature_row(t: Timeline, site: SiteMap, params: ReportParams, *, new: frozen
 def most_copied(timelines: Sequence[Timeline], window: int) -> list[Timeline]:
     """Copied features, most parties first; ties: more copies inside the window, then earliest."""
     copied = [t for t in timelines if t.copied]
-    return sorted(copied, key=lambda t: (-len(t.parties), -t.crowding(window), t.first.first_seen, t.key))
+    return sorted(copied, key=lambda t: (-len(t.parties), -rules.copies_within(t, window), t.first.first_seen, t.key))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +64,9 @@ class PartyRow:
     pioneered: int
     followed: int
     median_follow_lag: float | None
-    follow_n: int  # exact lags behind median_follow_lag
+    follow_n: int  # counted copies behind median_follow_lag
     median_copied_after: float | None
-    copied_after_n: int  # exact follower lags behind median_copied_after
+    copied_after_n: int  # counted copies behind median_copied_after
     median_exclusive_days: float | None
     still_exclusive: int
     releases: int

@@ -82,7 +82,7 @@ def watch(party: str, timelines: Sequence[Timeline], pairs: Iterable[CopyPair], 
         if party not in present:
             launches = sorted(
                 ((x.first_seen, x.party) for x in t.parties
-                 if not x.estimated and x.first_mention.role == NATIVE and since < x.first_seen <= as_of),
+                 if x.dated and x.role == NATIVE and since < x.first_seen <= as_of),
                 reverse=True,
             )
             if launches:
