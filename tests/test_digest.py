@@ -90,13 +90,15 @@ def test_nothing_new_is_not_worth_sending_but_a_newly_broken_source_is() -> None
 def test_the_verdict_and_its_change_since_the_previous_run() -> None:
     lines = timelines()
     figures = headline_figures(lines, PARAMS)
-    assert figures["features"] == 3 and figures["copied"] == 1 and figures["median_lag"] == 69.0
-    earlier = {**figures, "features": 2, "median_lag": 80.5}
+    assert (figures["features"], figures["copied"], figures["first_copy_median"], figures["still_exclusive"]) == (
+        3, 1, 69.0, 2)  # Kaplan–Meier over 3 dated leads: one copied after 69 days, two still exclusive
+    earlier = {**figures, "features": 2, "first_copy_median": 80.5, "still_exclusive": 3}
     digest = digest_of(lines, previous=("2026-11-28 06:00:00", json.dumps(earlier)))
     md = digest_markdown(digest)
-    assert md.splitlines()[2].startswith("**")  # the verdict comes right after the title
-    assert ("Since the previous run (2026-11-28 06:00): pressure 0% (unchanged); median copy lag 69 days "
-            "(was 80 days); features 3 (was 2); copied 1 (unchanged).") in md
+    verdict = md.splitlines()[2]  # the verdict comes right after the title: the overview's level, its honest sentence
+    assert verdict.startswith("**") and "Half of the leads are copied within 69 days" in verdict
+    assert ("Since the previous run (2026-11-28 06:00): half of the leads copied within 69 days (was 80 days); "
+            "still exclusive 2 (was 3); pressure 0% (unchanged); features 3 (was 2).") in md
     assert change_line(figures, None).startswith("No earlier run recorded its figures")
     assert "nothing to compare" in digest_markdown(digest_of(lines, previous=("2026-11-28", "not json")))
 
@@ -186,4 +188,4 @@ def test_the_corpus_digest_is_short_and_leads_with_the_home_party(corpus_catalog
     md = digest_markdown(home)
     assert len(md.encode("utf-8")) < 4096
     assert md.splitlines()[2] == "## Langfuse: exposure over the last 90 days"
-    assert "Since the previous run (2026-11-29 06:00): pressure" in md  # the first run's figures were kept
+    assert "Since the previous run (2026-11-29 06:00): half of the leads copied within" in md  # figures were kept

@@ -26,6 +26,7 @@ from tracker.config import Settings
 from tracker.errors import ReportError
 from tracker.evidence import evidence_url, is_web_url
 from tracker.metrics import Presence, Timeline, summarize
+from tracker.metrics.stats import Stats, compute_stats, headline_sentence
 from tracker.model import NATIVE
 from tracker.redact import redact_url
 from tracker.report import fmt
@@ -142,15 +143,18 @@ class Digest:
 # --------------------------------------------------------------------------- headline figures and their change
 
 
-def headline_figures(timelines: Sequence[Timeline], p: ReportParams) -> dict[str, Any]:
+def headline_figures(timelines: Sequence[Timeline], p: ReportParams, stats: Stats | None = None) -> dict[str, Any]:
     """The figures a run keeps in `run.headline`, to compare with the next run."""
     s = summarize(timelines, as_of=p.as_of, k=p.k, window=p.window)
+    e = (stats or compute_stats(timelines, as_of=p.as_of, k=p.k)).first_copy
     return {"as_of": p.as_of.isoformat(), "features": s.features, "copied": s.copied, "pressure": s.pressure,
-            "pressure_judged": s.pressure_judged, "median_lag": s.median_lag, "lags": s.follower_mentions}
+            "pressure_judged": s.pressure_judged, "median_lag": s.median_lag, "lags": s.follower_mentions,
+            "first_copy_median": e.median_days, "first_copy_n": e.n, "still_exclusive": e.censored,
+            "copied_within_window": e.share_within.get(p.window)}
 
 
 def change_line(now: dict[str, Any], previous: dict[str, Any] | None, previous_when: str = "") -> str:
-    """"Since the previous run (DATE): pressure 7% (was 8%); median copy lag 427 days (unchanged); ..."."""
+    """"Since the previous run (DATE): half copied within 228 days (was 230 days); pressure 7% (unchanged); ..."."""
     if previous is None:
         return "No earlier run recorded its figures, so there is nothing to compare with yet."
 
@@ -161,8 +165,11 @@ def change_line(now: dict[str, Any], previous: dict[str, Any] | None, previous_w
         return fmt.days(v) if isinstance(v, int | float) else "—"
 
     parts = []
-    for label, key, show in (("pressure", "pressure", pct), ("median copy lag", "median_lag", days),
-                             ("features", "features", str), ("copied", "copied", str)):
+    for label, key, show in (("half of the leads copied within", "first_copy_median", days),
+                             ("still exclusive", "still_exclusive", str), ("pressure", "pressure", pct),
+                             ("features", "features", str)):
+        if key not in now:
+            continue
         a, b = show(now.get(key)), show(previous.get(key))
         parts.append(f"{label} {a} ({'unchanged' if a == b else f'was {b}'})")
     when = f" ({previous_when[:16]})" if previous_when else ""
@@ -218,7 +225,8 @@ def build_digest(
                                _page(site, c.timeline.key, c.presence)))
     features.sort(key=lambda f: (f.estimated, -f.date.toordinal(), f.name.casefold(), f.key))
     copies.sort(key=lambda c: (-c.date.toordinal(), c.lag_days, c.name.casefold(), c.party.casefold()))
-    figures = headline_figures(timelines, params)
+    stats = compute_stats(timelines, as_of=params.as_of, k=params.k) if timelines else None
+    figures = headline_figures(timelines, params, stats) if timelines else {}
     before = None
     if previous is not None:
         try:
@@ -229,12 +237,17 @@ def build_digest(
     s = summarize(timelines, as_of=params.as_of, k=params.k, window=params.window)
     return Digest(
         when, sources_ok, sources_failed, new_releases, new_entries, tuple(features), tuple(copies), tuple(failures),
-        report, verdict=verdict(s, params) if timelines else None,
+        report, verdict=_verdict(verdict(s, params), stats) if stats is not None else None,
         change=change_line(figures, before, previous[0] if previous else "") if timelines else "",
         watches=tuple(watched), window=params.window, first_match=new.first,
         uncounted=len(new.copies) - len(new.counted_copies),
         figures_json=json.dumps(figures, sort_keys=True) if timelines else "",
     )
+
+
+def _verdict(level: Verdict, stats: Stats) -> Verdict:
+    """The overview's verdict level, said with its honest sentence (Kaplan–Meier time to first copy)."""
+    return Verdict(level.level, level.headline, headline_sentence(stats))
 
 
 def digest_for_run(
@@ -255,9 +268,10 @@ def digest_for_run(
     """The daily job's digest, read from the catalog; its `figures_json` is for this run's `run.headline`."""
     from tracker.report.site import read_site_data  # the report's one reader of the catalog
 
-    data = read_site_data(conn)
+    data = read_site_data(conn, today=when.date())
     timelines = data.timelines
-    params = ReportParams(when, when.date(), settings.match.commodity_k, settings.match.window_days)
+    # as of the newest dated entry, like the report, so both judge the same window
+    params = ReportParams(when, data.as_of or when.date(), settings.match.commodity_k, settings.match.window_days)
     pairs = list(copy_pairs(timelines))
     # A run whose match failed found nothing: the latest match is an earlier run's, already told.
     new = whats_new(timelines, data.matched_at if matched else None, pairs)
