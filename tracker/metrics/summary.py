@@ -58,6 +58,7 @@ class Summary:
     incumbent_catch_up: float | None
     incumbent_catch_up_features: int
     uncertain_first: int = 0  # features whose first mover is only the earliest observed
+    time_to_commodity_features: int = 0  # features behind median_time_to_commodity (its sample size)
 
 
 def summarize(timelines: Sequence[Timeline], *, as_of: dt.date, k: int = 3, window: int = 90) -> Summary:
@@ -72,6 +73,7 @@ def summarize(timelines: Sequence[Timeline], *, as_of: dt.date, k: int = 3, wind
         pressure_judged=pressure_n, median_time_to_commodity=median(ttc), incumbent_catch_up=median(catch),
         incumbent_catch_up_features=len(catch),
         uncertain_first=sum(1 for t in timelines if rules.measurable(t) and not t.first_mover_certain),
+        time_to_commodity_features=len(ttc),
     )
 
 
@@ -116,6 +118,7 @@ class PartyStats:
     median_copied_after: float | None  # how fast others copy its firsts (lead erosion)
     median_exclusive_days: float | None
     still_exclusive: int
+    copied_after_n: int = 0  # copies of its firsts behind median_copied_after (its sample size)
 
 
 def party_stats(timelines: Sequence[Timeline], *, as_of: dt.date) -> list[PartyStats]:
@@ -141,6 +144,7 @@ def party_stats(timelines: Sequence[Timeline], *, as_of: dt.date) -> list[PartyS
             PartyStats(
                 party, *meta[party], len(r["features"]), len(r["pioneered"]), len(r["followed"]),
                 median(r["lags"]), median(r["copied_after"]), median(r["exclusive"]), sum(r["still"]),
+                len(r["copied_after"]),
             )
             for party, r in rows.items()
         ),

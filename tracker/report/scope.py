@@ -8,8 +8,9 @@ to the evidence page that lists the features behind it.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tracker.metrics import (
     PartyStats,
@@ -18,7 +19,9 @@ from tracker.metrics import (
     Timeline,
     by_quarter,
     follower_lags,
+    median,
     party_stats,
+    pressure_index,
     rules,
     summarize,
 )
@@ -26,7 +29,6 @@ from tracker.metrics.stats import interval
 from tracker.metrics.survival import Estimate
 from tracker.report import charts, fmt
 from tracker.report.km_chart import SurvivalChart, survival_chart
-from tracker.report.cadence import quarter_range
 from tracker.report.site_map import ReportParams, SiteMap
 from tracker.report.tables import FeatureRow, fastest_followers, feature_row, leaders, most_copied
 
@@ -118,6 +120,34 @@ def metric_cards(s: Summary, scope: str, site: SiteMap, p: ReportParams,
     )
 
 
+# --- report issue 13: headline cards that each say something different, every median with its sample size ---
+
+
+def duplicates_pressure(k: int) -> bool:
+    """Reaching k parties within the window means k − 1 copies within it: at k = 3 that is the pressure index."""
+    return k == 3
+
+
+def distinct_cards(cards: tuple[MetricCard, ...], p: ReportParams, s: Summary) -> tuple[MetricCard, ...]:
+    """Drop "commoditized within the window" when it is the pressure index by another name (and say so on
+    the pressure card); give the median time to commodity the number of features it is over."""
+    out = []
+    for card in cards:
+        if card.key == "commoditized-share" and duplicates_pressure(p.k):
+            continue
+        if card.key == "pressure" and duplicates_pressure(p.k):
+            card = replace(card, detail=f"{card.detail}; at {p.k} parties this is also the share commoditized "
+                                        f"within {p.window} days")
+        if card.key == "time-to-commodity":
+            card = replace(card, detail=f"median over {fmt.count(s.time_to_commodity_features, 'feature')} that "
+                                        f"reached {p.k} parties")
+        out.append(card)
+    return tuple(out)
+
+
+# --- end of issue 13 cards ---
+
+
 def verdict(s: Summary, p: ReportParams) -> Verdict:
     """The answer to "is it a tarpit?" in one sentence, from the pressure index and the median lag."""
     if s.features == 0:
@@ -134,35 +164,51 @@ def verdict(s: Summary, p: ReportParams) -> Verdict:
     return Verdict(level, f"{level.capitalize()} tarpit pressure", sentence + ".")
 
 
-def quarter_label(quarter: str, dense: bool) -> str:
-    if not dense:
-        return quarter.replace("-", " ")
-    return quarter[:4] if quarter.endswith("Q1") else ""
+# --- report issue 13: trends by the year the first mover shipped, n printed, thin cohorts greyed ---
+
+THIN_COHORT = 5  # a year with fewer features than this is drawn greyed: too few to read a trend into
 
 
-def trend_charts(quarters: Sequence[QuarterStats], window: int) -> tuple[charts.BarChart, charts.BarChart]:
-    known = {q.quarter: q for q in quarters}
-    labels = quarter_range(quarters[0].quarter, quarters[-1].quarter) if quarters else []
-    dense = len(labels) > 12
+def trend_charts(timelines: Sequence[Timeline], p: ReportParams) -> tuple[charts.BarChart, charts.BarChart]:
+    """Median copy lag and pressure for the features each year's first movers shipped.
+
+    Years rather than quarters: a quarter holds one or two features in the early years, and its bar
+    said more about them than about copying. Each bar is labelled with its n; thin years are greyed.
+    """
+    years: dict[int, list[Timeline]] = defaultdict(list)
+    for t in timelines:
+        if rules.measurable(t):
+            years[t.first.first_seen.year].append(t)
     lag_items, pressure_items = [], []
-    for label in labels:
-        q = known.get(label)
-        shown = quarter_label(label, dense)
-        median_lag = q.median_lag if q else None
-        counts = f" ({q.copied} copied of {q.features})" if q else " (no features)"
-        lag_items.append((shown, median_lag, f"{label}: median lag {fmt.days(median_lag)}{counts}", "bar"))
-        share = q.pressure * 100 if q and q.pressure is not None else None
-        tip = f"{label}: pressure {fmt.pct(q.pressure)} of {q.judged} judged" if q and q.judged else f"{label}: not judgeable yet"
-        pressure_items.append((shown, share, tip, "fast"))
+    for year in range(min(years), max(years) + 1) if years else ():
+        group = years.get(year, [])
+        lags = follower_lags(group)
+        mid = median(lags)
+        lag_items.append((
+            f"{year} · n={len(group)}", mid,
+            f"{year}: median lag {fmt.days(mid)} over {fmt.count(len(lags), 'counted copy', 'counted copies')} "
+            f"of {fmt.count(len(group), 'feature')}", "thin" if len(group) < THIN_COHORT else "bar"))
+        share, judged = pressure_index(group, as_of=p.as_of, window=p.window)
+        pressure_items.append((
+            f"{year} · n={judged}", share * 100 if share is not None else None,
+            f"{year}: pressure {fmt.pct(share)} of {fmt.count(judged, 'feature')} old enough to judge" if judged
+            else f"{year}: not judgeable yet", "thin" if judged < THIN_COHORT else "fast"))
+    thin = f" Years with fewer than {THIN_COHORT} features are greyed: too few to read much into."
     lag = charts.bar_chart(
-        lag_items, title="Median copy lag by quarter of first release",
-        desc="Bars: the median lag of followers, for features grouped by the quarter their first mover shipped them.",
-        x_axis_label="Quarter the first mover shipped", y_axis_label="Median lag (days)")
+        lag_items, title="Median copy lag by the year the first mover shipped",
+        desc="Bars: the median lag of counted copies, for features grouped by the year their first mover shipped "
+             "them; n is the number of features." + thin,
+        x_axis_label="Year the first mover shipped (n features)", y_axis_label="Median lag (days)", width=940)
     pressure = charts.bar_chart(
-        pressure_items, title="Tarpit pressure by quarter of first release",
-        desc=f"Bars: the share of that quarter's features copied by at least two other parties within {window} days.",
-        x_axis_label="Quarter the first mover shipped", y_axis_label="Pressure (%)", value_format="{:.0f}%", y_max=100)
+        pressure_items, title="Tarpit pressure by the year the first mover shipped",
+        desc=f"Bars: the share of that year's features copied by at least two other parties within {p.window} "
+             f"days; n is the number of features old enough to judge." + thin,
+        x_axis_label="Year the first mover shipped (n judged)", y_axis_label="Pressure (%)", value_format="{:.0f}%",
+        y_max=100, width=940)
     return lag, pressure
+
+
+# --- end of issue 13 trends ---
 
 
 def scope_view(
@@ -175,11 +221,11 @@ def scope_view(
     quarters = by_quarter(timelines, as_of=p.as_of, window=p.window)
     stats = party_stats(timelines, as_of=p.as_of)
     ttc = [v for t in timelines if (v := rules.time_to_commodity(t, p.k)) is not None]
-    lag_trend, pressure_trend = trend_charts(quarters, p.window)
+    lag_trend, pressure_trend = trend_charts(timelines, p)
     return ScopeView(
         scope=scope, title=title, summary=s,
         recent=summarize(recent, as_of=p.as_of, k=p.k, window=p.window), recent_since=since,
-        cards=metric_cards(s, scope, site, p, lead), verdict=verdict(s, p),
+        cards=distinct_cards(metric_cards(s, scope, site, p, lead), p, s), verdict=verdict(s, p),
         quarters=tuple(quarters),
         lag_histogram=charts.histogram(
             follower_lags(timelines), window=p.window, title="Copy-lag distribution",
