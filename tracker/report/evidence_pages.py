@@ -30,6 +30,9 @@ class EvidenceRow:
     counted: bool
     note: str
     sort: float
+    category: str = ""  # for the table's filters (report issue 13)
+    origin: str = ""
+    first_kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +53,8 @@ def _judged(t: Timeline, p: ReportParams) -> bool:
 
 def _row(t: Timeline, site: SiteMap, value: str, counted: bool, note: str = "", sort: float = 0.0) -> EvidenceRow:
     return EvidenceRow(t.feature.name, site.feature(t.key), t.first.party, site.party(t.first.party),
-                       t.first.first_seen, t.first.estimated, value, counted, note, sort)
+                       t.first.first_seen, t.first.estimated, value, counted, note, sort,
+                       t.feature.category, t.feature.origin, t.first.kind)
 
 
 def _followers(t: Timeline, limit: int = 6) -> str:
