@@ -1,0 +1,110 @@
+"""Does a linked line announce its capability, or only mention it?
+
+A party's arrival in a feature is dated by its first *announcing* line (a launch, an
+addition, "now supports", general availability, or a line that simply names the new thing).
+Lines that tweak, fix, speed up or extend something already there are mentions: "Make X a
+required argument", "Perf improvements for X", "X now returns HTTP 408 instead of 502",
+"Add support for async calls in the OpenAI integration" (an extension of that integration).
+
+Per link, the capability must not be the subject of an extension ("The LangChain integration
+now submits tool spans") nor the thing an extension is added to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tracker.match.admission import opening
+from tracker.match.text import Reading
+
+# Opening words of a line that changes something already there.
+_TWEAK = re.compile(
+    r"^(?:improv\w*|enhanc\w*|updat\w*|upgrad\w*|refactor\w*|optimi[sz]\w*|speed\w*|fix\w*|resolv\w*|correct\w*|"
+    r"handl\w*|prevent\w*|avoid\w*|ensur\w*|make|makes|made|renam\w*|bump\w*|clean\w*|simplif\w*|tweak\w*|"
+    r"polish\w*|adjust\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
+    r"align\w*|refin\w*|respect\w*|preserv\w*|propagat\w*|normali[sz]\w*|standardi[sz]\w*|restor\w*|revert\w*|"
+    r"stop\w*|skip\w*|tighten\w*|harden\w*|send\w*|broaden\w*|widen\w*|loosen\w*|relax\w*|perf|performance|faster|better|more|properly|correctly|"
+    r"no longer|reorder\w*|reword\w*|clarif\w*|expand\w*|extend\w*|unif\w*|consolidat\w*|streamlin\w*|"
+    r"deduplicat\w*|re ?enabl\w*|retry\w*|validat\w*|guard\w*|catch\w*|suppress\w*|silenc\w*|hid(?:e|es|den)|"
+    r"show\w* (?:the )?(?:correct|proper|right)|do not|don t|no more)\b",
+    re.I,
+)
+# Anywhere in the line: a behaviour change or a repair, not a new capability.
+_CHANGE = re.compile(
+    r"\b(?:instead of|rather than|no longer|(?:http )?[45]\d\d\b(?: \w+){0,3} (?:errors?|status|codes?|responses?)|"
+    r"(?:error|status) codes?|is now required|are now required|(?:a )?required (?:argument|parameter|field)|"
+    r"perf(?:ormance)? improvements?|improvements?|enhancements?|appropriate|correctly|properly|in rare cases|"
+    r"regression|backwards? compat\w*)\b",
+    re.I,
+)
+# A statement about how things are ("Claude prompts are different than OpenAI") with nothing launched in it.
+_STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|should|does|do|did|may|might|must)\b", re.I)
+_LAUNCH_WORD = re.compile(
+    r"\b(?:add\w*|new|introduc\w*|support\w*|launch\w*|available|availability|enabl\w*|releas\w*|allow\w*|"
+    r"expos\w*|integrat\w*|ship\w*|implement\w*|beta|preview|ga|generally|now|initial|provid\w*|offer\w*|"
+    r"creat\w*|lets?|you can|announc\w*|excited|debut\w*|unveil\w*|built|build\w*)\b",
+    re.I,
+)
+# "X now submits ...": X is being extended. "X is now available / supported / GA" still announces X.
+_NOW_VERB = re.compile(
+    r"\bnow (?!(?:available|supported|generally|in (?:public |private )?(?:beta|preview)|ga\b|live|open|"
+    r"out\b|shipping|released|launch))(?:also |automatically |correctly |properly )?\w+"
+)
+_EXTENDS = frozenset("in to into for with within inside".split())
+_INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrumentor flavor".split())
+
+
+def line_announces(text: str) -> bool:
+    """False when the line as a whole tweaks, fixes or changes something rather than announcing it."""
+    _, body = opening(text)
+    if body.rstrip("*_ ").endswith(":"):
+        return False  # a heading over a list: its items are the announcements
+    if _TWEAK.match(body) or _CHANGE.search(body):
+        return False
+    return not (_STATEMENT.search(body) and not _LAUNCH_WORD.search(body))
+
+
+def link_announces(reading: Reading, start: int, end: int, line_ok: bool) -> bool:
+    """Whether the line announces the capability found at words [start, end) (-1: from the context)."""
+    if not line_ok:
+        return False
+    if start < 0:
+        return True  # inherited from the parent line, which is the announcement
+    if _TWEAK.match(_clause_before(reading, start)):
+        return False  # "add chromadb instrumentation + fix langchain instrumentation"
+    norm, starts = reading.norm, reading.starts
+    after = norm[starts[end - 1]:] if end - 1 < len(starts) else ""
+    m = _NOW_VERB.search(after)
+    if m and not _clause_break(reading, end, m.start() + starts[end - 1]):
+        return False  # the capability is the subject of "now <verb>": an extension
+    # "... async calls in the OpenAI integration": the integration is where the addition goes
+    ws = reading.words
+    before = [w for w in ws[max(0, start - 2):start] if w not in ("the", "a", "an", "our", "its", "your")]
+    tail = ws[end:end + 2]
+    return not (before and before[-1] in _EXTENDS and start > 0 and any(w in _INTEGRATION_NOUNS for w in tail)
+                and not _opens_with_capability(ws, start))
+
+
+def _clause_before(reading: Reading, start: int) -> str:
+    """The words from the start of the clause that holds word `start` up to it."""
+    first = 0
+    for j in range(start, 0, -1):
+        if any(c in reading.gaps[j] for c in ",;+&") or reading.words[j - 1] in ("and", "plus", "also", "then"):
+            first = j
+            break
+    return " ".join(reading.words[first:start + 1])
+
+
+def _clause_break(reading: Reading, end: int, offset: int) -> bool:
+    """A comma, full stop or conjunction between the capability and "now": another subject."""
+    for j in range(end, len(reading.words)):
+        if reading.starts[j] >= offset:
+            break
+        if any(c in reading.gaps[j] for c in ",.;:") or reading.words[j] in ("and", "but", "which", "that", "when"):
+            return True
+    return False
+
+
+def _opens_with_capability(ws: tuple[str, ...], start: int) -> bool:
+    """"Support for X integration" announces X; only a preposition after other content extends it."""
+    return all(w in ("add", "adds", "added", "support", "for", "new", "the", "a", "an", "initial") for w in ws[:start - 1])
