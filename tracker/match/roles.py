@@ -29,6 +29,7 @@ from tracker.match.taxonomy import Taxonomy
 from tracker.match.text import Reading
 from tracker.model import NATIVE, SUPPORT, integration_key
 
+INTEGRATION_RULE = "integration:"  # rule label: "integration:tracing@langchain:lang chain" (integration, target, alias)
 TEXT_TARGET_SCORE = 1.0
 NAMED_TARGET_SCORE = 0.8  # the target came from the scope or the parent line
 _AFTER_OWNER = frozenset("from of by via in on".split())
@@ -54,7 +55,7 @@ def place(
     hits: Sequence[Hit],
     reading: Reading,
     text_targets: Sequence[TargetHit],
-    named_targets: Sequence[int],
+    named_targets: Sequence[TargetHit],
     *,
     cue_text: str,
     party: str,
@@ -67,7 +68,7 @@ def place(
     "Anthropic Claude Opus 4.1" says which integration the target stands for."""
     tx = taxonomy.targets
     own = [t for t in text_targets if party not in tx.targets[t.target].parties]
-    named = [TargetHit(t, -1, -1) for t in named_targets if party not in tx.targets[t].parties]
+    named = [t for t in named_targets if party not in tx.targets[t.target].parties]
     scope_first = named if named else own
     chosen = _drop_owners(_drop_means(scope_first, tx.targets), tx.targets)
     caps = taxonomy.capabilities
@@ -94,7 +95,7 @@ def place(
         absorbed |= absorbs
         score = TEXT_TARGET_SCORE if th.start >= 0 else NAMED_TARGET_SCORE
         placed.append(Placed(
-            integration_key(integ.key, target.key), f"integration:{integ.key}@{target.name}", score,
+            integration_key(integ.key, target.key), f"{INTEGRATION_RULE}{integ.key}@{target.key}:{th.alias}", score,
             th.start, th.end, SUPPORT, target.owner,
         ))
     for h in hits:

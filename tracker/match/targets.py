@@ -72,6 +72,7 @@ class TargetHit:
     target: int  # index into Targets.targets
     start: int  # word span in the text; -1 for the scope or the context
     end: int
+    alias: str = ""  # the alias that named it, as normalised words
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ class Targets:
     alias_words: tuple[tuple[str, ...], ...] = ()
     alias_target: tuple[int, ...] = ()
     # scopes and parent lines repeat across thousands of entries: their targets are computed once
-    named_cache: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+    named_cache: dict[str, tuple[TargetHit, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def words_of_targets(self) -> frozenset[str]:
         return frozenset(w for alias in self.alias_words for w in alias)
@@ -129,28 +130,28 @@ def find_targets(reading: Reading, targets: Targets) -> list[TargetHit]:
     if not targets.targets:
         return []
     ws = reading.words[:MAX_TARGET_WORDS]
-    found: list[tuple[int, int, int]] = []  # (start, end, target)
+    found: list[tuple[int, int, int, int]] = []  # (start, end, target, alias id)
     for i, w in enumerate(ws):
         for aid in targets.first_word.get(w, ()):
             alias = targets.alias_words[aid]
             if tuple(ws[i:i + len(alias)]) == alias:
-                found.append((i, i + len(alias), targets.alias_target[aid]))
+                found.append((i, i + len(alias), targets.alias_target[aid], aid))
     if not found:
         return []
-    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+    found.sort(key=lambda f: (-(f[1] - f[0]), f[0], f[3]))
     taken: list[tuple[int, int]] = []
     hits: dict[int, TargetHit] = {}
-    for start, end, ti in found:
+    for start, end, ti, aid in found:
         if any(s < end and start < e for s, e in taken):
             continue
         taken.append((start, end))
         if ti in hits or any(x.search(reading.norm) for x in targets.targets[ti].exclude):
             continue
-        hits[ti] = TargetHit(ti, start, end)
+        hits[ti] = TargetHit(ti, start, end, " ".join(targets.alias_words[aid]))
     return sorted(hits.values(), key=lambda h: (h.start, h.target))
 
 
-def find_named(text: str, targets: Targets) -> list[int]:
+def find_named(text: str, targets: Targets) -> list[TargetHit]:
     """Targets a scope, heading or parent line names (no spans)."""
     if not text or not targets.targets:
         return []
@@ -158,7 +159,9 @@ def find_named(text: str, targets: Targets) -> list[int]:
     if found is None:
         if len(targets.named_cache) > 20000:
             targets.named_cache.clear()
-        found = targets.named_cache[text] = tuple(h.target for h in find_targets(read(text), targets))
+        found = targets.named_cache[text] = tuple(
+            TargetHit(h.target, -1, -1, h.alias) for h in find_targets(read(text), targets)
+        )
     return list(found)
 
 

@@ -96,15 +96,19 @@ def load_taxonomy(path: pathlib.Path | None = None) -> Taxonomy:
     """Read and validate a taxonomy file (default: the shipped one); any problem raises
     ConfigError naming the key and the fix."""
     path = path or shipped_taxonomy_path()
+    return build_taxonomy(read_taxonomy_data(path), source=str(path))
+
+
+def read_taxonomy_data(path: pathlib.Path) -> dict[str, object]:
+    """The parsed TOML of a taxonomy file, not yet validated."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(
             f"taxonomy file {path} not found; fix [match] taxonomy in config.toml, or remove it to use the shipped one"
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix the syntax at that position") from None
-    return build_taxonomy(data, source=str(path))
 
 
 def build_taxonomy(data: dict[str, object], *, source: str = "<taxonomy>") -> Taxonomy:
