@@ -28,8 +28,8 @@ from tracker import pipeline  # noqa: E402
 from tracker.catalog import store  # noqa: E402
 from tracker.config import PartyConfig, Settings, SourceConfig  # noqa: E402
 from tracker.parse.model import DatePrecision, EntryKind, ParsedDocument, ParsedEntry, ParsedRelease  # noqa: E402
-from tracker.search import search  # noqa: E402
-from tracker.sqlquery import open_readonly  # noqa: E402
+from tracker.catalog.search import search  # noqa: E402
+from tracker.catalog.db import open_connection as open_readonly  # noqa: E402
 
 VERBS = ["add", "support", "improve", "fix", "remove", "deprecate", "enable", "expose", "speed up", "document",
          "allow", "introduce", "rework", "harden", "cache", "stream", "retry", "validate", "export", "import"]

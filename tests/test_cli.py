@@ -77,14 +77,17 @@ category = "llm-api"
 def test_crawl_from_a_mirror_prints_a_one_screen_summary(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run(capsys, "--config", str(project / "config.toml"), "crawl", "--mirror", str(project / "mirror"))
     assert code == 0
-    assert "sources: 1 ok, 1 failed; new releases: 2; new entries: 2" in out
-    assert "not in the mirror (1): offline" in out
+    assert "sources: 1 ok, 0 failed, 1 skipped; new releases: 2; new entries: 2" in out
+    assert "1 source skipped: not in the mirror (offline)" in out and "offline:" not in out
+    code, out, _ = run(capsys, "--config", str(project / "config.toml"), "crawl", "--mirror", str(project / "mirror"),
+                       "--verbose")
+    assert code == 0 and "  skipped offline: not in the mirror (offline)" in out
     assert (project / "data" / "tracker.db").exists()
 
 
 def test_unreachable_sources_fail_in_one_line_each_and_the_crawl_suggests_a_mirror(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run(capsys, "--config", str(project / "config.toml"), "crawl", "--source", "offline")
-    assert code == 1
+    assert code == 2  # every source tried failed: "failed" (1 would be partial)
     lines = out.strip().splitlines()
     assert lines[0].startswith("sources: 0 ok, 1 failed")
     assert lines[1].startswith("  failed offline: ") and "127.0.0.1" in lines[1]
@@ -97,7 +100,9 @@ def test_sources_and_export_releases_show_what_the_crawl_saved(project: Path, ca
     code, out, _ = run(capsys, "--config", config, "sources", "--format", "json")
     status = {row["name"]: row for row in json.loads(out)}
     assert status["acme"]["releases"] == 2 and status["acme"]["last_error"] == ""
-    assert "not in the mirror" in status["offline"]["last_error"] and status["offline"]["failing_since"]
+    # skipped offline: not failing, simply never read yet
+    assert status["offline"]["last_error"] == "" and not status["offline"]["failing_since"]
+    assert status["offline"]["releases"] == 0
     code, out, _ = run(capsys, "--config", config, "export", "releases", "--format", "json")
     releases = json.loads(out)
     assert [(r["party"], r["version"], r["date"], r["entry_count"]) for r in releases] == [

@@ -14,11 +14,11 @@ from dailykit import DAY1, DAY2, broken_report, cli, daily_settings, fake_report
 from tracker.cli import run_cmd
 from tracker.config import WebhookConfig
 from tracker import daily
-from tracker.daily import default_report, run_daily, summary_lines
+from tracker.daily import run_daily, summary_lines
 from tracker.errors import CatalogLockedError
 from tracker.lock import run_lock
+from tracker.outcome import EXIT_LOCKED
 
-REPORT_AVAILABLE = default_report() is not None
 
 
 def test_a_daily_run_crawls_matches_reports_and_writes_the_digest(tmp_path: Path) -> None:
@@ -28,31 +28,35 @@ def test_a_daily_run_crawls_matches_reports_and_writes_the_digest(tmp_path: Path
     ))
     summary = run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
 
-    assert summary.outcome == "partial"  # one source is missing from the mirror
-    assert (len(summary.crawl.ok), len(summary.crawl.failed)) == (3, 1)
+    # Offline, a source the mirror does not hold is skipped, not failed: the run is ok.
+    assert summary.outcome == "ok" and summary.exit_code == 0
+    assert (len(summary.crawl.ok), len(summary.crawl.failed), len(summary.crawl.skipped)) == (3, 0, 1)
     assert (summary.crawl.new_releases, summary.crawl.new_entries) == (5, 9)
     assert summary.new_features == 4 and summary.new_copies == 1
     lines = summary_lines(summary)
-    assert lines[0] == ("run 1 partial: sources 3 ok, 1 failed; new releases: 5; new entries: 9; "
+    assert lines[0] == ("run 1 ok: sources 3 ok, 0 failed, 1 skipped; new releases: 5; new entries: 9; "
                         "new features: 4; new copies: 1")
-    assert "not in the mirror (1): gone" in lines[1]
+    assert lines[1] == "1 source skipped: not in the mirror (offline); --verbose or `tracker status` lists them"
+    assert "  skipped gone: not in the mirror (offline)" in summary_lines(summary, verbose=True)
     assert f"report: {tmp_path / 'reports' / 'index.html'}" in lines
 
     (run,) = rows(settings.db_path, "SELECT command, started_at, finished_at, outcome, sources_ok, sources_failed, "
-                                    "new_releases, new_entries, new_features, new_copies, report_path FROM run")
-    assert run == ("run", "2026-11-28 06:00:00", "2026-11-28 06:00:00", "partial", 3, 1, 5, 9, 4, 1,
+                                    "sources_skipped, new_releases, new_entries, new_features, new_copies, report_path "
+                                    "FROM run")
+    assert run == ("run", "2026-11-28 06:00:00", "2026-11-28 06:00:00", "ok", 3, 0, 1, 5, 9, 4, 1,
                    str(tmp_path / "reports" / "index.html"))
     per_source = rows(settings.db_path, "SELECT s.name, rs.outcome, rs.new_entries, rs.error_category "
                                         "FROM run_source rs "
                                         "JOIN source s ON s.id = rs.source_id ORDER BY s.name")
     assert per_source == [("acme", "new", 4, ""), ("bolt", "new", 3, ""), ("cobalt", "new", 2, ""),
-                          ("gone", "error", 0, "not-in-mirror")]
+                          ("gone", "skipped", 0, "offline")]
+    assert rows(settings.db_path, "SELECT failing_since, last_error FROM source WHERE name = 'gone'") == [(None, "")]
 
     md = (tmp_path / "reports" / "digest.md").read_text(encoding="utf-8")
     assert "## New features (4)" in md and "## Copies detected (1)" in md
     assert "**Prompt caching**: Bolt followed Acme after 69 days (2026-03-20)" in md
     assert "[source](https://bolt.test/docs/changelog.md)" in md
-    assert "- gone (Gone, new in this run): " in md
+    assert "gone" not in md  # skipped offline is not a source needing attention
     html = (tmp_path / "reports" / "digest.html").read_text(encoding="utf-8")
     assert '<a href="https://acme.test/CHANGELOG.md" rel="noopener noreferrer">source</a>' in html
     assert '<a href="index.html">' in html
@@ -82,7 +86,7 @@ def test_a_held_lock_refuses_the_run_and_changes_nothing(tmp_path: Path) -> None
     run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
     make_mirror(tmp_path / "mirror", "day2")
     before = (rows(settings.db_path, "SELECT * FROM run"), rows(settings.db_path, "SELECT * FROM entry"))
-    with run_lock(settings.db_path, "schedule"), pytest.raises(CatalogLockedError, match="already crawling"):
+    with run_lock(settings.db_path, "schedule"), pytest.raises(CatalogLockedError, match="already writing"):
         run_daily(settings, now=fixed_clock(DAY2), report=fake_report)
     after = (rows(settings.db_path, "SELECT * FROM run"), rows(settings.db_path, "SELECT * FROM entry"))
     assert after == before
@@ -101,12 +105,13 @@ def test_a_failing_report_never_loses_the_crawl_or_the_match(tmp_path: Path) -> 
     assert (tmp_path / "reports" / "digest.md").exists()  # the digest still goes where the report would be
 
 
-def test_without_the_report_module_the_run_still_writes_the_digest(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(daily, "default_report", lambda: None)
-    summary = run_daily(daily_settings(tmp_path, mirror=make_mirror(tmp_path / "mirror")), now=fixed_clock(DAY1))
-    assert summary.outcome == "ok" and summary.report is None
-    assert "note: report skipped: the report module is not installed" in summary_lines(summary)
-    assert (tmp_path / "reports" / "digest.html").exists()
+def test_a_source_in_the_mirror_that_is_broken_still_fails(tmp_path: Path) -> None:
+    mirror = make_mirror(tmp_path / "mirror")
+    (mirror / "acme.test" / "CHANGELOG.md").write_bytes(bytes(range(256)) * 8)  # binary, not a changelog
+    summary = run_daily(daily_settings(tmp_path, mirror=mirror), now=fixed_clock(DAY1), report=fake_report)
+    assert summary.outcome == "partial" and summary.exit_code == 1
+    assert [o.name for o in summary.crawl.failed] == ["acme"] and not summary.crawl.skipped
+    assert summary_lines(summary)[1].startswith("  failed acme: ")
 
 
 def test_a_broken_taxonomy_keeps_the_crawl_and_says_so(tmp_path: Path) -> None:
@@ -158,35 +163,49 @@ def test_the_cli_run_prints_the_summary_and_status_shows_it(tmp_path: Path, caps
     assert first.startswith("run 1 ") and "sources 3 ok, 0 failed; new releases: 5; new entries: 9" in first
     assert "new features: 4; new copies: 1" in first
     assert f"digest: {tmp_path / 'reports' / 'digest.md'} and digest.html" in out
-    if REPORT_AVAILABLE:
-        assert f"report: {tmp_path / 'reports' / 'index.html'}" in out and first.startswith("run 1 ok")
-        assert (tmp_path / "reports" / "index.html").exists()
+    assert f"report: {tmp_path / 'reports' / 'index.html'}" in out and first.startswith("run 1 ok")
+    assert (tmp_path / "reports" / "index.html").exists()
 
     code, out, _ = cli(capsys, "--config", config, "status", "--format", "json")
     status = json.loads(out)
     assert code == 0 and status["failing_sources"] == []
     (run,) = status["runs"]
     assert (run["command"], run["sources_ok"], run["new_entries"], run["new_features"]) == ("run", 3, 9, 4)
+    assert (run["outcome"], run["exit_code"]) == ("ok", 0)
     code, out, _ = cli(capsys, "--config", config, "status")
     assert code == 0 and "Last 1 runs" in out and "no source is failing" in out
 
 
 def test_status_lists_failing_sources_with_since_when_and_why(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     config = write_config(tmp_path)
-    (tmp_path / "mirror" / "bolt.test" / "docs" / "changelog.md").unlink()
+    (tmp_path / "mirror" / "bolt.test" / "docs" / "changelog.md").write_bytes(bytes(range(256)) * 8)
     code, out, _ = cli(capsys, "--config", str(config), "run")
-    assert code == 0 and "not in the mirror (1): bolt" in out
+    assert code == 1 and "failed bolt: " in out and out.startswith("run 1 partial")  # exit 1: partial
     code, out, _ = cli(capsys, "--config", str(config), "status", "--format", "json")
     (failing,) = json.loads(out)["failing_sources"]
     assert failing["name"] == "bolt" and failing["party"] == "Bolt" and failing["failing_since"]
-    assert "not in the mirror" in failing["last_error"]
+    assert "binary" in failing["last_error"]
+    assert json.loads(out)["runs"][0]["exit_code"] == 1
+
+
+def test_offline_sources_are_skipped_and_status_lists_them(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    config = write_config(tmp_path)
+    (tmp_path / "mirror" / "bolt.test" / "docs" / "changelog.md").unlink()
+    code, out, _ = cli(capsys, "--config", str(config), "run")
+    assert code == 0 and out.startswith("run 1 ok: sources 2 ok, 0 failed, 1 skipped;")
+    assert "1 source skipped: not in the mirror (offline)" in out and "bolt" not in out
+    code, out, _ = cli(capsys, "--config", str(config), "run", "--verbose")
+    assert "  skipped bolt: not in the mirror (offline)" in out
+    code, out, _ = cli(capsys, "--config", str(config), "status")
+    assert "no source is failing" in out
+    assert "1 sources skipped in the last run, not in the mirror (offline): bolt" in out
 
 
 def test_a_manual_run_that_finds_the_lock_held_says_so_and_exits_non_zero(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     config = write_config(tmp_path)
     with run_lock(tmp_path / "catalog.db", "schedule"):
         code, out, err = cli(capsys, "--config", str(config), "run")
-    assert code == run_cmd.EXIT_LOCKED
-    assert err.startswith("error: another run is already crawling") and err.count("\n") == 1
+    assert code == EXIT_LOCKED
+    assert err.startswith("error: another run is already writing") and err.count("\n") == 1
     assert "schedule by pid" in err and out == ""
     assert not (tmp_path / "catalog.db").exists()  # refused before it touched anything

@@ -21,6 +21,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from conftest import fixed_clock
 from dailykit import DAY1, DAY2, daily_settings, fake_report, make_mirror, rows, snapshot, write_config
+from tracker.catalog import db
 from tracker import daily, schedule
 from tracker.config import Overrides, Settings, load_settings
 from tracker.crawl import SourceOutcome
@@ -93,7 +94,7 @@ def test_an_interrupted_run_then_a_clean_one_equals_an_uninterrupted_run(tmp_pat
 def test_a_process_killed_mid_run_is_marked_interrupted_by_the_next_run(tmp_path: Path) -> None:
     settings = daily_settings(tmp_path, mirror=make_mirror(tmp_path / "mirror"))
     daily.run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
-    with daily.pipeline.catalog(settings) as conn, conn:  # what kill -9 leaves behind
+    with db.connect(settings.db_path, write=True) as conn, conn:  # what kill -9 leaves behind
         conn.execute("INSERT INTO run(command, started_at, outcome, sources_ok, sources_failed, new_releases, "
                      "new_entries, new_features, new_copies, report_path, message) "
                      "VALUES ('run', '2026-11-28 07:00:00', 'running', 0, 0, 0, 0, 0, 0, '', '')")

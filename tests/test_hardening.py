@@ -53,8 +53,8 @@ def test_search_sql_and_report_work_while_a_crawl_writes(tmp_path: Path) -> None
     if not (CORPUS / "current").is_dir():
         pytest.skip("../shared/corpus is not available")
     from tracker.report import render_report
-    from tracker.search import search
-    from tracker.sqlquery import query_catalog
+    from tracker.catalog.search import search
+    from tracker.catalog.sqlquery import query_catalog
 
     catalog = tmp_path / "catalog.db"
     args = [sys.executable, "-c", "from tracker.cli import main; main()", "--config", str(ROOT / "config.toml"),
@@ -68,7 +68,8 @@ def test_search_sql_and_report_work_while_a_crawl_writes(tmp_path: Path) -> None
         try:
             counts.append(query_catalog(catalog, "SELECT COUNT(*) FROM entry").rows[0][0])
         except Exception as error:  # the schema may not exist in the first instants
-            if "no such table" in str(error) or "no catalog" in str(error) or "unable to open" in str(error):
+            transient = ("no such table", "no catalog", "unable to open", "not a tracker catalog")
+            if any(t in str(error) for t in transient):
                 time.sleep(0.02)
                 continue
             raise
@@ -77,7 +78,7 @@ def test_search_sql_and_report_work_while_a_crawl_writes(tmp_path: Path) -> None
             search(conn, "caching", limit=5)
         finally:
             conn.close()
-        with pipeline.catalog(settings) as conn:
+        with db.connect(settings.db_path) as conn:  # read-only, like `tracker report`
             render_report(conn, settings)
         reads += 1
     _, err = writer.communicate()
@@ -170,7 +171,9 @@ HOSTILE = st.sampled_from([
     "<!--", "]]>", "&lt;script&gt;", "javascript:alert(1)", "<iframe src=//evil.test>", "`rm -rf /`",
     "\u202e\u200bspoof", "<style>*{display:none}</style>", "' OR 1=1 --", "<ScRiPt>x</sCrIpT>",
 ])
-TEXT = st.lists(st.one_of(HOSTILE, st.text(min_size=1, max_size=30)), min_size=1, max_size=4).map(" ".join)
+# NUL is left out: a document with NUL bytes is binary, and the fetch layer refuses it whole (tested elsewhere).
+TEXT = st.lists(st.one_of(HOSTILE, st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=30)),
+               min_size=1, max_size=4).map(" ".join)
 
 
 class _Balance(HTMLParser):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, GOLD, ROOT, fixed_clock
+from tracker.catalog import db
 from tracker import pipeline
 from tracker.cli import main
 from tracker.config import Overrides, load_settings
@@ -32,7 +33,7 @@ def links(db: Path) -> set[tuple[str, str, int]]:
 def test_eval_on_the_corpus_meets_the_floors(corpus_catalog, capsys) -> None:  # type: ignore[no-untyped-def]
     if not GOLD.is_file():
         pytest.skip("../shared/gold is not available")
-    with pipeline.catalog(corpus_catalog) as conn:
+    with db.connect(corpus_catalog.db_path, write=True) as conn:
         pipeline.match_catalog(conn, corpus_catalog, now=fixed_clock())
     try:
         main(["--db", str(corpus_catalog.db_path), "--config", str(ROOT / "config.toml"), "eval", "--gold", str(GOLD)])
@@ -52,11 +53,11 @@ def test_incremental_matching_across_snapshots_equals_a_rebuild(tmp_path: Path) 
         pytest.skip("../shared/corpus is not available")
     base = load_settings(Overrides(config=ROOT / "config.toml", db=tmp_path / "c.db"), env={})
     pipeline.run_crawl(replace(base, mirror=CORPUS / "2025-06-01"), now=fixed_clock(dt.datetime(2025, 6, 1, 6)))
-    with pipeline.catalog(base) as conn:
+    with db.connect(base.db_path, write=True) as conn:
         first = pipeline.match_catalog(conn, base, now=fixed_clock(dt.datetime(2025, 6, 1, 7)))
     assert first.rebuilt and first.features > 50
     pipeline.run_crawl(replace(base, mirror=CORPUS / "current"), now=fixed_clock(dt.datetime(2026, 8, 25, 6)))
-    with pipeline.catalog(base) as conn:
+    with db.connect(base.db_path, write=True) as conn:
         second = pipeline.match_catalog(conn, base, now=fixed_clock(dt.datetime(2026, 8, 25, 7)))
         assert not second.rebuilt and second.new_links > 0
         assert second.mentions_offered < 45000  # only new and changed entries were offered
@@ -70,7 +71,7 @@ def test_incremental_matching_across_snapshots_equals_a_rebuild(tmp_path: Path) 
 
 
 def test_export_features_keeps_its_documented_shape(corpus_catalog, capsys) -> None:  # type: ignore[no-untyped-def]
-    with pipeline.catalog(corpus_catalog) as conn:
+    with db.connect(corpus_catalog.db_path, write=True) as conn:
         pipeline.match_catalog(conn, corpus_catalog, now=fixed_clock())
     try:
         main(["--db", str(corpus_catalog.db_path), "--config", str(ROOT / "config.toml"), "export", "features"])
@@ -107,7 +108,7 @@ def cli(capsys, settings, *args: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_features_feature_and_lag_commands(corpus_catalog, capsys) -> None:  # type: ignore[no-untyped-def]
-    with pipeline.catalog(corpus_catalog) as conn:
+    with db.connect(corpus_catalog.db_path, write=True) as conn:
         pipeline.match_catalog(conn, corpus_catalog, now=fixed_clock())
     chosen = json.loads(cli(capsys, corpus_catalog, "features", "--party", "anthropic", "--since", "2024-01-01",
                             "--category", "llm-api", "--json"))

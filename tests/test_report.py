@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import fixed_clock, party, source
 
+from tracker.catalog import db
 from tracker import pipeline
 from tracker.config import PartyConfig, Settings
 from tracker.errors import ReportError
@@ -47,17 +48,17 @@ def fixture_settings(tmp: Path, parties: tuple[PartyConfig, ...], mirror: Path =
 
 def crawl_and_match(settings: Settings, when: dt.datetime = CRAWLED) -> None:
     pipeline.run_crawl(settings, now=fixed_clock(when))
-    with pipeline.catalog(settings) as conn:
+    with db.connect(settings.db_path, write=True) as conn:
         pipeline.match_catalog(conn, settings, now=fixed_clock(when))
 
 
 def render(settings: Settings, when: dt.datetime = RENDERED, out_dir: Path | None = None) -> ReportResult:
-    with pipeline.catalog(settings) as conn:
+    with db.connect(settings.db_path, write=True) as conn:
         return render_report(conn, settings, out_dir=out_dir, now=when)
 
 
 def export(settings: Settings) -> list[dict[str, Any]]:
-    with pipeline.catalog(settings) as conn:
+    with db.connect(settings.db_path, write=True) as conn:
         return features_json(pipeline.timelines(conn))
 
 

@@ -16,6 +16,7 @@ import pytest
 from apscheduler.schedulers.base import BaseScheduler
 
 from dailykit import cli, daily_settings, rows, write_config
+from tracker.catalog import db
 from tracker import pipeline, schedule
 from tracker.config import Overrides, load_settings
 from tracker.errors import UsageError
@@ -140,7 +141,7 @@ def test_a_scheduled_run_that_finds_the_lock_held_skips_in_one_line(tmp_path: Pa
     with run_lock(settings.db_path, "run"):
         assert schedule.scheduled_run(*schedule.job_args(settings)) == "skipped"
     (record,) = [r for r in caplog.records if r.name == "tracker.schedule"]
-    assert record.getMessage().startswith("skipped: another run is already crawling")
+    assert record.getMessage().startswith("skipped: another run is already writing")
     assert not settings.db_path.exists()
 
 
@@ -153,7 +154,7 @@ def test_a_scheduled_run_with_a_broken_config_logs_and_returns(tmp_path: Path, c
 
 def test_looking_at_an_unscheduled_catalog_creates_nothing(tmp_path: Path) -> None:
     settings = daily_settings(tmp_path)
-    with pipeline.catalog(settings):
+    with db.connect(settings.db_path, write=True):
         pass
     assert schedule.stored_job(settings.db_path) is None
     assert rows(settings.db_path, "SELECT name FROM sqlite_master WHERE name = 'apscheduler_jobs'") == []

@@ -15,8 +15,8 @@ from dailykit import DAILY, cli
 from tracker import pipeline
 from tracker.config import Settings
 from tracker.errors import QueryError, UsageError
-from tracker.search import fts_query, search, unmark
-from tracker.sqlquery import open_readonly
+from tracker.catalog.search import fts_query, search, unmark
+from tracker.catalog.db import open_connection as open_readonly
 
 
 @pytest.fixture(scope="module")

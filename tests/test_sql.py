@@ -14,7 +14,8 @@ from conftest import fixed_clock
 from dailykit import DAY1, cli, daily_settings, fake_report, make_mirror, rows
 from tracker.daily import run_daily
 from tracker.errors import CatalogError, QueryError
-from tracker.sqlquery import open_readonly, query_catalog, run_query
+from tracker.catalog.db import open_connection as open_readonly
+from tracker.catalog.sqlquery import query_catalog, run_query
 
 
 @pytest.fixture(scope="module")

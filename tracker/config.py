@@ -11,15 +11,15 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from tracker.errors import ConfigError
 from tracker.fetch.settings import FetchSettings
+from tracker.sources import KINDS as SOURCE_KINDS
 
 PARTY_KINDS = ("startup", "incumbent", "vendor", "oss")
-SOURCE_KINDS = ("changelog", "posts", "github-releases", "feed", "html")
 DATE_ORDERS = ("", "mdy", "dmy")
 DEFAULT_CONFIG = Path("config.toml")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -325,7 +325,6 @@ class Overrides:
     db: Path | None = None
     mirror: Path | None = None
     report_dir: Path | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def load_settings(overrides: Overrides = Overrides(), env: Mapping[str, str] | None = None) -> Settings:

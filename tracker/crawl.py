@@ -17,17 +17,23 @@ from dataclasses import dataclass, field
 
 from tracker.catalog import runs, store
 from tracker.config import SourceConfig
-from tracker.errors import SourceError
+from tracker.errors import NotInMirrorError, SourceError
 from tracker.fetch import Fetcher
 from tracker.parse.model import ParseOptions
-from tracker.sources import REGISTRY, CollectContext, Harvest
+from tracker.sources import adapter
+from tracker.sources.base import CollectContext, Harvest
+
+
+ERROR, SKIPPED = "error", "skipped"
+OFFLINE = "offline"  # the category of a skipped source: offline, and its URL is not in the mirror
+OFFLINE_NOTE = "not in the mirror (offline)"
 
 
 @dataclass(frozen=True, slots=True)
 class SourceOutcome:
     name: str
     party: str
-    outcome: str  # new | unchanged | error
+    outcome: str  # new | unchanged | error | skipped
     new_releases: int = 0
     new_entries: int = 0
     error: str = ""
@@ -43,11 +49,16 @@ class CrawlSummary:
 
     @property
     def failed(self) -> list[SourceOutcome]:
-        return [o for o in self.outcomes if o.outcome == "error"]
+        return [o for o in self.outcomes if o.outcome == ERROR]
 
     @property
     def ok(self) -> list[SourceOutcome]:
-        return [o for o in self.outcomes if o.outcome != "error"]
+        return [o for o in self.outcomes if o.outcome not in (ERROR, SKIPPED)]
+
+    @property
+    def skipped(self) -> list[SourceOutcome]:
+        """Sources not read on purpose: offline, their URL is not in the mirror (not a failure)."""
+        return [o for o in self.outcomes if o.outcome == SKIPPED]
 
     @property
     def new_releases(self) -> int:
@@ -58,7 +69,8 @@ class CrawlSummary:
         return sum(o.new_entries for o in self.outcomes)
 
     def totals(self) -> runs.RunTotals:
-        return runs.RunTotals(len(self.ok), len(self.failed), self.new_releases, self.new_entries)
+        return runs.RunTotals(len(self.ok), len(self.failed), self.new_releases, self.new_entries,
+                              sources_skipped=len(self.skipped))
 
 
 def classify(error: BaseException, source: SourceConfig) -> tuple[str, str]:
@@ -88,6 +100,8 @@ def _save_harvest(
                     conn, source_id=source_id, party_id=party_id, doc=doc.document, now=now
                 )
             failed = doc.error is not None
+            if failed and doc.error.category == NotInMirrorError.category:
+                continue  # offline: the stored validators of an earlier online fetch stay valid
             store.record_fetch(
                 conn, source_id=source_id, url=doc.url, now=now, status=doc.status,
                 outcome=doc.outcome, content_hash="" if failed else doc.content_hash,
@@ -106,7 +120,11 @@ def _save_harvest(
         elif error is None and failures:
             first = failures[0].error
             warnings.insert(0, f"{len(failures)} of {len(harvest.documents)} documents failed, e.g. {first}")
-        if error is not None:
+        if error is not None and error.category == NotInMirrorError.category and not counts.new_releases:
+            # Offline, a source the mirror does not hold is not broken: it is skipped, and whatever the
+            # catalog knows of it (including a failure seen online) stays as it was.
+            outcome = SourceOutcome(source.name, source.party, SKIPPED, error=OFFLINE_NOTE, category=OFFLINE)
+        elif error is not None:
             store.record_source_error(conn, source_id, now, error.message)
             outcome = SourceOutcome(source.name, source.party, "error", counts.new_releases, counts.new_entries,
                                     error.message, error.category, tuple(warnings))
@@ -146,7 +164,7 @@ async def crawl(
         source_id = ids[source.name][0]
         ctx = CollectContext(fetcher=fetcher, states=states.get(source_id, {}), options=options, parser=worker)
         try:
-            return source, await REGISTRY[source.kind].collect(source, ctx)
+            return source, await adapter(source.kind).collect(source, ctx)
         except asyncio.CancelledError:
             raise
         except Exception as error:  # noqa: BLE001 - one broken source must not stop the others

@@ -1,4 +1,4 @@
-"""The run lock: at most one crawl writes to a catalog at a time.
+"""The run lock: at most one writer (crawl, match, daily run) changes a catalog at a time.
 
 An advisory `flock` on `<catalog>.lock`. The kernel drops it when the holder dies,
 even by `kill -9`, so a crashed run never leaves a stale lock behind. The file records
@@ -36,7 +36,7 @@ def run_lock(db_path: Path, purpose: str = "crawl") -> Iterator[None]:
         except BlockingIOError:
             holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
             raise CatalogLockedError(
-                f"another run is already crawling {db_path} ({holder}); this one exits without changing anything"
+                f"another run is already writing to {db_path} ({holder}); this one exits without changing anything"
             ) from None
         stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         os.ftruncate(fd, 0)

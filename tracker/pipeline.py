@@ -1,47 +1,35 @@
-"""Run the steps of the tracker against one catalog: crawl now; match and report build on it.
-
-This is the library entry point the CLI and the scheduler call. It opens the catalog,
-holds the run lock, records the run, and turns an interruption into a recorded
-`interrupted` run with everything committed so far kept.
+"""The tracker's steps against one catalog, as library calls: crawl the sources, match the
+entries, read the feature timelines back. The CLI and the scheduler run them through
+`runner.execute`, which holds the lock and records the run.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
+import json
+import logging
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
-
-from tracker.catalog import db, features, runs, store
+from tracker.catalog import features, store
 from tracker.config import Settings, SourceConfig
 from tracker.crawl import CrawlSummary, SourceOutcome, crawl
-from tracker.errors import CatalogError, UsageError
-from tracker.fetch import Fetcher
-from tracker.lock import run_lock
-from tracker.match.matcher import StaleStateError, match
-from tracker.match.model import MatchOutcome
-from tracker.match.state import MatchState
-from tracker.match.taxonomy import Taxonomy, load_taxonomy, shipped_taxonomy_path
-from tracker.metrics import Timeline, build_timelines
+from tracker.errors import UsageError
+from tracker.runner import Clock, RunContext, Step, execute, utc_now
 
-Clock = Callable[[], dt.datetime]
+if TYPE_CHECKING:
+    import httpx
 
+    from tracker.match.taxonomy import Taxonomy
+    from tracker.metrics import Timeline
 
-def utc_now() -> dt.datetime:
-    """Naive UTC timestamps throughout the catalog (SQLite has no time zones)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+log = logging.getLogger("tracker.pipeline")
 
-
-@contextmanager
-def catalog(settings: Settings) -> Iterator[sqlite3.Connection]:
-    """A writable connection to the catalog, schema in place."""
-    with db.connect(settings.db_path, write=True) as conn:
-        yield conn
+__all__ = ["Clock", "crawl_sources", "crawl_step", "match_catalog", "run_crawl", "select_sources", "timelines",
+           "utc_now"]
 
 
 def select_sources(settings: Settings, names: Sequence[str] = ()) -> list[SourceConfig]:
@@ -70,6 +58,8 @@ async def _crawl_async(
     on_source: Callable[[SourceOutcome], None],
     transport: httpx.AsyncBaseTransport | None,
 ) -> CrawlSummary:
+    from tracker.fetch import Fetcher
+
     async with Fetcher(settings.fetch, transport=transport, mirror=settings.mirror) as fetcher:
         return await crawl(conn, sources=sources, ids=ids, fetcher=fetcher, run_id=run_id, now=now,
                            on_source=on_source)
@@ -89,6 +79,25 @@ def crawl_sources(
     return asyncio.run(_crawl_async(conn, settings, sources, ids, run_id, now, on_source, transport))
 
 
+def crawl_step(
+    sources: list[SourceConfig],
+    *,
+    on_start: Callable[[int], None] = lambda _: None,
+    on_source: Callable[[SourceOutcome], None] = lambda _: None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Step:
+    """The crawl as a run step (required: a catalog failure ends the run)."""
+
+    def action(ctx: RunContext) -> None:
+        if not sources:
+            ctx.summary.notes.append("no sources are enabled; add [[party]] blocks with [[party.source]] to config.toml")
+        on_start(len(sources))
+        ctx.summary.crawl = crawl_sources(ctx.conn, ctx.settings, sources=sources, run_id=ctx.summary.run_id,
+                                          now=ctx.now, on_source=on_source, transport=transport)
+
+    return Step("crawl", action, guarded=False)
+
+
 def run_crawl(
     settings: Settings,
     *,
@@ -98,23 +107,10 @@ def run_crawl(
     on_source: Callable[[SourceOutcome], None] = lambda _: None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> CrawlSummary:
-    """`tracker crawl`: fetch, parse and save the chosen sources under the run lock."""
+    """`tracker crawl`: fetch, parse and save the chosen sources, recorded as one run under the lock."""
     sources = select_sources(settings, source_names)
-    with run_lock(settings.db_path, "crawl"), catalog(settings) as conn:
-        run_id = runs.start_run(conn, "crawl", now())
-        on_start(len(sources))
-        summary = CrawlSummary(run_id)
-        try:
-            summary = crawl_sources(conn, settings, sources=sources, run_id=run_id, now=now,
-                                    on_source=on_source, transport=transport)
-        except KeyboardInterrupt:
-            runs.finish_run(conn, run_id, now=now(), outcome="interrupted", totals=summary.totals(),
-                            message="interrupted; the next run completes the work")
-            raise
-        outcome = "ok" if not summary.failed else ("partial" if summary.ok else "failed")
-        runs.finish_run(conn, run_id, now=now(), outcome=outcome, totals=summary.totals())
-        return summary
-
+    step = crawl_step(sources, on_start=on_start, on_source=on_source, transport=transport)
+    return execute(settings, "crawl", [step], now=now).crawl
 
 
 # --------------------------------------------------------------------------- matching
@@ -122,10 +118,14 @@ def run_crawl(
 
 def taxonomy_path(settings: Settings) -> Path:
     """The configured taxonomy, or the one shipped inside the package."""
+    from tracker.match.taxonomy import shipped_taxonomy_path
+
     return settings.match.taxonomy or shipped_taxonomy_path()
 
 
 def load_settings_taxonomy(settings: Settings) -> Taxonomy:
+    from tracker.match.taxonomy import load_taxonomy
+
     return load_taxonomy(taxonomy_path(settings))
 
 
@@ -143,18 +143,26 @@ def match_catalog(
     conn: sqlite3.Connection, settings: Settings, *, rebuild: bool = False, now: Clock = utc_now
 ) -> MatchSummary:
     """Link entries the matcher has not seen yet (or all, with `rebuild`) and save the outcome."""
+    from tracker.match.matcher import StaleStateError, match
+    from tracker.match.state import MatchState
+
     taxonomy = load_settings_taxonomy(settings)
     stored = None if rebuild else features.load_state(conn)
     if stored is not None and stored.taxonomy_hash != taxonomy.digest:
         stored = None  # the taxonomy changed: every entry must be matched again
+    state = None
+    if stored is not None:
+        try:
+            state = MatchState.from_json(stored.state_json)
+        except (ValueError, KeyError, TypeError, json.JSONDecodeError) as error:
+            log.warning("the stored matcher state is unreadable (%s); matching every entry again", error)
+            stored = None
     last_id = features.max_entry_id(conn)
     seen_changes = features.changed_entry_ids(conn)
     offered = features.mentions(conn, after_id=stored.last_entry_id if stored else 0, changed=stored is not None)
-    outcome: MatchOutcome
     try:
-        state = MatchState.from_json(stored.state_json) if stored else None
         outcome = match(offered, taxonomy, state=state)
-    except (StaleStateError, ValueError, KeyError):
+    except StaleStateError:  # the matcher's records are from another version of its rules
         stored = None
         offered = features.mentions(conn)
         outcome = match(offered, taxonomy)
@@ -168,5 +176,7 @@ def match_catalog(
 
 
 def timelines(conn: sqlite3.Connection) -> list[Timeline]:
+    from tracker.metrics import build_timelines
+
     defs, rows, detected = features.feature_rows(conn)
     return build_timelines(defs, rows, detected)

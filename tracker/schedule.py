@@ -33,7 +33,6 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker import pipeline
 from tracker.catalog import db
 from tracker.config import Overrides, Settings, load_settings
 from tracker.daily import run_daily, summary_lines
@@ -231,7 +230,7 @@ def serve(
     """`tracker schedule`: block, running the daily job on time, until SIGINT or SIGTERM."""
     tz = parse_timezone(timezone or settings.schedule.timezone)
     trigger = daily_trigger(at or settings.schedule.at, tz.key)
-    with pipeline.catalog(settings):
+    with db.connect(settings.db_path, write=True):
         pass  # the catalog and its schema exist before the job store adds its table
     scheduler, store = build_scheduler(settings, timezone=tz, scheduler_cls=scheduler_cls)
 

@@ -1,76 +1,11 @@
-"""`tracker status`: the last runs and the sources that are failing, read from the catalog."""
+"""`tracker status` for people: run durations and table rows of runs and failing sources (pure)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True, slots=True)
-class RunRow:
-    id: int
-    command: str
-    started_at: str
-    finished_at: str
-    outcome: str
-    sources_ok: int
-    sources_failed: int
-    new_releases: int
-    new_entries: int
-    new_features: int
-    new_copies: int
-    report_path: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class FailingSource:
-    name: str
-    party: str
-    failing_since: str
-    last_error_at: str
-    last_success_at: str
-    last_error: str
-
-
-@dataclass(frozen=True, slots=True)
-class RunError:
-    """One source that failed in a given run."""
-
-    source: str
-    party: str
-    error: str
-    category: str
-
-
-def recent_runs(conn: sqlite3.Connection, limit: int = 10) -> list[RunRow]:
-    rows = conn.execute(
-        "SELECT id, command, started_at, COALESCE(finished_at, ''), outcome, sources_ok, sources_failed, "
-        "new_releases, new_entries, new_features, new_copies, report_path, message "
-        "FROM run ORDER BY id DESC LIMIT ?",
-        (limit,),
-    ).fetchall()
-    return [RunRow(*r) for r in rows]
-
-
-def failing_sources(conn: sqlite3.Connection) -> list[FailingSource]:
-    """Sources whose last attempt failed, longest-failing first."""
-    rows = conn.execute(
-        "SELECT s.name, p.name, s.failing_since, COALESCE(s.last_error_at, ''), COALESCE(s.last_success_at, ''), "
-        "s.last_error FROM source s JOIN party p ON p.id = s.party_id "
-        "WHERE s.failing_since IS NOT NULL ORDER BY s.failing_since, s.name"
-    ).fetchall()
-    return [FailingSource(*r) for r in rows]
-
-
-def run_errors(conn: sqlite3.Connection, run_id: int) -> list[RunError]:
-    rows = conn.execute(
-        "SELECT s.name, p.name, rs.error, rs.error_category FROM run_source rs JOIN source s ON s.id = rs.source_id "
-        "JOIN party p ON p.id = s.party_id WHERE rs.run_id = ? AND rs.outcome = 'error' ORDER BY s.name",
-        (run_id,),
-    ).fetchall()
-    return [RunError(*r) for r in rows]
+from tracker.catalog.runs import FailingSource, RunRow
+from tracker.outcome import EXIT_CODES
 
 
 def duration(started_at: str, finished_at: str) -> str:
@@ -91,7 +26,8 @@ def run_table_row(run: RunRow) -> dict[str, object]:
     return {
         "id": run.id, "command": run.command, "started": run.started_at[:19], "took": duration(run.started_at,
                                                                                                   run.finished_at),
-        "outcome": run.outcome, "ok": run.sources_ok, "failed": run.sources_failed,
+        "outcome": f"{run.outcome} (exit {EXIT_CODES[run.outcome]})" if run.outcome in EXIT_CODES else run.outcome,
+        "ok": run.sources_ok, "failed": run.sources_failed, "skipped": run.sources_skipped,
         "releases": run.new_releases, "entries": run.new_entries, "features": run.new_features,
         "copies": run.new_copies,
     }

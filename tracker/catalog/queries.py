@@ -1,8 +1,11 @@
-"""Named read-only queries over the catalog, returning plain rows for the CLI and reports."""
+"""Named read-only queries over the catalog: sources and their status, releases for export, and the
+catalog-wide facts the report needs besides the feature timelines."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass
 
 
@@ -20,6 +23,7 @@ class SourceStatus:
     last_error: str
     last_error_at: str
     failing_since: str
+    last_warning: str
 
 
 def source_statuses(conn: sqlite3.Connection) -> list[SourceStatus]:
@@ -31,7 +35,7 @@ def source_statuses(conn: sqlite3.Connection) -> list[SourceStatus]:
                COALESCE((SELECT MIN(date) FROM release r WHERE r.source_id = s.id), ''),
                COALESCE((SELECT MAX(date) FROM release r WHERE r.source_id = s.id), ''),
                COALESCE(s.last_success_at, ''), s.last_error, COALESCE(s.last_error_at, ''),
-               COALESCE(s.failing_since, '')
+               COALESCE(s.failing_since, ''), s.last_warning
         FROM source s JOIN party p ON p.id = s.party_id
         ORDER BY p.name, s.name
         """
@@ -59,3 +63,73 @@ def export_releases(conn: sqlite3.Connection, *, party: str | None = None) -> li
         params = (party,)
     sql += " ORDER BY p.name, s.name, r.date IS NULL, r.date DESC, r.id"
     return [dict(zip(RELEASE_EXPORT_COLUMNS, row, strict=True)) for row in conn.execute(sql, params)]
+
+
+
+@dataclass(frozen=True, slots=True)
+class PartyInfo:
+    name: str
+    kind: str
+    category: str
+    sources: tuple[tuple[str, str, str], ...]  # (source name, source kind, url)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogCounts:
+    parties: int
+    sources: int
+    releases: int
+    entries: int
+    features: int
+    first_release: dt.date | None
+    last_release: dt.date | None
+    last_crawl: dt.datetime | None
+
+
+def parties(conn: sqlite3.Connection) -> list[PartyInfo]:
+    sources: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for party_id, name, kind, url in conn.execute("SELECT party_id, name, kind, url FROM source ORDER BY name"):
+        sources[party_id].append((name, kind, url))
+    return [
+        PartyInfo(name, kind, category, tuple(sources.get(pid, ())))
+        for pid, name, kind, category in conn.execute("SELECT id, name, kind, category FROM party ORDER BY name")
+    ]
+
+
+def release_dates(conn: sqlite3.Connection) -> dict[str, list[dt.date]]:
+    """Every dated release of every party, oldest first (undated releases have no cadence)."""
+    dates: dict[str, list[dt.date]] = defaultdict(list)
+    for name, day in conn.execute(
+        "SELECT p.name, r.date FROM release r JOIN party p ON p.id = r.party_id WHERE r.date IS NOT NULL ORDER BY r.date"
+    ):
+        dates[name].append(dt.date.fromisoformat(str(day)[:10]))
+    return dict(dates)
+
+
+def _date(value: object) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)[:10]) if value else None
+
+
+def counts(conn: sqlite3.Connection) -> CatalogCounts:
+    def one(sql: str) -> tuple[object, ...]:
+        return tuple(conn.execute(sql).fetchone())
+
+    first, last = one("SELECT MIN(date), MAX(date) FROM release")
+    crawl = one("SELECT MAX(finished_at) FROM run WHERE outcome IN ('ok', 'partial')")[0]
+    def n(table: str) -> int:
+        return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # fixed table names only
+
+    return CatalogCounts(
+        parties=n("party"), sources=n("source"), releases=n("release"), entries=n("entry"), features=n("feature"),
+        first_release=_date(first), last_release=_date(last),
+        last_crawl=dt.datetime.fromisoformat(str(crawl)) if crawl else None,
+    )
+
+
+def party_names(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT name FROM party ORDER BY name")]
+
+
+def newest_dated_entry(conn: sqlite3.Connection) -> dt.date | None:
+    """The newest published (not estimated) entry date: what the catalog's figures are "as of"."""
+    return _date(conn.execute("SELECT MAX(date) FROM entry WHERE NOT date_estimated").fetchone()[0])

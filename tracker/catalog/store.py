@@ -124,8 +124,9 @@ def record_fetch(
 
 
 def record_source_success(conn: sqlite3.Connection, source_id: int, now: dt.datetime, warning: str = "") -> None:
+    """The source was read: it is not failing any more; `warning` is what was odd about it ("" when nothing)."""
     conn.execute(
-        "UPDATE source SET last_success_at = ?, last_error = ?, failing_since = NULL WHERE id = ?",
+        "UPDATE source SET last_success_at = ?, last_error = '', last_warning = ?, failing_since = NULL WHERE id = ?",
         (_ts(now), warning, source_id),
     )
 

@@ -1,7 +1,8 @@
 """The `tracker` command line: thin typer commands over the library.
 
-Every `TrackerError` becomes one line on stderr (`error: ...`) and exit status 2;
-usage mistakes typer catches itself (exit 2); Ctrl-C exits 130 with what was saved kept.
+Every `TrackerError` becomes one line on stderr (`error: ...`) and exit status 2 (75 when
+another run holds the catalog's lock); usage mistakes typer catches itself (exit 2);
+Ctrl-C exits 130 with what was saved kept. See `tracker.outcome` for every exit code.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 import sys
 
 from tracker.cli.app import app, err
-from tracker.errors import TrackerError
+from tracker.errors import CatalogLockedError, TrackerError
+from tracker.outcome import EXIT_CODES, EXIT_ERROR, EXIT_LOCKED, INTERRUPTED
 
 # Importing the command modules registers their commands on `app` (one registry).
 from tracker.cli import crawl_cmd, match_cmd, query_cmd, report_cmd, run_cmd  # noqa: E402,F401  isort: skip
@@ -22,7 +24,7 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv, prog_name="tracker")
     except TrackerError as error:
         err.print(f"error: {error}", markup=False, highlight=False)
-        sys.exit(2)
+        sys.exit(EXIT_LOCKED if isinstance(error, CatalogLockedError) else EXIT_ERROR)
     except KeyboardInterrupt:
         err.print("interrupted; what was saved is kept and the next run completes the work", markup=False)
-        sys.exit(130)
+        sys.exit(EXIT_CODES[INTERRUPTED])

@@ -1,15 +1,39 @@
-"""The typer application, its global options, and the consoles commands print to."""
+"""The typer application, its global options, and the consoles commands print to.
+
+Commands import what they need inside their own bodies, so `tracker search` never loads
+the crawl, match or report stacks (tests/test_cli_imports.py keeps it that way).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from tracker.config import Overrides, Settings, load_settings
+from tracker.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class LazyConsole:
+    """A rich Console made on first use: importing rich costs more than most queries."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
 
 app = typer.Typer(
     name="tracker",
@@ -19,14 +43,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = LazyConsole(highlight=False, soft_wrap=True)
+err = LazyConsole(stderr=True, highlight=False, soft_wrap=True)
 
 
 @dataclass
 class CliState:
     overrides: Overrides = field(default_factory=Overrides)
-    _settings: Settings | None = None
 
     def settings(self, *, mirror: Path | None = None, report_dir: Path | None = None) -> Settings:
         o = self.overrides
@@ -49,3 +72,13 @@ def state(ctx: typer.Context) -> CliState:
     obj = ctx.find_root().obj
     assert isinstance(obj, CliState)
     return obj
+
+
+def parse_day(value: str | None, option: str) -> dt.date | None:
+    """A YYYY-MM-DD option value, or one UsageError naming the option."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-01-31") from None

@@ -2,42 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tracker import pipeline
-from tracker.catalog import queries
-from tracker.catalog.store import sync_config
 from tracker.cli.app import app, err, out, state
-from tracker.cli.output import check_format, print_rows, to_csv, to_json
-from tracker.crawl import CrawlSummary, SourceOutcome
+from tracker.cli.output import check_format, print_rows, to_csv, to_json, write_output
+
+if TYPE_CHECKING:
+    from tracker.catalog.queries import SourceStatus
+    from tracker.config import Settings
+    from tracker.crawl import CrawlSummary
 
 export_app = typer.Typer(help="Export the catalog as JSON or CSV.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="list every skipped source")]
 MirrorOption = Annotated[
     Path | None,
     typer.Option("--mirror", help="answer every URL from DIR/<host>/<path> instead of the network (or $TRACKER_MIRROR)"),
 ]
 
 
-def crawl_summary_lines(summary: CrawlSummary, *, mirror: Path | None) -> list[str]:
-    """The one-screen summary: counts, then one line per failed source."""
+def crawl_summary_lines(summary: CrawlSummary, *, mirror: Path | None, verbose: bool = False) -> list[str]:
+    """The one-screen summary: counts, one line per failed source, skipped sources in one line."""
+    from tracker.daily import source_lines
+
+    skipped = f", {len(summary.skipped)} skipped" if summary.skipped else ""
     lines = [
-        f"sources: {len(summary.ok)} ok, {len(summary.failed)} failed; "
+        f"sources: {len(summary.ok)} ok, {len(summary.failed)} failed{skipped}; "
         f"new releases: {summary.new_releases}; new entries: {summary.new_entries}"
     ]
-    not_in_mirror = [o for o in summary.failed if o.category == "not-in-mirror"]
-    for o in summary.failed:
-        if o.category != "not-in-mirror":
-            lines.append(f"  failed {o.name}: {o.error}")
-    if not_in_mirror:
-        names = ", ".join(o.name for o in not_in_mirror)
-        lines.append(f"  not in the mirror ({len(not_in_mirror)}): {names}")
+    lines += source_lines(summary, verbose=verbose)
     for o in summary.ok:
         for warning in o.warnings[:1]:
             lines.append(f"  warning {o.name}: {warning}")
@@ -50,8 +48,12 @@ def crawl_summary_lines(summary: CrawlSummary, *, mirror: Path | None) -> list[s
     return lines
 
 
-def run_with_progress(run, label: str) -> CrawlSummary:  # type: ignore[no-untyped-def]
+def run_with_progress(run, label: str):  # type: ignore[no-untyped-def]
     """Run a crawl with a progress bar on stderr (plain when stderr is not a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from tracker.crawl import SourceOutcome
+
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=not err.is_terminal,
@@ -72,26 +74,49 @@ def crawl(
     ctx: typer.Context,
     mirror: MirrorOption = None,
     source: Annotated[list[str] | None, typer.Option("--source", help="crawl only this source or party (repeatable)")] = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Fetch every source (or the named ones) and save new releases and entries to the catalog."""
+    from tracker import pipeline
+    from tracker.outcome import EXIT_CODES
+    from tracker.runner import outcome_of
+
     settings = state(ctx).settings(mirror=mirror)
     summary = run_with_progress(
         lambda **kw: pipeline.run_crawl(settings, source_names=source or (), **kw), "crawling"
     )
-    for line in crawl_summary_lines(summary, mirror=settings.mirror):
+    for line in crawl_summary_lines(summary, mirror=settings.mirror, verbose=verbose):
         out.print(line, markup=False)
-    if summary.failed and not summary.ok:
-        raise typer.Exit(1)
+    if code := EXIT_CODES[outcome_of(summary)]:
+        raise typer.Exit(code)
 
 
-def source_status_line(s: queries.SourceStatus, width: int = 80) -> str:
+def source_status_line(s: SourceStatus, width: int = 80) -> str:
     """"ok", "never crawled", or "failing since <day>: <error>" cut to `width`."""
     if s.failing_since:
         text = f"failing since {s.failing_since[:10]}: {s.last_error}"
         return text if len(text) <= width else text[: width - 1] + "…"
     if s.last_success_at:
-        return f"ok {s.last_success_at[:16]}" + (f" (warning: {s.last_error})" if s.last_error else "")
+        return f"ok {s.last_success_at[:16]}" + (f" (warning: {s.last_warning})" if s.last_warning else "")
     return "never crawled"
+
+
+def configured_statuses(settings: Settings) -> list[SourceStatus]:
+    """Every configured source with what the catalog knows of it (nothing yet when it was never crawled).
+
+    Read-only: listing sources never creates or changes a catalog."""
+    from tracker.catalog import db, queries
+
+    known: dict[str, SourceStatus] = {}
+    if settings.db_path.exists():
+        with db.connect(settings.db_path) as conn:
+            known = {s.name: s for s in queries.source_statuses(conn)}
+    blank = queries.SourceStatus("", "", "", "", 0, 0, "", "", "", "", "", "", "")
+    statuses = [
+        replace(known.get(s.name, blank), name=s.name, party=party.name, kind=s.kind, url=s.url)
+        for party in settings.parties for s in party.sources
+    ]
+    return sorted(statuses, key=lambda s: (s.party, s.name))
 
 
 @app.command()
@@ -99,12 +124,9 @@ def sources(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
 ) -> None:
-    """List sources with their last success and last error."""
+    """List the configured sources with their last success and last error."""
     check_format(fmt)
-    settings = state(ctx).settings()
-    with pipeline.catalog(settings) as conn:
-        sync_config(conn, settings.parties)
-        statuses = queries.source_statuses(conn)
+    statuses = configured_statuses(state(ctx).settings())
     if fmt != "table":
         rows = [asdict(s) for s in statuses]
         print_rows(rows, list(rows[0]) if rows else ["name"], fmt)
@@ -127,13 +149,10 @@ def export_releases(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="write to a file instead of stdout")] = None,
 ) -> None:
     """One row per release: party, source URL, version, date, entry count."""
+    from tracker.catalog import db, queries
+
     check_format(fmt, ("json", "csv"))
-    settings = state(ctx).settings()
-    with pipeline.catalog(settings) as conn:
+    with db.connect(state(ctx).settings().db_path) as conn:
         rows = queries.export_releases(conn, party=party)
     text = to_json(rows) if fmt == "json" else to_csv(rows, queries.RELEASE_EXPORT_COLUMNS)
-    if output:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        err.print(f"wrote {len(rows)} releases to {output}", markup=False)
-    else:
-        print(text, end="" if text.endswith("\n") else "\n")
+    write_output(text, output, f"wrote {len(rows)} releases to {output}")

@@ -5,40 +5,34 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tracker import pipeline
-from tracker.catalog import features as feature_store
-from tracker.cli.app import app, err, out, state
+from tracker.cli.app import app, err, out, parse_day, state
 from tracker.cli.crawl_cmd import export_app
-from tracker.cli.output import check_format, print_rows, to_csv, to_json
+from tracker.cli.output import check_format, print_rows, terminal_safe, to_csv, to_json, write_output
 from tracker.errors import UsageError
-from tracker.evidence import evidence_url
-from tracker.export import FEATURE_CSV_COLUMNS, feature_record, features_csv_rows, features_json
-from tracker.match.evaluate import evaluate, load_gold
-from tracker.match.holdout import leave_one_party_out
-from tracker.match.taxonomy import read_taxonomy_data
-from tracker.match.model import MatchOutcome
-from tracker.model import Link
-from tracker.match.state import MatchState
-from tracker.metrics import Timeline, party_stats
+
+if TYPE_CHECKING:
+    from tracker.config import Settings
+    from tracker.metrics import Timeline
 
 
-def parse_day(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-01-31") from None
+def read_timelines(settings: Settings) -> tuple[list[Timeline], dict[str, str], dt.date]:
+    """Every feature's timeline, the party names by lower-case name, and the day the catalog is
+    "as of" (its newest published entry; today for an empty catalog). Read-only."""
+    from tracker.catalog import db, queries
+    from tracker.pipeline import timelines
+
+    with db.connect(settings.db_path) as conn:
+        names = {n.casefold(): n for n in queries.party_names(conn)}
+        return timelines(conn), names, queries.newest_dated_entry(conn) or dt.date.today()
 
 
-def _check_party(timelines: list[Timeline], party: str | None, conn) -> str | None:  # type: ignore[no-untyped-def]
+def _check_party(party: str | None, names: dict[str, str]) -> str | None:
     if party is None:
         return None
-    names = {r[0].casefold(): r[0] for r in conn.execute("SELECT name FROM party")}
     if party.casefold() not in names:
         known = ", ".join(sorted(names.values())) or "none yet"
         raise UsageError(f"unknown party {party!r}; known parties: {known}")
@@ -66,8 +60,12 @@ def match_command(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="recompute every link from scratch")] = False,
 ) -> None:
     """Link new entries to features (taxonomy + discovery); --rebuild recomputes everything."""
+    from tracker import pipeline
+    from tracker.catalog import db
+    from tracker.lock import run_lock
+
     settings = state(ctx).settings()
-    with pipeline.catalog(settings) as conn:
+    with run_lock(settings.db_path, "match"), db.connect(settings.db_path, write=True) as conn:
         summary = pipeline.match_catalog(conn, settings, rebuild=rebuild)
     how = "rebuilt from all" if summary.rebuilt else "linked"
     out.print(
@@ -88,10 +86,10 @@ def features_command(
 ) -> None:
     """List features with their first mover and followers."""
     since_day = parse_day(since, "--since")
-    settings = state(ctx).settings()
-    with pipeline.catalog(settings) as conn:
-        timelines = pipeline.timelines(conn)
-        party = _check_party(timelines, party, conn)
+    from tracker.export import features_json
+
+    timelines, names, _ = read_timelines(state(ctx).settings())
+    party = _check_party(party, names)
     chosen = [t for t in select(timelines, party=party, category=category, since=since_day) if t.copied or not copied]
     if as_json:
         print(to_json(features_json(chosen)))
@@ -117,9 +115,10 @@ def feature_command(
     as_json: Annotated[bool, typer.Option("--json", help="print the export JSON of this feature")] = False,
 ) -> None:
     """The timeline of one feature: who shipped it when, with the changelog lines as evidence."""
-    settings = state(ctx).settings()
-    with pipeline.catalog(settings) as conn:
-        timelines = pipeline.timelines(conn)
+    from tracker.evidence import evidence_url
+    from tracker.export import feature_record
+
+    timelines, _, _ = read_timelines(state(ctx).settings())
     found = next((t for t in timelines if t.key == feature_id), None)
     if found is None:
         close = [t.key for t in timelines if feature_id.casefold() in t.key.casefold()][:5]
@@ -136,7 +135,7 @@ def feature_command(
         flag = " (date estimated: first seen by the crawler)" if p.estimated else ""
         out.print(f"\n{p.first_seen}  {p.party} ({p.kind}) — {role}{flag}", markup=False)
         for m in p.mentions[:5]:
-            out.print(f"    {m.date}  {m.version or '-'}  {m.raw.strip()[:160]}", markup=False)
+            out.print(f"    {m.date}  {m.version or '-'}  {terminal_safe(m.raw.strip()[:160])}", markup=False)
             out.print(f"              {evidence_url(m.source_url, m.line, m.release_url)}", markup=False)
         if len(p.mentions) > 5:
             out.print(f"    ... {len(p.mentions) - 5} more mentions", markup=False)
@@ -149,12 +148,12 @@ def lag_command(
     fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
 ) -> None:
     """Per party: features pioneered and followed, median copy lag, how long its firsts stayed exclusive."""
+    from tracker.metrics import party_stats
+
     check_format(fmt)
-    settings = state(ctx).settings()
-    with pipeline.catalog(settings) as conn:
-        timelines = pipeline.timelines(conn)
-        party = _check_party(timelines, party, conn)
-    stats = party_stats(timelines, as_of=dt.date.today())
+    timelines, names, as_of = read_timelines(state(ctx).settings())
+    party = _check_party(party, names)
+    stats = party_stats(timelines, as_of=as_of)
     rows = [asdict(s) for s in stats if party is None or s.party == party]
     columns = ["party", "kind", "pioneered", "followed", "median_follow_lag", "median_copied_after",
                "median_exclusive_days", "still_exclusive"]
@@ -169,16 +168,12 @@ def export_features(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="write to a file instead of stdout")] = None,
 ) -> None:
     """Every feature with its parties, lags and evidence mentions (stable JSON shape, see README)."""
+    from tracker.export import FEATURE_CSV_COLUMNS, features_csv_rows, features_json
+
     check_format(fmt, ("json", "csv"))
-    settings = state(ctx).settings()
-    with pipeline.catalog(settings) as conn:
-        timelines = pipeline.timelines(conn)
+    timelines, _, _ = read_timelines(state(ctx).settings())
     text = to_json(features_json(timelines)) if fmt == "json" else to_csv(features_csv_rows(timelines), FEATURE_CSV_COLUMNS)
-    if output:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        err.print(f"wrote {len(timelines)} features to {output}", markup=False)
-    else:
-        print(text, end="" if text.endswith("\n") else "\n")
+    write_output(text, output, f"wrote {len(timelines)} features to {output}")
 
 
 @app.command("eval")
@@ -190,9 +185,19 @@ def eval_command(
         "--lopo", help="also score each gold party with the rules only its own lines support left out")] = False,
 ) -> None:
     """Score the current features against gold labels: pairwise P/R/F1, near-miss merges, lag error, roles."""
+    from tracker.catalog import db
+    from tracker.catalog import features as feature_store
+    from tracker.match.evaluate import evaluate, load_gold
+    from tracker.match.holdout import leave_one_party_out
+    from tracker.match.model import MatchOutcome
+    from tracker.match.state import MatchState
+    from tracker.match.taxonomy import read_taxonomy_data
+    from tracker.model import Link
+    from tracker.pipeline import taxonomy_path
+
     labels = [(path, load_gold(path)) for path in gold]
     settings = state(ctx).settings()
-    with pipeline.catalog(settings) as conn:
+    with db.connect(settings.db_path) as conn:
         mentions = feature_store.mentions(conn)
         defs, rows, _ = feature_store.feature_rows(conn)
     links = tuple(Link(r.entry_id, r.feature_key, r.rule, 1.0, r.role, r.target, r.announces) for r in rows)
@@ -203,7 +208,7 @@ def eval_command(
         for line in report.lines():
             out.print(line, markup=False)
         if lopo:
-            taxonomy = pipeline.taxonomy_path(settings)
-            held = leave_one_party_out(labelled, mentions, read_taxonomy_data(taxonomy), source=str(taxonomy))
+            source = taxonomy_path(settings)
+            held = leave_one_party_out(labelled, mentions, read_taxonomy_data(source), source=str(source))
             for line in held.lines():
                 out.print(line, markup=False)

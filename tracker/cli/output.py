@@ -1,26 +1,45 @@
-"""Render rows as a table, JSON or CSV: one formatter for every command that lists things."""
+"""Render rows as a table, JSON or CSV: one formatter for every command that lists things.
+
+Scraped text is untrusted twice over here: in a terminal, control characters (ESC `[31m`,
+cursor moves, bells) are shown as visible escapes, never sent raw; in CSV, a cell that a
+spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR first) is prefixed with a
+quote, as OWASP's CSV-injection guidance says. JSON carries the text as it is (escaped by JSON).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
-from rich.table import Table
-from rich.text import Text
-
-from tracker.cli.app import out
+from tracker.cli.app import err, out
 from tracker.errors import UsageError
 
 FORMATS = ("table", "json", "csv")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> str:
     if fmt not in allowed:
         raise UsageError(f"unsupported format {fmt!r}; use one of: {', '.join(allowed)}")
     return fmt
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character but newline and tab shown as an escape (\\x1b)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def csv_safe(value: Any) -> Any:
+    """A cell a spreadsheet will not run as a formula (OWASP: prefix such cells with a quote)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _plain(value: Any) -> Any:
@@ -33,13 +52,33 @@ def to_json(rows: Sequence[dict[str, Any]] | Any) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
 
 
-def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+def csv_lines(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> Iterable[str]:
+    """CSV text, header first, one chunk per row (streams: rows may be a generator)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _plain(row.get(k)) for k in columns})
-    return buffer.getvalue()
+        writer.writerow({k: csv_safe(_plain(row.get(k))) for k in columns})
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
+def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
+    header = ",".join(columns) + "\n"
+    text = "".join(csv_lines(rows, columns))
+    return text or header
+
+
+def write_output(text: str, output: Path | None, message: str) -> None:
+    """Write an export to `output` (and say so on stderr), or print it to stdout for piping."""
+    if output:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        err.print(message, markup=False, highlight=False)
+    else:
+        print(text, end="" if text.endswith("\n") else "\n")
 
 
 def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, *, title: str = "") -> None:
@@ -49,10 +88,13 @@ def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
     elif fmt == "csv":
         print(to_csv(rows, columns), end="")
     else:
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(title=title or None, show_lines=False)
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
-            # Text(), not str: scraped text must never be read as rich markup.
-            table.add_row(*(Text("" if row.get(c) is None else str(row.get(c))) for c in columns))
+            # Text(), not str: scraped text must never be read as rich markup, nor reach the terminal raw.
+            table.add_row(*(Text("" if row.get(c) is None else terminal_safe(str(row.get(c)))) for c in columns))
         out.print(table)

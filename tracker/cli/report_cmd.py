@@ -7,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tracker import pipeline
 from tracker.cli.app import app, out, state
-from tracker.report import history, render_report
 
 
 def _size(n: int) -> str:
@@ -24,9 +22,12 @@ def report(
     ] = None,
 ) -> None:
     """Write the HTML report (overview, categories, parties, features, what's new) as a static site."""
+    from tracker.catalog import db
+    from tracker.report import history, render_report
+
     settings = state(ctx).settings(report_dir=out_dir)
     first = history.load_previous(settings.report_dir) is None
-    with pipeline.catalog(settings) as conn:
+    with db.connect(settings.db_path) as conn:
         result = render_report(conn, settings)
     out.print(f"wrote {result.pages} pages ({_size(result.bytes)}) to {result.out_dir}", markup=False)
     if first:

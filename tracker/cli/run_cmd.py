@@ -1,7 +1,8 @@
 """`tracker run`, `tracker status` and `tracker schedule`: the daily job and how it is doing.
 
-`tracker run` exits 0 when the run is ok or partial, 1 when every source failed, 75
-(EX_TEMPFAIL) when another run holds the catalog's lock, 130 when interrupted.
+`tracker run` exits 0 when the run is ok, 1 when it is partial, 2 when it failed, 75
+(EX_TEMPFAIL) when another run holds the catalog's lock, 130 when interrupted (see
+`tracker.runner`); `tracker status` shows the same code next to each run's outcome.
 """
 
 from __future__ import annotations
@@ -10,40 +11,33 @@ import datetime as dt
 import logging
 import sys
 from dataclasses import asdict
-from typing import Annotated, cast
+from typing import Annotated
 
 import typer
 
-from tracker import schedule as scheduling
 from tracker.cli.app import app, err, out, state
-from tracker.cli.crawl_cmd import MirrorOption, run_with_progress
+from tracker.cli.crawl_cmd import MirrorOption, VerboseOption, run_with_progress
 from tracker.cli.output import check_format, print_rows, to_json
-from tracker.daily import DailySummary, run_daily, summary_lines
-from tracker.errors import CatalogLockedError, UsageError
-from tracker.sqlquery import open_readonly
-from tracker.status import failing_sources, failing_table_row, recent_runs, run_table_row
-
-EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try again later
+from tracker.errors import UsageError
 
 
 @app.command("run")
-def run_command(ctx: typer.Context, mirror: MirrorOption = None) -> None:
+def run_command(ctx: typer.Context, mirror: MirrorOption = None, verbose: VerboseOption = False) -> None:
     """The daily job: crawl, match, report, digest and webhooks under one lock, then a short summary."""
+    from tracker import schedule as scheduling
+    from tracker.daily import run_daily, summary_lines
+
     settings = state(ctx).settings(mirror=mirror)
-    try:
-        with scheduling.stop_on_signals():  # SIGTERM (systemd stop) is recorded like Ctrl-C
-            summary = cast(DailySummary, run_with_progress(lambda **kw: run_daily(settings, **kw), "running"))
-    except CatalogLockedError as error:
-        err.print(f"error: {error}", markup=False, highlight=False)
-        raise typer.Exit(EXIT_LOCKED) from None
-    for line in summary_lines(summary):
+    with scheduling.stop_on_signals():  # SIGTERM (systemd stop) is recorded like Ctrl-C
+        summary = run_with_progress(lambda **kw: run_daily(settings, **kw), "running")
+    for line in summary_lines(summary, verbose=verbose):
         out.print(line, markup=False)
-    if summary.outcome == "failed":
-        raise typer.Exit(1)
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
 
 
-RUN_COLUMNS = ["id", "command", "started", "took", "outcome", "ok", "failed", "releases", "entries", "features",
-               "copies"]
+RUN_COLUMNS = ["id", "command", "started", "took", "outcome", "ok", "failed", "skipped", "releases", "entries",
+               "features", "copies"]
 FAILING_COLUMNS = ["source", "party", "failing since", "last error"]
 
 
@@ -54,18 +48,24 @@ def status_command(
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """The last runs (start, end, outcome, counts) and the sources that are failing, since when, and why."""
+    from tracker.catalog import db
+    from tracker.catalog.runs import failing_sources, recent_runs, run_sources
+    from tracker.outcome import EXIT_CODES
+    from tracker.status import failing_table_row, run_table_row
+
     check_format(fmt, ("table", "json"))
     if runs < 1:
         raise UsageError(f"--runs {runs} must be at least 1")
-    settings = state(ctx).settings()
-    conn = open_readonly(settings.db_path)
-    try:
+    with db.connect(state(ctx).settings().db_path) as conn:
         run_rows = recent_runs(conn, runs)
         failing = failing_sources(conn)
-    finally:
-        conn.close()
+        skipped = run_sources(conn, run_rows[0].id, "skipped") if run_rows else []
     if fmt == "json":
-        print(to_json({"runs": [asdict(r) for r in run_rows], "failing_sources": [asdict(f) for f in failing]}))
+        print(to_json({
+            "runs": [{**asdict(r), "exit_code": EXIT_CODES.get(r.outcome)} for r in run_rows],
+            "failing_sources": [asdict(f) for f in failing],
+            "skipped_sources": [asdict(s) for s in skipped],
+        }))
         return
     if not run_rows:
         out.print("no runs yet; start one with `tracker run`", markup=False)
@@ -81,6 +81,9 @@ def status_command(
                    title=f"{len(failing)} failing sources")
     elif run_rows:
         out.print("no source is failing", markup=False)
+    if skipped:
+        out.print(f"{len(skipped)} sources skipped in the last run, not in the mirror (offline): "
+                  + ", ".join(s.source for s in skipped), markup=False)
 
 
 def _setup_logging() -> None:
@@ -105,6 +108,8 @@ def schedule_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="show the next run times and exit")] = False,
 ) -> None:
     """Run the daily job every day at --at in --timezone until stopped (Ctrl-C or SIGTERM)."""
+    from tracker import schedule as scheduling
+
     settings = state(ctx).settings(mirror=mirror)
     when = at or settings.schedule.at
     zone = scheduling.parse_timezone(timezone or settings.schedule.timezone)

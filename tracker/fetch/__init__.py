@@ -13,10 +13,29 @@
     text       decode_text: bytes -> str, refusing binary bodies
 """
 
-from .client import Fetcher
-from .mirror import MirrorTransport
-from .settings import DEFAULT_USER_AGENT, FetchResult, FetchSettings, Validators
-from .text import decode_text
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import Fetcher
+    from .mirror import MirrorTransport
+    from .settings import DEFAULT_USER_AGENT, FetchResult, FetchSettings, Validators
+    from .text import decode_text
+
+# Imported on first use: reading `tracker.fetch.settings` (as config does) must not pull in httpx.
+_HOME = {
+    "Fetcher": "client", "MirrorTransport": "mirror", "DEFAULT_USER_AGENT": "settings", "FetchResult": "settings",
+    "FetchSettings": "settings", "Validators": "settings", "decode_text": "text",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'tracker.fetch' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"tracker.fetch.{_HOME[name]}"), name)
+
 
 __all__ = [
     "DEFAULT_USER_AGENT",

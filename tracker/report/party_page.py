@@ -11,7 +11,7 @@ from tracker.evidence import is_web_url
 from tracker.metrics import PartyStats, Timeline
 from tracker.report import charts, fmt
 from tracker.report.cadence import Cadence
-from tracker.report.catalog_reads import PartyInfo
+from tracker.catalog.queries import PartyInfo
 from tracker.report.site_map import ReportParams, SiteMap
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from tracker.metrics import Timeline, summarize
 from tracker.report import history
 from tracker.report.cadence import Cadence, cadence
-from tracker.report.catalog_reads import CatalogCounts, PartyInfo
+from tracker.catalog.queries import CatalogCounts, PartyInfo
 from tracker.report.evidence_pages import evidence_page
 from tracker.report.feature_page import feature_page
 from tracker.report.overview import category_rows, copy_matrix

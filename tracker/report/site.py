@@ -16,7 +16,8 @@ from tracker.catalog.features import feature_rows
 from tracker.config import Settings
 from tracker.errors import ReportError
 from tracker.metrics import build_timelines
-from tracker.report import catalog_reads, history
+from tracker.catalog import queries
+from tracker.report import history
 from tracker.report.plan import Page, SiteData, plan_empty, plan_site
 from tracker.report.render import STATIC_FILES, render_page, static_file
 from tracker.report.site_map import ReportParams
@@ -43,8 +44,8 @@ def _utc_naive(now: dt.datetime | None) -> dt.datetime:
 
 def read_site_data(conn: sqlite3.Connection) -> SiteData:
     defs, rows, detected = feature_rows(conn)
-    return SiteData(build_timelines(defs, rows, detected), catalog_reads.parties(conn),
-                    catalog_reads.release_dates(conn), catalog_reads.counts(conn))
+    return SiteData(build_timelines(defs, rows, detected), queries.parties(conn),
+                    queries.release_dates(conn), queries.counts(conn))
 
 
 def _cannot_write(out_dir: Path, error: OSError) -> ReportError:

@@ -1,17 +1,33 @@
 """The registry of source kinds: a kind name in config.toml maps to the adapter that reads it.
 
 Adding a source kind is "register one more": write a module with a `KIND` that has
-`name`, `accept` and `async collect(source, ctx) -> Harvest`, and list it here.
+`name`, `accept` and `async collect(source, ctx) -> Harvest`, and list it in `KINDS`.
+Config validates kind names against `KINDS` without importing any adapter (they pull in
+the fetch and parse stacks), so a read-only command never pays for them.
 """
 
 from __future__ import annotations
 
-from tracker.sources import changelog, feed, github_releases, html_page, posts
-from tracker.sources.base import CollectContext, DocumentResult, Harvest, SourceKind
+import importlib
+from typing import TYPE_CHECKING
 
-REGISTRY: dict[str, SourceKind] = {
-    kind.name: kind
-    for kind in (changelog.KIND, posts.KIND, github_releases.KIND, feed.KIND, html_page.KIND)
+if TYPE_CHECKING:
+    from tracker.sources.base import SourceKind
+
+# kind name -> the module that defines its adapter as `KIND`
+KINDS: dict[str, str] = {
+    "changelog": "tracker.sources.changelog",
+    "posts": "tracker.sources.posts",
+    "github-releases": "tracker.sources.github_releases",
+    "feed": "tracker.sources.feed",
+    "html": "tracker.sources.html_page",
 }
+# kind name -> its adapter, filled on first use
+REGISTRY: dict[str, SourceKind] = {}
 
-__all__ = ["REGISTRY", "CollectContext", "DocumentResult", "Harvest", "SourceKind"]
+
+def adapter(kind: str) -> SourceKind:
+    """The adapter of a source kind (config has already checked that the kind exists)."""
+    if kind not in REGISTRY:
+        REGISTRY[kind] = importlib.import_module(KINDS[kind]).KIND
+    return REGISTRY[kind]

@@ -3,17 +3,23 @@
 Three locks on the door, so a typo can never change the catalog: the file is opened
 read-only (`mode=ro`), the connection is `query_only`, and an authorizer denies every
 action that is not a read (writes, schema changes, ATTACH, transactions, pragmas that
-set something). A refused statement is one `QueryError` and changes nothing.
+set something). A refused statement is one `QueryError` and changes nothing. Rows are
+streamed, one value is capped in size and a statement in time (`limits`).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from tracker.errors import CatalogError, QueryError
+from tracker.catalog import db
+from tracker.catalog.limits import MAX_VALUE_BYTES, cap_value_size, time_limit
+from tracker.errors import QueryError
 
 # Pragmas that only report something; any other pragma, or one of these with a value
 # that is not a table or index name, is refused.
@@ -39,20 +45,6 @@ _ACTION_NAMES = {
     in {"INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "ATTACH", "DETACH", "PRAGMA",
         "TRANSACTION", "SAVEPOINT", "REINDEX", "ANALYZE"}
 }
-
-
-def open_readonly(db_path: Path) -> sqlite3.Connection:
-    """A read-only connection to the catalog (readers never block the crawl: WAL)."""
-    if not db_path.is_file():
-        raise CatalogError(f"no catalog at {db_path}; run `tracker crawl` first or pass --db PATH")
-    try:
-        conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
-        conn.execute("PRAGMA query_only = ON")
-        conn.execute("PRAGMA busy_timeout = 5000")
-        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
-    except sqlite3.DatabaseError as error:
-        raise CatalogError(f"cannot open the catalog {db_path} ({error}); check the path and its permissions") from None
-    return conn
 
 
 @dataclass(slots=True)
@@ -92,17 +84,14 @@ def _pragma_reads(name: str, value: str | None) -> bool:
 class QueryResult:
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
+    truncated: bool = False  # more rows matched than `max_rows`
 
 
-def run_query(conn: sqlite3.Connection, sql: str, *, max_rows: int | None = None) -> QueryResult:
-    """Run one read-only statement on `conn`; anything else is a QueryError."""
-    if not sql.strip():
-        raise QueryError("the SQL statement is empty; pass one SELECT, e.g. tracker sql \"SELECT name FROM party\"")
-    guard = _Guard()
-    conn.set_authorizer(guard)
+@contextmanager
+def _as_query_errors(guard: _Guard) -> Iterator[None]:
+    """Every way a statement can fail, as one QueryError sentence."""
     try:
-        cursor = conn.execute(sql)
-        rows = cursor.fetchmany(max_rows) if max_rows is not None else cursor.fetchall()
+        yield
     except sqlite3.ProgrammingError as error:
         if "one statement" in str(error):
             raise QueryError(
@@ -116,19 +105,66 @@ def run_query(conn: sqlite3.Connection, sql: str, *, max_rows: int | None = None
             raise QueryError(
                 f"tracker sql is read-only and refused {refused}; nothing was changed (write SELECT queries only)"
             ) from None
+        if "too big" in text:
+            raise QueryError(f"SQL error: {text} (one value may hold at most {MAX_VALUE_BYTES:,} bytes); "
+                             "select less, e.g. substr(x, 1, 1000)") from None
+        if "interrupted" in text:
+            raise  # the time limit's, turned into a sentence (or Ctrl-C) around us
         hint = ("`tracker sql \"SELECT name, sql FROM sqlite_master\"` shows the tables and columns"
                 if "no such" in text else "check the statement")
         raise QueryError(f"SQL error: {text}; {hint}") from None
+
+
+@contextmanager
+def query_rows(
+    conn: sqlite3.Connection, sql: str, *, timeout: float | None = None, batch: int = 500
+) -> Iterator[tuple[tuple[str, ...], Iterator[tuple[Any, ...]]]]:
+    """Run one read-only statement; yield its column names and an iterator over its rows.
+
+    Rows are fetched `batch` at a time while the body consumes them, so a million-row result
+    never sits in memory; the read-only guard and the time limit hold until the body ends."""
+    if not sql.strip():
+        raise QueryError("the SQL statement is empty; pass one SELECT, e.g. tracker sql \"SELECT name FROM party\"")
+    guard = _Guard()
+    conn.set_authorizer(guard)
+    try:
+        with time_limit(conn, timeout, what="the query", hint="add a LIMIT or a WHERE, or pass --timeout SECONDS"), \
+                _as_query_errors(guard):
+            cursor = conn.execute(sql)
+            columns = tuple(d[0] for d in cursor.description or ())
+
+            def rows() -> Iterator[tuple[Any, ...]]:
+                while chunk := cursor.fetchmany(batch):
+                    yield from chunk
+
+            yield columns, rows()
     finally:
         conn.set_authorizer(None)
-    columns = tuple(d[0] for d in cursor.description or ())
-    return QueryResult(columns, rows)
 
 
-def query_catalog(db_path: Path, sql: str, *, max_rows: int | None = None) -> QueryResult:
-    """`tracker sql`: open the catalog read-only and run `sql` on it."""
-    conn = open_readonly(db_path)
+def run_query(
+    conn: sqlite3.Connection, sql: str, *, max_rows: int | None = None, timeout: float | None = None
+) -> QueryResult:
+    """Run one read-only statement on `conn`, keeping at most `max_rows` rows; anything else is a QueryError."""
+    with query_rows(conn, sql, timeout=timeout) as (columns, rows):
+        kept = list(islice(rows, max_rows + 1)) if max_rows is not None else list(rows)
+    truncated = max_rows is not None and len(kept) > max_rows
+    return QueryResult(columns, kept[:max_rows] if truncated else kept, truncated)
+
+
+def open_reader(db_path: Path) -> sqlite3.Connection:
+    """A read-only connection for `tracker sql`: values capped in size (see `limits`)."""
+    conn = db.open_connection(db_path)
+    cap_value_size(conn)
+    return conn
+
+
+def query_catalog(
+    db_path: Path, sql: str, *, max_rows: int | None = None, timeout: float | None = None
+) -> QueryResult:
+    """`tracker sql` as a library call: open the catalog read-only and run `sql` on it."""
+    conn = open_reader(db_path)
     try:
-        return run_query(conn, sql, max_rows=max_rows)
+        return run_query(conn, sql, max_rows=max_rows, timeout=timeout)
     finally:
         conn.close()

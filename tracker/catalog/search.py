@@ -15,6 +15,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
+from tracker.catalog.limits import time_limit
 from tracker.errors import QueryError, UsageError
 from tracker.evidence import evidence_url
 from tracker.parse.model import EntryKind
@@ -24,6 +25,9 @@ COLUMNS = ("text", "section", "scope")
 # bm25 weights of the FTS columns: the entry text matters most.
 WEIGHTS = (1.0, 0.2, 0.5)
 MAX_LIMIT = 1000
+MAX_QUERY_CHARS = 1000  # what a person types; longer is a paste or an attack on the FTS planner
+MAX_TERMS = 40  # words and prefixes: each one is a posting-list scan
+DEFAULT_TIMEOUT = 5.0  # seconds
 _OPEN, _CLOSE = "\x02", "\x03"
 
 _TOKEN = re.compile(r'"(?:[^"]|"")*"?|[(),]|[^\s"(),]+')
@@ -43,9 +47,14 @@ def _words(text: str) -> list[str]:
 
 def fts_query(text: str) -> str:
     """Turn what a user typed into an FTS5 MATCH expression."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise UsageError(f"the search is {len(text):,} characters long; use at most {MAX_QUERY_CHARS:,}")
     tokens = _TOKEN.findall(text.strip())
     if not any(_WORDLIKE.search(t) for t in tokens):
-        raise UsageError(f"the search {text!r} has no words to look for; try e.g. tracker search \"prompt caching\"")
+        raise UsageError(f"the search {text[:80]!r} has no words to look for; try e.g. tracker search \"prompt caching\"")
+    terms = sum(1 for t in tokens if _WORDLIKE.search(t) and t not in _OPERATORS and t != "NEAR")
+    if terms > MAX_TERMS:
+        raise UsageError(f"the search has {terms} words; use at most {MAX_TERMS} (fewer, more specific words rank better)")
     if not _is_advanced(tokens):
         words = _words(" ".join(tokens))
         quoted = [_quote(w) for w in words]
@@ -165,8 +174,9 @@ def search(
     kind: str | None = None,
     since: dt.date | None = None,
     limit: int = 20,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[SearchHit]:
-    """The best `limit` entries for `query` (bm25), newest first among equals."""
+    """The best `limit` entries for `query` (bm25), newest first among equals, within `timeout` seconds."""
     if not 1 <= limit <= MAX_LIMIT:
         raise UsageError(f"--limit {limit} is out of range; use a number from 1 to {MAX_LIMIT}")
     match = fts_query(query)
@@ -201,15 +211,14 @@ def search(
         ORDER BY top.score, e.date DESC, e.id
     """
     try:
-        rows = conn.execute(sql, params).fetchall()
-    except sqlite3.OperationalError as error:
-        text = str(error)
-        if "fts5" in text or "syntax error" in text or "no such column" in text or "unterminated" in text:
-            raise QueryError(
-                f"cannot search for {query!r}: {text.removeprefix('fts5: ')}; use plain words, \"a phrase\", "
-                "a OR b, NEAR(a b, 5) or prefix*"
-            ) from None
-        raise
+        with time_limit(conn, timeout, what="the search",
+                        hint="use fewer or more specific words, or pass --timeout SECONDS"):
+            rows = conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as error:  # the FTS5 parser's complaint; the query text is the user's
+        raise QueryError(
+            f"cannot search for {query[:80]!r}: {str(error).removeprefix('fts5: ')}; use plain words, "
+            "\"a phrase\", a OR b, NEAR(a b, 5) or prefix*"
+        ) from None
     return [_hit(r) for r in rows]
 
 
