@@ -45,13 +45,13 @@ _NOT_LAUNCH = re.compile(
     # docs, tests and examples about something: "add unit test for src/...", "Add a new guide on ..."
     r"(?:add|adds|added|update[sd]?|improve[sd]?|expand(?:s|ed)?) (?:an? |the |new |more |missing )?(?:[\w/.-]+ ){0,3}"
     r"(?:unit |integration |e2e |end to end )?(?:tests?|examples?|docs|documentation|guides?|tutorials?|notebooks?|"
-    r"cookbooks?|readme|snippets?)\b(?![-\w]| cases?\b| sets?\b| suites? for (?:llm|agents?|rag))|"
+    r"cookbooks?|readme|snippets?|samples?|icons?|logos?|badges?)\b(?![-\w]| cases?\b| sets?\b| suites? for (?:llm|agents?|rag))|"
     # code moving house: "Moved secrets APIs to workspace package"
     r"mov(?:e|es|ed)\b.{0,60}\b(?:package|module|namespace|folder|directory|internal|utils?)\b)",
     re.I,
 )
 _RETIRE = re.compile(
-    r"^(?:remov(?:e|es|ed|ing)|deprecat(?:e|es|ed|ing|ion)|drop(?:s|ped)?|delet(?:e|es|ed)|retir(?:e|es|ed|ing)|"
+    r"^(?:remov(?:e|es|ed|ing)|deprecat(?:e|es|ed|ing|ion)|drop(?:s|ped)?(?![-\s]in\b)|delet(?:e|es|ed)|retir(?:e|es|ed|ing)|"
     r"sunset(?:s|ting)?|discontinu\w*|disabl(?:e|es|ed) support|no longer support\w*|end of life)\b",
     re.I,
 )
@@ -85,6 +85,12 @@ _RETIRED_ANYWHERE = re.compile(
 _LIFTED = re.compile(
     r"^remov(?:e|es|ed|ing) (?:the |a |an )?(?:[\w-]+ ){0,3}(?:delays?|limits?|limitations?|restrictions?|"
     r"requirements?|caps?|bottlenecks?|need for|dependency on)\b",
+    re.I,
+)
+# "Add google-genai and posthog as dependencies": packaging, not a capability
+_DEPENDENCY = re.compile(
+    r"\b(?:as|to) (?:an? |the )?(?:optional |dev |extra |required |runtime )?(?:dependenc(?:y|ies)|deps)\b|"
+    r"\bdependenc(?:y|ies) (?:pins?|bumps?|constraints?|versions?)\b",
     re.I,
 )
 _CONSTRAINT = re.compile(r"\b(?:are|is) now required (?:to|for)\b|\bmust now\b", re.I)
@@ -139,8 +145,8 @@ def announcement(kind: str, text: str, scope: str = "", section: str = "") -> st
         return None
     if (_RETIRE.match(body) and not _LIFTED.match(body)) or _RETIRED_ANYWHERE.search(body):
         return RETIREMENT if kind not in ("docs", "chore", "deps") else None
-    if _CONSTRAINT.search(body):
-        return None  # "X is now required to ...": a new rule for callers, not a new capability
+    if _CONSTRAINT.search(body) or _DEPENDENCY.search(body):
+        return None  # "X is now required to ...", "add X as a dependency": not a new capability
     if kind in LAUNCH_KINDS:
         return LAUNCH
     if _LAUNCH_VERB.match(body) and not _REPAIR.search(body):

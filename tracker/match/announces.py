@@ -23,7 +23,8 @@ _TWEAK = re.compile(
     r"handl\w*|prevent\w*|avoid\w*|ensur\w*|make|makes|made|renam\w*|bump\w*|clean\w*|simplif\w*|tweak\w*|"
     r"polish\w*|adjust\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
     r"align\w*|refin\w*|respect\w*|preserv\w*|propagat\w*|normali[sz]\w*|standardi[sz]\w*|restor\w*|revert\w*|"
-    r"stop\w*|skip\w*|tighten\w*|harden\w*|send\w*|broaden\w*|widen\w*|loosen\w*|relax\w*|perf|performance|faster|better|more|properly|correctly|"
+    r"stop\w*|skip\w*|tighten\w*|harden\w*|send\w*|broaden\w*|widen\w*|loosen\w*|relax\w*|honou?r\w*|"
+    r"available in (?:\S+ )?v?\d|when|whenever|if|unless|once|while|perf|performance|faster|better|more|properly|correctly|"
     r"no longer|reorder\w*|reword\w*|clarif\w*|expand\w*|extend\w*|unif\w*|consolidat\w*|streamlin\w*|"
     r"deduplicat\w*|re ?enabl\w*|retry\w*|validat\w*|guard\w*|catch\w*|suppress\w*|silenc\w*|hid(?:e|es|den)|"
     r"show\w* (?:the )?(?:correct|proper|right)|do not|don t|no more)\b",
@@ -31,7 +32,7 @@ _TWEAK = re.compile(
 )
 # Anywhere in the line: a behaviour change or a repair, not a new capability.
 _CHANGE = re.compile(
-    r"\b(?:instead of|rather than|no longer|(?:http )?[45]\d\d\b(?: \w+){0,3} (?:errors?|status|codes?|responses?)|"
+    r"\b(?:instead|rather than|no longer|(?:is|are|was|were|has been|have been) (?:now )?(?:moved|renamed|replaced)|(?:http )?[45]\d\d\b(?: \w+){0,3} (?:errors?|status|codes?|responses?)|"
     r"(?:error|status) codes?|is now required|are now required|(?:a )?required (?:argument|parameter|field)|"
     r"perf(?:ormance)? improvements?|improvements?|enhancements?|appropriate|correctly|properly|in rare cases|"
     r"regression|backwards? compat\w*)\b",
@@ -41,8 +42,8 @@ _CHANGE = re.compile(
 _STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|should|does|do|did|may|might|must)\b", re.I)
 _LAUNCH_WORD = re.compile(
     r"\b(?:add\w*|new|introduc\w*|support\w*|launch\w*|available|availability|enabl\w*|releas\w*|allow\w*|"
-    r"expos\w*|integrat\w*|ship\w*|implement\w*|beta|preview|ga|generally|now|initial|provid\w*|offer\w*|"
-    r"creat\w*|lets?|you can|announc\w*|excited|debut\w*|unveil\w*|built|build\w*)\b",
+    r"expos\w*|integrates|ship\w*|implement\w*|beta|preview|ga|generally|now|initial|offer\w*|"
+    r"lets?|you can|announc\w*|excited|debut\w*|unveil\w*|built|build\w*)\b",
     re.I,
 )
 # "X now submits ...": X is being extended. "X is now available / supported / GA" still announces X.
@@ -50,14 +51,27 @@ _NOW_VERB = re.compile(
     r"\bnow (?!(?:available|supported|generally|in (?:public |private )?(?:beta|preview)|ga\b|live|open|"
     r"out\b|shipping|released|launch))(?:also |automatically |correctly |properly )?\w+"
 )
+MAX_ANNOUNCING_WORDS = 40
+# The capability is where something else is added: "<verb> <something> to|for|in <capability>".
+_ATTACHED = re.compile(
+    r"^(?:add|adds|added|adding|support|supports|supported|introduc\w*|implement\w*|enabl\w*|expos\w*|allow\w*)"
+    r"(?: support for| support)? (?!support\b|for\b)((?:\w+ ){1,6})(?:to|for|in|into|on|within|inside) (?:the |a |an |all |each )?"
+    r"(?:\w+ ){0,2}\w+$",
+    re.I,
+)
+# "add instrumentation for X", "add tracing support for X": the addition is X's integration itself
+_INTEGRATION_WORDS = frozenset(
+    "instrumentation tracing support integration integrations autologging autolog native first class "
+    "automatic auto experimental new initial official provider".split()
+)
 _EXTENDS = frozenset("in to into for with within inside".split())
 _INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrumentor flavor".split())
 
 
-def line_announces(text: str) -> bool:
+def line_announces(text: str, raw: str = "") -> bool:
     """False when the line as a whole tweaks, fixes or changes something rather than announcing it."""
     _, body = opening(text)
-    if body.rstrip("*_ ").endswith(":"):
+    if body.rstrip("*_ ").endswith(":") or (raw or text).rstrip().rstrip("*_ ").endswith(":"):
         return False  # a heading over a list: its items are the announcements
     if _TWEAK.match(body) or _CHANGE.search(body):
         return False
@@ -70,8 +84,14 @@ def link_announces(reading: Reading, start: int, end: int, line_ok: bool) -> boo
         return False
     if start < 0:
         return True  # inherited from the parent line, which is the announcement
-    if _TWEAK.match(_clause_before(reading, start)):
+    if start >= MAX_ANNOUNCING_WORDS:
+        return False  # deep in a long paragraph: a passing mention
+    clause = _clause_before(reading, start)
+    if _TWEAK.match(clause):
         return False  # "add chromadb instrumentation + fix langchain instrumentation"
+    attached = _ATTACHED.search(clause)
+    if attached and not set(attached[1].split()) <= _INTEGRATION_WORDS:
+        return False  # "add an h2_ports parameter to Sandbox.create": an addition to the capability
     norm, starts = reading.norm, reading.starts
     after = norm[starts[end - 1]:] if end - 1 < len(starts) else ""
     m = _NOW_VERB.search(after)
@@ -96,11 +116,12 @@ def _clause_before(reading: Reading, start: int) -> str:
 
 
 def _clause_break(reading: Reading, end: int, offset: int) -> bool:
-    """A comma, full stop or conjunction between the capability and "now": another subject."""
+    """A full stop or a new clause between the capability and "now": another subject ("A, B and C now ..."
+    share one)."""
     for j in range(end, len(reading.words)):
         if reading.starts[j] >= offset:
             break
-        if any(c in reading.gaps[j] for c in ",.;:") or reading.words[j] in ("and", "but", "which", "that", "when"):
+        if any(c in reading.gaps[j] for c in ".;:") or reading.words[j] in ("but", "which", "that", "when", "while"):
             return True
     return False
 

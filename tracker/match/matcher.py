@@ -162,7 +162,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
             return None
     if retiring and not placed:
         return None
-    line_ok = not retiring and line_announces(mention.text)
+    line_ok = not retiring and line_announces(mention.text, mention.raw)
     stored: list[StoredHit] = [
         (p.key, p.rule, p.score, p.role, p.target, link_announces(reading, p.start, p.end, line_ok)) for p in placed
     ]

@@ -48,6 +48,8 @@ _PRODUCT = frozenset(
     versions support agent agents app apps runtime runs calls requests framework endpoint endpoints pipelines
     driver drivers""".split()
 )
+# Words between a target and its integration word: "llamaindex auto instrumentation".
+_ADJECTIVES = frozenset("auto automatic native official experimental basic full new initial first class".split())
 _STOP_AFTER = frozenset(
     """is are was were has have had can could will would should now and or but with in on at by that which
     who when where as to into from via so it its s""".split()
@@ -59,6 +61,8 @@ def is_object(reading: Reading, start: int, end: int, skip: Iterable[tuple[int, 
     that do not count (capabilities the integration absorbs, other targets)."""
     spans = [(s, e) for s, e in skip if s >= 0]
     words, gaps = reading.words, reading.gaps
+    if _by_means(reading, start, end):
+        return True
     i = start - 1
     while i >= 0 and not _breaks(gaps[i + 1]):
         w = words[i]
@@ -67,12 +71,37 @@ def is_object(reading: Reading, start: int, end: int, skip: Iterable[tuple[int, 
         if not (_inside(i, spans) or w in _LAUNCH or w in _INTEGRATION or w in _PREPOSITIONS):
             return False
         i -= 1
+    if _example(reading, i + 1, start, spans):
+        return False
     j = end
-    while j < len(words) and _inside(j, spans):
+    while j < len(words) and (_inside(j, spans) or (words[j] in _ADJECTIVES and not _breaks(gaps[j]))):
         j += 1
     if j >= len(words) or _breaks(gaps[j]):
         return True
     return words[j] in _INTEGRATION or words[j] in _PRODUCT or words[j] in _STOP_AFTER
+
+
+def _by_means(reading: Reading, start: int, end: int) -> bool:
+    """"... with the new OpenTelemetry exporter": a new integration named as the means of the launch."""
+    words = reading.words
+    if end >= len(words) or words[end] not in _INTEGRATION:
+        return False
+    i, fresh = start - 1, False
+    while i >= 0 and words[i] in ("the", "a", "an", "new", "built", "in", "native", "official"):
+        fresh = fresh or words[i] in ("new", "built", "native", "official")
+        i -= 1
+    return fresh and i >= 0 and words[i] == "with"
+
+
+def _example(reading: Reading, clause_start: int, start: int, spans: list[tuple[int, int]]) -> bool:
+    """A target in a parenthesised list of several is an example: "libraries (OpenAI, Anthropic, LangChain, etc.)"."""
+    gaps = reading.gaps
+    opened = next((k for k in range(start, -1, -1) if "(" in gaps[k] or ")" in gaps[k]), None)
+    if opened is None or ")" in gaps[opened] or opened == 0:
+        return False
+    closing = next((k for k in range(start + 1, len(gaps)) if ")" in gaps[k] or "(" in gaps[k]), len(gaps))
+    listed = sum(1 for s, _ in spans if opened <= s < closing)
+    return listed >= 2
 
 
 def _breaks(gap: str) -> bool:

@@ -19,6 +19,7 @@ Given the taxonomy hits of a line and the targets it names (`targets.find_target
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ INTEGRATION_RULE = "integration:"  # rule label: "integration:tracing@langchain:
 TEXT_TARGET_SCORE = 1.0
 NAMED_TARGET_SCORE = 0.8  # the target came from the scope or the parent line
 _AFTER_OWNER = frozenset("from of by via in on".split())
+_BREAKS = re.compile(r"[,;:()\[\]|+&/]|\s-\s|\.\s")
 # Target kinds that own model capabilities a support link can name (not an observability tool or a database).
 _CAPABILITY_OWNERS = frozenset({"provider", "agent-sdk", "framework"})
 _INTEGRATION_WORDS = frozenset("integration integrations integrate integrated integrates".split())
@@ -196,7 +198,10 @@ def _adjacent_owner(hit: Hit, found: Sequence[TargetHit], reading: Reading) -> i
     if hit.start < 0:
         return None
     for t in found:
-        if t.end == hit.start or (t.start <= hit.start < t.end):  # "Claude Agent SDK" holds "agent SDK"
+        # "Claude Code agent skills", "Bedrock regional inference profiles", "Claude Agent SDK" holding "agent SDK"
+        if t.start <= hit.start < t.end or t.end == hit.start:
+            return t.target
+        if t.end == hit.start - 1 and not any(_BREAKS.search(reading.gaps[j]) for j in (t.end, hit.start)):
             return t.target
         if t.start == hit.end + 1 and reading.words[hit.end] in _AFTER_OWNER:
             return t.target

@@ -125,8 +125,8 @@ def build_targets(data: dict[str, object], source: str, categories: tuple[str, .
 
 
 def find_targets(reading: Reading, targets: Targets) -> list[TargetHit]:
-    """Targets named in the text, longest alias first; a target inside a longer one's span is not counted
-    ("OpenAI Agents SDK" is not also "OpenAI"), nor one vetoed by its excludes ("OpenAI-compatible")."""
+    """Targets named in the text (every mention, in text order); a target inside a longer one's span is not
+    counted ("OpenAI Agents SDK" is not also "OpenAI"), nor one vetoed by its excludes ("OpenAI-compatible")."""
     if not targets.targets:
         return []
     ws = reading.words[:MAX_TARGET_WORDS]
@@ -140,15 +140,17 @@ def find_targets(reading: Reading, targets: Targets) -> list[TargetHit]:
         return []
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0], f[3]))
     taken: list[tuple[int, int]] = []
-    hits: dict[int, TargetHit] = {}
+    hits: list[TargetHit] = []
+    vetoed: dict[int, bool] = {}
     for start, end, ti, aid in found:
         if any(s < end and start < e for s, e in taken):
             continue
         taken.append((start, end))
-        if ti in hits or any(x.search(reading.norm) for x in targets.targets[ti].exclude):
-            continue
-        hits[ti] = TargetHit(ti, start, end, " ".join(targets.alias_words[aid]))
-    return sorted(hits.values(), key=lambda h: (h.start, h.target))
+        if ti not in vetoed:
+            vetoed[ti] = any(x.search(reading.norm) for x in targets.targets[ti].exclude)
+        if not vetoed[ti]:
+            hits.append(TargetHit(ti, start, end, " ".join(targets.alias_words[aid])))
+    return sorted(hits, key=lambda h: (h.start, h.target))
 
 
 def find_named(text: str, targets: Targets) -> list[TargetHit]:
@@ -159,9 +161,10 @@ def find_named(text: str, targets: Targets) -> list[TargetHit]:
     if found is None:
         if len(targets.named_cache) > 20000:
             targets.named_cache.clear()
-        found = targets.named_cache[text] = tuple(
-            TargetHit(h.target, -1, -1, h.alias) for h in find_targets(read(text), targets)
-        )
+        first: dict[int, TargetHit] = {}
+        for h in find_targets(read(text), targets):
+            first.setdefault(h.target, TargetHit(h.target, -1, -1, h.alias))
+        found = targets.named_cache[text] = tuple(first.values())
     return list(found)
 
 
