@@ -100,3 +100,23 @@ def test_a_party_never_integrates_its_own_product(taxonomy: Taxonomy) -> None:
     openai_itself = dataclasses.replace(own, party="OpenAI", category="llm-api", text="Added the OpenAI Responses API")
     out = match([openai_itself], taxonomy)
     assert [(link.feature_key, link.role, link.target) for link in out.links] == [("responses-api", NATIVE, "")]
+
+
+@pytest.mark.parametrize(("raw", "announces"), [
+    ("- Add prompt caching beta", True),
+    ("title: Annotation Queues", True),
+    ("- 🆕 **[Vector Stores](../../docs/vector_stores)**", True),  # a label marked new
+    ("- **[Bedrock](../../docs/providers/bedrock)**", False),  # the label of a group of changes
+    ("- **OpenTelemetry**:", False),  # a heading over a list
+    ("- We've fixed a bug where the ASGI scope could leak between requests", False),
+    ("## How to trace vision input?", False),
+    ("> Claude prompts are different than OpenAI", False),
+    ("- Perf improvements for usage-based routing", False),
+    ("- Functions now return an HTTP 408 error code instead of a 502", False),
+    ("- Over time, we expect managed files to be the way most teams use files", False),
+])
+def test_which_lines_announce(raw: str, announces: bool) -> None:
+    from tracker.match.announces import line_announces
+
+    text = raw.lstrip("-#> ").removeprefix("title: ")
+    assert line_announces(text, raw) is announces

@@ -9,9 +9,9 @@ repair ("add missing ..."). Teasers ("we are working on ...") announce nothing y
 Lines that remove, deprecate or retire something are *retirements*: they are linked only to
 capabilities that are about retiring things (model deprecation), never taken as launches.
 
-A scope tag is a cue, not a verdict: a documentation line that opens with a launch verb and
-announces no page, guide or example ("docs: add OpenAI Agents SDK (TypeScript) integration") is
-an *integration candidate*, kept when it names an integration target (the matcher decides).
+A scope tag is a cue, not a verdict: a documentation or chore line that opens with a launch verb
+and announces no page, guide or example ("docs: add OpenAI Agents SDK (TypeScript) integration")
+is an *integration candidate*, kept when it names an integration target (the matcher decides).
 """
 
 from __future__ import annotations
@@ -131,7 +131,8 @@ def announcement(kind: str, text: str, scope: str = "", section: str = "") -> st
     if section == SUMMARY and len(text.split()) > _SUMMARY_WORDS:
         return None  # a recap of the release: its bullets carry the announcements, on the same date
     written, body = opening(text)
-    documentation = kind == "docs" or written in ("doc", "docs")
+    # a docs: or chore: tag is a cue, not a verdict: such a line that launches an integration still counts
+    documentation = kind == "docs" or written in ("doc", "docs", "chore")
     if written in ("feat", "feature"):
         kind = "feature"
     elif written:

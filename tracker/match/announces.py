@@ -27,7 +27,7 @@ _TWEAK = re.compile(
     r"available in (?:\S+ )?v?\d|when|whenever|if|unless|once|while|perf|performance|faster|better|more|properly|correctly|"
     r"no longer|reorder\w*|reword\w*|clarif\w*|expand\w*|extend\w*|unif\w*|consolidat\w*|streamlin\w*|"
     r"deduplicat\w*|re ?enabl\w*|retry\w*|validat\w*|guard\w*|catch\w*|suppress\w*|silenc\w*|hid(?:e|es|den)|"
-    r"show\w* (?:the )?(?:correct|proper|right)|do not|don t|no more)\b",
+    r"show\w* (?:the )?(?:correct|proper|right)|do not|don t|no more|see)\b",
     re.I,
 )
 # Anywhere in the line: a behaviour change or a repair, not a new capability.
@@ -35,30 +35,36 @@ _CHANGE = re.compile(
     r"\b(?:instead|rather than|no longer|(?:is|are|was|were|has been|have been) (?:now )?(?:moved|renamed|replaced)|(?:http )?[45]\d\d\b(?: \w+){0,3} (?:errors?|status|codes?|responses?)|"
     r"(?:error|status) codes?|is now required|are now required|(?:a )?required (?:argument|parameter|field)|"
     r"perf(?:ormance)? improvements?|improvements?|enhancements?|appropriate|correctly|properly|in rare cases|"
-    r"regression|backwards? compat\w*)\b",
+    r"regression|backwards? compat\w*|fix(?:ed|es)? (?:a |an |the |several |some )?(?:bugs?|issues?|problems?|crash\w*)|"
+    r"how to|how do|we (?:expect|plan|hope|intend|aim)|expect \w+ to)\b",
     re.I,
 )
 # A statement about how things are ("Claude prompts are different than OpenAI") with nothing launched in it.
-_STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|should|does|do|did|may|might|must)\b", re.I)
+_STATEMENT = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|should|does|do|did|may|might|must|can|could)\b", re.I
+)
 _LAUNCH_WORD = re.compile(
     r"\b(?:add\w*|new|introduc\w*|support\w*|launch\w*|available|availability|enabl\w*|releas\w*|allow\w*|"
     r"expos\w*|integrates|ship\w*|implement\w*|beta|preview|ga|generally|now|initial|offer\w*|"
     r"lets?|you can|announc\w*|excited|debut\w*|unveil\w*|built|build\w*)\b",
     re.I,
 )
+# A list item that is only a bold label (or a bold link): release notes group changes under such labels.
+_LABEL = re.compile(r"^\s*[-*+]\s+\*\*\s*\[?[^*\]]+\]?(?:\([^)]*\))?\s*\*\*\s*:?\s*$")
 # "X now submits ...": X is being extended. "X is now available / supported / GA" still announces X.
 _NOW_VERB = re.compile(
-    r"\bnow (?!(?:available|supported|generally|in (?:public |private )?(?:beta|preview)|ga\b|live|open|"
+    r"\bnow (?!(?:available|supported|generally|in (?:public |private )?(?:beta|preview)|ga\b|live|open|be\b|"
     r"out\b|shipping|released|launch))(?:also |automatically |correctly |properly )?\w+"
 )
 MAX_ANNOUNCING_WORDS = 40
 # The capability is where something else is added: "<verb> <something> to|for|in <capability>".
 _ATTACHED = re.compile(
-    r"^(?:add|adds|added|adding|support|supports|supported|introduc\w*|implement\w*|enabl\w*|expos\w*|allow\w*)"
+    r"\b(?:add|adds|added|adding|support|supports|supported|introduc\w*|implement\w*|enabl\w*|expos\w*|allow\w*)"
     r"(?: support for| support)? (?!support\b|for\b)((?:\w+ ){1,6})(?:to|for|in|into|on|within|inside) (?:the |a |an |all |each )?"
-    r"(?:\w+ ){0,2}\w+$",
+    r"(?:\w+ ){0,6}\w+$",
     re.I,
 )
+_ARTICLES = frozenset("a an the".split())
 # "add instrumentation for X", "add tracing support for X": the addition is X's integration itself
 _INTEGRATION_WORDS = frozenset(
     "instrumentation tracing support integration integrations autologging autolog native first class "
@@ -71,8 +77,10 @@ _INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrum
 def line_announces(text: str, raw: str = "") -> bool:
     """False when the line as a whole tweaks, fixes or changes something rather than announcing it."""
     _, body = opening(text)
-    if body.rstrip("*_ ").endswith(":") or (raw or text).rstrip().rstrip("*_ ").endswith(":"):
-        return False  # a heading over a list: its items are the announcements
+    if body.rstrip("*_ ").endswith((":", "?")) or (raw or text).rstrip().rstrip("*_ ").endswith((":", "?")):
+        return False  # a heading over a list (its items are the announcements) or a question
+    if _LABEL.match(raw):
+        return False  # "- **[Bedrock](...)**": the label of a group of changes, unless marked new
     if _TWEAK.match(body) or _CHANGE.search(body):
         return False
     return not (_STATEMENT.search(body) and not _LAUNCH_WORD.search(body))
@@ -89,8 +97,8 @@ def link_announces(reading: Reading, start: int, end: int, line_ok: bool) -> boo
     clause = _clause_before(reading, start)
     if _TWEAK.match(clause):
         return False  # "add chromadb instrumentation + fix langchain instrumentation"
-    attached = _ATTACHED.search(clause)
-    if attached and not set(attached[1].split()) <= _INTEGRATION_WORDS:
+    attached = _ATTACHED.search(_sentence_before(reading, start))
+    if attached and not set(attached[1].split()) - _ARTICLES <= _INTEGRATION_WORDS:
         return False  # "add an h2_ports parameter to Sandbox.create": an addition to the capability
     norm, starts = reading.norm, reading.starts
     after = norm[starts[end - 1]:] if end - 1 < len(starts) else ""
@@ -110,6 +118,16 @@ def _clause_before(reading: Reading, start: int) -> str:
     first = 0
     for j in range(start, 0, -1):
         if any(c in reading.gaps[j] for c in ",;+&") or reading.words[j - 1] in ("and", "plus", "also", "then"):
+            first = j
+            break
+    return " ".join(reading.words[first:start + 1])
+
+
+def _sentence_before(reading: Reading, start: int) -> str:
+    """The words from the start of the sentence (or after a colon) up to word `start`."""
+    first = 0
+    for j in range(start, 0, -1):
+        if any(c in reading.gaps[j] for c in ".;:!?") and not reading.gaps[j].startswith("."):
             first = j
             break
     return " ".join(reading.words[first:start + 1])

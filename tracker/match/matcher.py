@@ -21,11 +21,11 @@ from tracker.match.announces import line_announces, link_announces
 from tracker.match.discovery import candidate_phrases, discover
 from tracker.match.linker import Hit, is_nested, link_entry
 from tracker.match.model import MatchOutcome
-from tracker.match.roles import place
+from tracker.match.roles import Placed, place
 from tracker.match.state import EntryRecord, MatchState, StoredHit
 from tracker.match.targets import find_named, find_targets
 from tracker.match.taxonomy import Taxonomy
-from tracker.match.text import normalise, read
+from tracker.match.text import Reading, normalise, read
 from tracker.model import DISCOVERED, NATIVE, TAXONOMY, FeatureDef, Link, Mention, split_integration_key
 
 DISCOVERED_SCORE = 0.5
@@ -164,7 +164,9 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         return None
     line_ok = not retiring and line_announces(mention.text, mention.raw)
     stored: list[StoredHit] = [
-        (p.key, p.rule, p.score, p.role, p.target, link_announces(reading, p.start, p.end, line_ok)) for p in placed
+        (p.key, p.rule, p.score, p.role, p.target,
+         link_announces(reading, p.start, p.end, line_ok) and not _modifies(p, placed, reading))
+        for p in placed
     ]
     return EntryRecord(
         party=mention.party,
@@ -175,6 +177,15 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         # only lines that announce something name new capabilities; SDK plumbing scopes name none
         phrases=candidate_phrases(mention.raw, taxonomy.ignore_words)
         if line_ok and kind != INTEGRATION_ONLY and not _plumbing(mention.scope) else (),
+    )
+
+
+def _modifies(link: Placed, placed: list[Placed], reading: Reading) -> bool:
+    """A capability written right before another one qualifies it ("computer-use-preview cost tracking")."""
+    return link.start >= 0 and any(
+        other is not link and other.start >= 0 and 0 <= other.start - link.end <= 1
+        and not any(c in reading.gaps[j] for j in range(link.end, other.start + 1) for c in ",;:&+()|")
+        for other in placed
     )
 
 

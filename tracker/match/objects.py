@@ -25,6 +25,7 @@ _LAUNCH = frozenset(
     releases enable enables enabled implement implements implemented integrate integrates integrated
     expose exposes exposed announcing announce now available full built in builtin auto automatic
     automatically allow allows this we our the a an also one line drop in replacement setup set up easy
+    create creates created
     and or""".split()
 )
 _INTEGRATION = frozenset(
@@ -56,9 +57,13 @@ _STOP_AFTER = frozenset(
 )
 
 
-def is_object(reading: Reading, start: int, end: int, skip: Iterable[tuple[int, int]] = ()) -> bool:
+def is_object(
+    reading: Reading, start: int, end: int, skip: Iterable[tuple[int, int]] = (), others: Iterable[int] = (),
+    own: frozenset[str] = frozenset(),
+) -> bool:
     """Whether the target at words [start, end) is the object the line launches; `skip` are word spans
-    that do not count (capabilities the integration absorbs, other targets)."""
+    that do not count (capabilities the integration absorbs, other targets); `others` are where other targets
+    start; `own` are the words of the party's own name ("Instrument Feast using OpenTelemetry")."""
     spans = [(s, e) for s, e in skip if s >= 0]
     words, gaps = reading.words, reading.gaps
     if _by_means(reading, start, end):
@@ -68,10 +73,10 @@ def is_object(reading: Reading, start: int, end: int, skip: Iterable[tuple[int, 
         w = words[i]
         if w in _VERBS:
             break
-        if not (_inside(i, spans) or w in _LAUNCH or w in _INTEGRATION or w in _PREPOSITIONS):
+        if not (_inside(i, spans) or w in _LAUNCH or w in _INTEGRATION or w in _PREPOSITIONS or w in own):
             return False
         i -= 1
-    if _example(reading, i + 1, start, spans):
+    if _example(reading, start, {o for o in others if o != start}):
         return False
     j = end
     while j < len(words) and (_inside(j, spans) or (words[j] in _ADJECTIVES and not _breaks(gaps[j]))):
@@ -93,15 +98,14 @@ def _by_means(reading: Reading, start: int, end: int) -> bool:
     return fresh and i >= 0 and words[i] == "with"
 
 
-def _example(reading: Reading, clause_start: int, start: int, spans: list[tuple[int, int]]) -> bool:
+def _example(reading: Reading, start: int, others: set[int]) -> bool:
     """A target in a parenthesised list of several is an example: "libraries (OpenAI, Anthropic, LangChain, etc.)"."""
     gaps = reading.gaps
     opened = next((k for k in range(start, -1, -1) if "(" in gaps[k] or ")" in gaps[k]), None)
     if opened is None or ")" in gaps[opened] or opened == 0:
         return False
     closing = next((k for k in range(start + 1, len(gaps)) if ")" in gaps[k] or "(" in gaps[k]), len(gaps))
-    listed = sum(1 for s, _ in spans if opened <= s < closing)
-    return listed >= 2
+    return any(opened <= o < closing for o in others)
 
 
 def _breaks(gap: str) -> bool:

@@ -27,7 +27,7 @@ from tracker.match.linker import Hit
 from tracker.match.objects import is_object
 from tracker.match.targets import Integration, Target, TargetHit
 from tracker.match.taxonomy import Taxonomy
-from tracker.match.text import Reading
+from tracker.match.text import Reading, words
 from tracker.model import NATIVE, SUPPORT, integration_key
 
 INTEGRATION_RULE = "integration:"  # rule label: "integration:tracing@langchain:lang chain" (integration, target, alias)
@@ -80,7 +80,12 @@ def place(
     placed: list[Placed] = []
     for th in chosen:
         target = tx.targets[th.target]
-        pick = _integration_for(target, hits, caps, cued, generic, party_category, tx.integrations)
+        # a capability found in the target's own name ("OpenTelemetry support") implies the integration
+        implied = {i for i, integ in enumerate(tx.integrations)
+                   if any(caps[h.capability].key in integ.absorbs and h.start < th.end and th.start < h.end
+                          for h in hits)}
+        pick = _integration_for(target, hits, caps, {i: c or i in implied for i, c in cued.items()}, generic,
+                                party_category, tx.integrations)
         if pick is None:
             continue
         integ = tx.integrations[pick]
@@ -92,7 +97,10 @@ def place(
         if cued[pick] and party_category in integ.default_for:
             absorbed |= absorbs  # what an observability tool instruments is not a capability it ships
         skip = [(h.start, h.end) for h in hits if h.capability in absorbs] + [(t.start, t.end) for t in text_targets]
-        if th.start >= 0 and not is_object(reading, th.start, th.end, skip):
+        others = [t.start for t in text_targets if t.target != th.target]
+        # (a capability that is the target's own name is already a link: it only takes the integration's key)
+        if th.start >= 0 and pick not in implied and not is_object(
+                reading, th.start, th.end, skip, others, frozenset(words(party))):
             continue  # "OpenAI rate limiting", "authentication for the OpenAI client": a modifier
         absorbed |= absorbs
         score = TEXT_TARGET_SCORE if th.start >= 0 else NAMED_TARGET_SCORE
@@ -126,7 +134,7 @@ def _drop_owners(found: Sequence[TargetHit], targets: Sequence[Target]) -> list[
 
 def _drop_means(found: Sequence[TargetHit], targets: Sequence[Target]) -> list[TargetHit]:
     """A protocol named together with a framework or provider is how the integration works, not what it integrates."""
-    if any(targets[t.target].kind != "protocol" for t in found):
+    if any(targets[t.target].kind in _CAPABILITY_OWNERS for t in found):
         return [t for t in found if targets[t.target].kind != "protocol"]
     return list(found)
 
