@@ -23,7 +23,7 @@ _TWEAK = re.compile(
     r"handl\w*|prevent\w*|avoid\w*|ensur\w*|make|makes|made|renam\w*|bump\w*|clean\w*|simplif\w*|tweak\w*|"
     r"polish\w*|adjust\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
     r"align\w*|refin\w*|respect\w*|preserv\w*|propagat\w*|normali[sz]\w*|standardi[sz]\w*|restor\w*|revert\w*|"
-    r"stop\w*|skip\w*|tighten\w*|harden\w*|send\w*|broaden\w*|widen\w*|loosen\w*|relax\w*|honou?r\w*|"
+    r"stop\w*|skip\w*|check|checks|checked|tighten\w*|harden\w*|send\w*|broaden\w*|widen\w*|loosen\w*|relax\w*|honou?r\w*|"
     r"available in (?:\S+ )?v?\d|when|whenever|if|unless|once|while|perf|performance|faster|better|more|properly|correctly|"
     r"no longer|reorder\w*|reword\w*|clarif\w*|expand\w*|extend\w*|unif\w*|consolidat\w*|streamlin\w*|"
     r"deduplicat\w*|re ?enabl\w*|retry\w*|validat\w*|guard\w*|catch\w*|suppress\w*|silenc\w*|hid(?:e|es|den)|"

@@ -37,6 +37,9 @@ _AFTER_OWNER = frozenset("from of by via in on".split())
 _BREAKS = re.compile(r"[,;:()\[\]|+&/]|\s-\s|\.\s")
 # Target kinds that own model capabilities a support link can name (not an observability tool or a database).
 _CAPABILITY_OWNERS = frozenset({"provider", "agent-sdk", "framework"})
+# ... and those whose products have capabilities of their own ("Langfuse prompt management"); a database or an
+# ML framework next to a capability only says where it runs ("Spark offline store").
+_PRODUCT_OWNERS = _CAPABILITY_OWNERS | {"observability"}
 _INTEGRATION_WORDS = frozenset("integration integrations integrate integrated integrates".split())
 
 
@@ -183,7 +186,7 @@ def _role(
         return SUPPORT, tx.targets[best].owner if best is not None else ""
     if category in policy.own_work:
         return NATIVE, ""
-    owner = _adjacent_owner(hit, own, reading)
+    owner = _adjacent_owner(hit, [t for t in own if tx.targets[t.target].kind in _PRODUCT_OWNERS], reading)
     if owner is not None:
         return SUPPORT, tx.targets[owner].owner
     return NATIVE, ""
