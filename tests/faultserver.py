@@ -1,8 +1,14 @@
-"""A real HTTP server on 127.0.0.1 that misbehaves on purpose, one path per fault."""
+"""A real HTTP server on 127.0.0.1 that misbehaves on purpose, one path per fault.
+
+``LoopbackOnly`` is the transport to fetch it with: it dials 127.0.0.1 and localhost only
+(never a proxy), so a redirect the fetcher wrongly follows to a private or metadata
+address fails in the test instead of reaching a real machine.
+"""
 
 from __future__ import annotations
 
 import email.utils
+import functools
 import gzip
 import socket
 import struct
@@ -12,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
+
 GOOD = b"# Changelog\n\n## 1.1.0 (2026-02-01)\n\n### Features\n\n* add prompt caching\n\n## 1.0.0 (2026-01-01)\n\n* add tracing\n"
 FEED_GOOD = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>
 <item><title>Launch: batch API</title><link>https://example.com/batch</link>
@@ -19,9 +27,37 @@ FEED_GOOD = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>News</ti
 </channel></rss>"""
 
 
+TRICKLE_BYTES = 400  # one header byte every TRICKLE_SECONDS: 20 s for a whole answer
+TRICKLE_SECONDS = 0.05
+
+
+@functools.cache
+def _bomb() -> bytes:
+    # Compressed once: compressing per request is slow enough, on a busy machine, to miss the deadline.
+    return gzip.compress(b"\0" * 50_000_000, compresslevel=1)
+
+
+class LoopbackOnly(httpx.AsyncBaseTransport):
+    """A real transport that refuses every host but the loopback one, recording what it refused."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport(trust_env=False)
+        self.refused: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host not in ("127.0.0.1", "localhost"):
+            self.refused.append(str(request.url))
+            raise httpx.ConnectError(f"the test transport dials loopback only, not {request.url.host}", request=request)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 class FaultHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     hits: dict[str, int] = {}
+    posted: list[bytes] = []
 
     def log_message(self, *args: object) -> None:
         pass
@@ -35,6 +71,10 @@ class FaultHandler(BaseHTTPRequestHandler):
         self.send_header("content-length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server API
+        FaultHandler.posted.append(self.rfile.read(int(self.headers.get("content-length") or 0)))
+        self.do_GET()
 
     def do_GET(self) -> None:  # noqa: N802 - http.server API
         path = self.path.split("?")[0]
@@ -56,6 +96,20 @@ class FaultHandler(BaseHTTPRequestHandler):
     def route_slow_headers(self, path: str, count: int) -> None:
         time.sleep(1.5)
         self._send(200, GOOD)
+
+    def route_trickle_headers(self, path: str, count: int) -> None:
+        """The status line at once, then one header byte at a time: each read is quick, the answer never is."""
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            self.wfile.flush()
+            for _ in range(TRICKLE_BYTES):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(TRICKLE_SECONDS)
+            self.wfile.write(b": y\r\ncontent-length: 0\r\n\r\n")
+        except OSError:
+            pass  # the client gave up: what the test wants
+        self.close_connection = True
 
     def route_slow_body(self, path: str, count: int) -> None:
         self.send_response(200)
@@ -111,12 +165,32 @@ class FaultHandler(BaseHTTPRequestHandler):
     def route_to_metadata(self, path: str, count: int) -> None:
         self._send(302, b"", {"location": "http://169.254.169.254/latest/meta-data/"})
 
+    def route_to(self, path: str, count: int) -> None:
+        """/to/<where>: a redirect to a private, oddly spelled or same-host target."""
+        port = self.server.server_address[1]
+        targets = {
+            "octal": f"http://0177.0.0.1:{port}/good",
+            "hex": f"http://0x7f.1:{port}/good",
+            "decimal": f"http://2130706433:{port}/good",
+            "private": "http://10.0.0.1/latest/",
+            "shared": "http://100.64.0.1/latest/",
+            "alibaba": "http://100.100.100.200/latest/meta-data/",
+            "metadata-v6": "http://[fd00:ec2::254]/latest/meta-data/",
+            "same-host": f"http://127.0.0.1:{port}/good",
+            "localhost": f"http://localhost:{port}/good",
+        }
+        self._send(302, b"", {"location": targets[path.rsplit("/", 1)[1]]})
+
     # --- bodies -----------------------------------------------------------------------------------
     def route_big(self, path: str, count: int) -> None:
         self._send(200, b"* line\n" * 300_000)
 
     def route_bomb(self, path: str, count: int) -> None:
-        self._send(200, gzip.compress(b"\0" * 50_000_000), {"content-encoding": "gzip"})
+        self._send(200, _bomb(), {"content-encoding": "gzip"})
+
+    def route_charset(self, path: str, count: int) -> None:
+        """/charset/<label>: a good changelog declared in any charset, text or not (zlib_codec, rot13, hex)."""
+        self._send(200, GOOD, {"content-type": f"text/markdown; charset={path.rsplit('/', 1)[1]}"})
 
     def route_binary(self, path: str, count: int) -> None:
         self._send(200, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40, {"content-type": "image/png"})
@@ -168,6 +242,8 @@ def fault_server() -> Iterator[str]:
         request_queue_size = 64
 
     FaultHandler.hits = {}
+    FaultHandler.posted = []
+    _bomb()
     server = Server(("127.0.0.1", 0), FaultHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -101,3 +101,15 @@ def test_missing_config_file_and_missing_mirror_folder(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD)
     with pytest.raises(ConfigError, match="mirror folder"):
         load_settings(Overrides(config=path, mirror=tmp_path / "no-mirror"), env={})
+
+
+@pytest.mark.parametrize(("table", "needle"), [
+    ("[match]\ncommodity_k = 0\n", "[match]: commodity_k = 0 must be at least 2"),
+    ("[match]\ncommodity_k = -5\n", "[match]: commodity_k = -5 must be at least 2"),
+    ("[match]\nwindow_days = -30\n", "[match]: window_days = -30 must be a number of days from 1 to 3650"),
+    ("[match]\nwindow_days = 0\n", "window_days = 0 must be a number of days"),
+])
+def test_metric_knobs_out_of_range_are_one_clear_error(tmp_path: Path, table: str, needle: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(Overrides(config=write(tmp_path, table + GOOD)), env={})
+    assert needle in str(info.value) and str(info.value).count("\n") == 0

@@ -267,7 +267,7 @@ def test_a_redirect_from_a_public_source_to_a_metadata_address_is_refused(make_s
 
     for allow, expected in ((False, "error"), (True, "new")):
         settings = make_settings(party("Acme", source("acme", "https://changelog.example.com/CHANGELOG.md")),
-                                 allow_private_redirects=allow)
+                                 allow_private_redirects=allow, allow_link_local=allow)
         (outcome,) = pipeline.run_crawl(settings, now=fixed_clock(), transport=httpx.MockTransport(handler)).outcomes
         assert outcome.outcome == expected, outcome
         if not allow:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from conftest import fixed_clock, party, source
-from faultserver import fault_server
+from faultserver import LoopbackOnly, fault_server
 from tracker import pipeline
 from tracker.crawl import CrawlSummary
 
@@ -17,6 +17,7 @@ from tracker.crawl import CrawlSummary
 CASES: dict[str, tuple[str, str, str, int | None]] = {
     "/slow-headers": ("changelog", "error", "did not answer within", 0),
     "/slow-body": ("changelog", "error", "did not answer within", 0),
+    "/trickle-headers": ("changelog", "error", "did not answer within 0.5 s after 2 attempts", 0),
     "/reset": ("changelog", "error", "broke while fetching", 0),
     "/status/500": ("changelog", "error", "returned 500 Internal Server Error after 2 attempts", 0),
     "/status/502": ("changelog", "error", "returned 502 Bad Gateway", 0),
@@ -28,10 +29,17 @@ CASES: dict[str, tuple[str, str, str, int | None]] = {
     "/flaky-503": ("changelog", "new", "", 2),
     "/loop": ("changelog", "error", "redirect loop", 0),
     "/chain/0": ("changelog", "error", "redirected more than 5 times", 0),
+    "/to-metadata": ("changelog", "error", "169.254.169.254, a link-local or cloud metadata address", 0),
+    "/to/private": ("changelog", "error", "redirects to another host 10.0.0.1", 0),
+    "/to/octal": ("changelog", "error", "spells the non-public address 127.0.0.1 in octal, hex or decimal", 0),
     "/big": ("changelog", "error", "1,000,000-byte cap", 0),
     "/bomb": ("changelog", "error", "compression bomb", 0),
     "/binary": ("changelog", "error", "binary", 0),
     "/invalid-utf8": ("changelog", "new", "", 2),
+    "/charset/zlib_codec": ("changelog", "new", "", 2),
+    "/charset/rot13": ("changelog", "new", "", 2),
+    "/charset/hex": ("changelog", "new", "", 2),
+    "/charset/zlib_codec?feed": ("feed", "error", "not an RSS/Atom feed", 0),
     "/no-content-type": ("changelog", "new", "", 2),
     "/wrong-content-type": ("changelog", "new", "", 2),
     "/empty": ("changelog", "new", "no releases found", 0),
@@ -63,7 +71,8 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CrawlSum
             settings.fetch, timeout=0.5, max_retries=1, backoff_base=0.01, backoff_max=1.5, max_bytes=1_000_000,
             max_redirects=5,
         ))
-        summary = pipeline.run_crawl(settings, now=fixed_clock())
+        # Loopback only: a redirect wrongly followed to a private address fails here, contacting nothing.
+        summary = pipeline.run_crawl(settings, now=fixed_clock(), transport=LoopbackOnly())
         conn = sqlite3.connect(settings.db_path)
         yield summary, conn
         conn.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import re
 import http.server
 import socket
 import struct
@@ -348,8 +349,10 @@ def test_redirect_to_non_http_scheme_is_refused() -> None:
 
 def test_redirect_to_metadata_address_is_refused() -> None:
     handler = redirecting({"/x": "http://169.254.169.254/latest/meta-data/"})
-    with pytest.raises(BlockedError, match=r"169\.254\.169\.254 is not public"):
+    with pytest.raises(BlockedError, match=r"169\.254\.169\.254, a link-local or cloud metadata address"):
         fetch(handler, "https://example.org/x")
+    with pytest.raises(BlockedError, match=r"link-local or cloud metadata"):
+        fetch(handler, "https://example.org/x", allow_private_redirects=True)
 
 
 def test_redirect_to_a_name_resolving_to_private_is_refused() -> None:
@@ -360,14 +363,72 @@ def test_redirect_to_a_name_resolving_to_private_is_refused() -> None:
 
 def test_redirect_to_metadata_address_allowed_when_configured() -> None:
     handler = redirecting({"/x": "http://169.254.169.254/latest/meta-data/"})
-    result = fetch(handler, "https://example.org/x", allow_private_redirects=True)
+    result = fetch(handler, "https://example.org/x", allow_private_redirects=True, allow_link_local=True)
     assert result.content == b"169.254.169.254/latest/meta-data/"
 
 
-def test_loopback_source_may_redirect_to_loopback() -> None:
-    handler = redirecting({"/a": "http://localhost:8000/b"})
-    result = fetch(handler, "http://127.0.0.1:8000/a", resolver=resolver({"localhost": ["127.0.0.1"]}))
-    assert result.final_url == "http://localhost:8000/b"
+def test_loopback_source_may_redirect_within_its_own_host_only() -> None:
+    handler = redirecting({"/a": "http://127.0.0.1:9000/b", "/c": "http://localhost:8000/d"})
+    local = resolver({"localhost": ["127.0.0.1"]})
+    result = fetch(handler, "http://127.0.0.1:8000/a", resolver=local)
+    assert result.final_url == "http://127.0.0.1:9000/b"
+    with pytest.raises(BlockedError, match=r"on the private host 127\.0\.0\.1, redirects to another host localhost"):
+        fetch(handler, "http://127.0.0.1:8000/c", resolver=local)
+
+
+def test_a_private_source_may_redirect_to_a_public_host() -> None:
+    result = fetch(redirecting({"/a": "https://example.org/b"}), "http://10.0.0.5/a")
+    assert result.final_url == "https://example.org/b"
+
+
+def test_a_redirect_to_a_name_that_does_not_resolve_is_refused() -> None:
+    async def resolve(host: str) -> list[str]:
+        if host == "nowhere.example":
+            raise OSError("no such host")
+        return [PUBLIC_IP]
+
+    with pytest.raises(BlockedError, match=r"redirects to http://nowhere\.example/, whose name does not resolve"):
+        fetch(redirecting({"/x": "http://nowhere.example/"}), "https://example.org/x", resolver=resolve)
+
+
+def test_a_name_that_does_not_resolve_unlocks_no_private_redirect() -> None:
+    async def resolve(host: str) -> list[str]:
+        if host == "origin.example":
+            raise OSError("no such host")
+        return {"intranet.example": ["10.0.0.7"]}.get(host, [PUBLIC_IP])
+
+    with pytest.raises(BlockedError, match=r"10\.0\.0\.7 is not public"):
+        fetch(redirecting({"/x": "http://intranet.example/"}), "https://origin.example/x", resolver=resolve)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/latest/", "http://100.100.100.200/",
+            "http://metadata.test/computeMetadata/v1/", "http://[::ffff:169.254.169.254]/"],
+)
+def test_a_metadata_source_is_refused_before_any_request(url: str) -> None:
+    handler, seen = counting([httpx.Response(200, content=b"secret")])
+    with pytest.raises(BlockedError, match=r"link-local or cloud metadata address; refusing it"):
+        fetch(handler, url, resolver=resolver({"metadata.test": ["169.254.169.254"]}))
+    assert seen == []
+    assert fetch(handler, url, allow_link_local=True,
+                 resolver=resolver({"metadata.test": ["169.254.169.254"]})).content == b"secret"
+
+
+@pytest.mark.parametrize(
+    ("location", "address"),
+    [("http://0177.0.0.1/", "127.0.0.1"), ("http://0x7f.1/", "127.0.0.1"), ("http://2130706433/", "127.0.0.1"),
+     ("http://0xa9fea9fe/latest/", "169.254.169.254"), ("http://012.0.0.1/", "10.0.0.1")],
+)
+def test_odd_ipv4_spellings_in_location_are_refused_without_a_retry(location: str, address: str) -> None:
+    handler, seen = counting([httpx.Response(302, headers={"location": location})])
+    with pytest.raises(BlockedError, match=re.escape(address)):
+        fetch(handler, "https://example.org/x", max_retries=3)
+    assert len(seen) == 1
+
+
+def test_an_odd_spelling_of_a_public_address_is_followed_as_dotted_decimal() -> None:
+    handler = redirecting({"/x": "http://0x5d.0xb8.0xd8.0x22/y"})
+    assert fetch(handler, "https://example.org/x").final_url == "http://93.184.216.34/y"
 
 
 # --- robots.txt -----------------------------------------------------------------------
@@ -465,6 +526,15 @@ def test_decode_text_defaults_to_utf8_and_replaces_bad_bytes() -> None:
     assert decode_text(result_of(b"caf\xc3\xa9 \xff!", "text/markdown")) == "café \ufffd!"
     assert decode_text(result_of(b"ok", "text/plain; charset=no-such-charset")) == "ok"
     assert decode_text(result_of(b"\xef\xbb\xbf# Title", "")) == "# Title"
+
+
+@pytest.mark.parametrize(
+    "charset", ["zlib_codec", "zlib", "rot13", "rot_13", "hex", "base64", "bz2", "uu", "quopri", "unicode_escape",
+                "raw_unicode_escape", "punycode", "idna", "utf-7", "undefined"],
+)
+def test_only_text_encodings_may_decode_a_body(charset: str) -> None:
+    body = "# Changelog\n\n## 1.0.0 \\u0041 +AGEA- caf\u00e9\n".encode()
+    assert decode_text(result_of(body, f"text/markdown; charset={charset}")) == body.decode("utf-8")
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from pathlib import Path
 
 import httpx
@@ -84,6 +85,34 @@ def test_missing_file_is_not_in_mirror(mirror: Path) -> None:
     assert message.startswith(f"{url} is not in the mirror {mirror.resolve()};")
     assert "raw.githubusercontent.com/o/r/HEAD/NEWS.md or crawl without --mirror" in message
     assert caught.value.url == "https://raw.githubusercontent.com/o/r/HEAD/NEWS.md"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+@pytest.mark.parametrize("name", ["CHANGELOG.md", "index.html"])
+def test_a_fifo_in_the_mirror_is_refused_not_read(mirror: Path, name: str) -> None:
+    folder = mirror / "fifo.example.org" / "docs"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / name)  # reading it would wait for a writer forever
+    url = "https://fifo.example.org/docs/" + ("CHANGELOG.md" if name == "CHANGELOG.md" else "")
+    outcome: list[BaseException | FetchResult] = []
+
+    def crawl() -> None:
+        try:
+            outcome.append(mirror_fetch(mirror, url))
+        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+            outcome.append(error)
+
+    worker = threading.Thread(target=crawl, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    if worker.is_alive():  # unblock the reader so the thread ends, then fail
+        with open(folder / name, "wb"):
+            pass
+        worker.join(timeout=10)
+        pytest.fail("the mirror blocked on a FIFO")
+    (error,) = outcome
+    assert isinstance(error, BlockedError)
+    assert f"docs/{name} in the mirror, which is not a regular file (a FIFO, socket or device?)" in str(error)
 
 
 @pytest.mark.parametrize(

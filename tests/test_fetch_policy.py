@@ -13,7 +13,7 @@ from tracker.errors import ConfigError, FetchError, HttpStatusError, TransportEr
 from tracker.fetch import FetchSettings
 from tracker.fetch.classify import is_transient, status_error, to_fetch_error
 from tracker.fetch.links import next_link
-from tracker.fetch.redirects import is_public_address, non_public_address
+from tracker.fetch.addresses import is_link_local, is_public_address, lookup, numeric_ipv4
 from tracker.fetch.retry import backoff_delay, parse_retry_after, retry_delay
 from tracker.fetch.robots import origin_of, parse_robots
 
@@ -73,23 +73,88 @@ def test_next_link_parsing() -> None:
         ("fd00::1", False),
         ("::ffff:127.0.0.1", False),
         ("224.0.0.1", False),
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of 169.254.169.254: global to Python, not to us
+        ("2002:a9fe:a9fe::1", False),  # 6to4 of the same
+        ("::a9fe:a9fe", False),  # IPv4-compatible form
+        ("100.100.100.200", False),
+        ("fd00:ec2::254", False),
     ],
 )
 def test_is_public_address(address: str, public: bool) -> None:
     assert is_public_address(ipaddress.ip_address(address)) is public
 
 
-def test_non_public_address_resolves_names_and_tolerates_failures() -> None:
+@pytest.mark.parametrize(
+    ("address", "link_local"),
+    [
+        ("169.254.169.254", True),
+        ("169.254.0.1", True),
+        ("fd00:ec2::254", True),
+        ("100.100.100.200", True),
+        ("fe80::1", True),
+        ("::ffff:169.254.169.254", True),
+        ("64:ff9b::a9fe:a9fe", True),
+        ("10.0.0.1", False),
+        ("127.0.0.1", False),
+        ("100.100.100.201", False),
+        ("fd00:ec2::253", False),
+        ("93.184.216.34", False),
+    ],
+)
+def test_is_link_local_covers_the_metadata_addresses(address: str, link_local: bool) -> None:
+    assert is_link_local(ipaddress.ip_address(address)) is link_local
+
+
+@pytest.mark.parametrize(
+    ("host", "address"),
+    [
+        ("127.0.0.1", "127.0.0.1"),
+        ("0177.0.0.1", "127.0.0.1"),
+        ("0x7f.0.0.1", "127.0.0.1"),
+        ("0x7f.1", "127.0.0.1"),
+        ("127.1", "127.0.0.1"),
+        ("2130706433", "127.0.0.1"),
+        ("0xa9fea9fe", "169.254.169.254"),
+        ("0251.0376.0251.0376", "169.254.169.254"),
+        ("169.254.169.254.", "169.254.169.254"),
+        ("example.org", None),
+        ("1password.com", None),
+    ],
+)
+def test_numeric_ipv4_reads_every_spelling(host: str, address: str | None) -> None:
+    found = numeric_ipv4(host)
+    assert (str(found) if found is not None else None) == address
+
+
+@pytest.mark.parametrize("host", ["1.2.3.256", "09.0.0.1", "1.2.3.4.5", "0x1g.1", "4294967296", "a.1"])
+def test_numeric_ipv4_refuses_broken_numbers(host: str) -> None:
+    with pytest.raises(ValueError):
+        numeric_ipv4(host)
+
+
+def test_lookup_resolves_names_and_an_unknown_name_is_not_public() -> None:
     async def resolve(host: str) -> list[str]:
         if host == "unknown.invalid":
             raise OSError("no such host")
         return {"metadata.internal": ["169.254.169.254"]}.get(host, ["93.184.216.34"])
 
-    async def go() -> list[str]:
-        hosts = ["metadata.internal", "example.org", "unknown.invalid", "127.0.0.1", "::1"]
-        return [await non_public_address(host, resolve) for host in hosts]
+    async def go() -> list[tuple[bool, str | None, str | None]]:
+        hosts = ["metadata.internal", "example.org", "unknown.invalid", "127.0.0.1", "::1", "0x7f.1"]
+        results = []
+        for host in hosts:
+            found = await lookup(host, resolve)
+            bad, near = found.non_public(), found.link_local()
+            results.append((found.public, str(bad) if bad else None, str(near) if near else None))
+        return results
 
-    assert asyncio.run(go()) == ["169.254.169.254", "", "", "127.0.0.1", "::1"]
+    assert asyncio.run(go()) == [
+        (False, "169.254.169.254", "169.254.169.254"),
+        (True, None, None),
+        (False, None, None),
+        (False, "127.0.0.1", None),
+        (False, "::1", None),
+        (False, "127.0.0.1", None),
+    ]
 
 
 def test_exceptions_are_classified_once() -> None:
@@ -137,4 +202,8 @@ def test_robots_helpers() -> None:
 def test_settings_out_of_range_are_a_config_error() -> None:
     with pytest.raises(ConfigError, match=r"fetch setting timeout, per_host is out of range"):
         FetchSettings(timeout=0, per_host=0)
+    with pytest.raises(ConfigError, match=r"fetch setting timeout, crawl_budget is out of range"):
+        FetchSettings(timeout=float("inf"), crawl_budget=float("nan"))
+    with pytest.raises(ConfigError, match=r"fetch setting crawl_budget is out of range"):
+        FetchSettings(crawl_budget=-1)
     assert FetchSettings(max_retries=0, backoff_base=0).max_retries == 0

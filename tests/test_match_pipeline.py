@@ -85,9 +85,13 @@ def test_export_features_keeps_its_documented_shape(corpus_catalog, capsys) -> N
         first = feature["parties"][0]
         assert first["party"] == feature["first_party"] and first["first_seen"] == feature["first_seen"]
         for p in feature["parties"]:
-            assert {"party", "kind", "first_seen", "lag_days", "mentions"} <= p.keys()
-            assert p["lag_days"] == (dt.date.fromisoformat(p["first_seen"])
-                                     - dt.date.fromisoformat(feature["first_seen"])).days or p["estimated"]
+            assert {"party", "kind", "role", "status", "observed_since", "first_seen", "lag_days", "mentions"} <= p.keys()
+            # lag_days is the copy lag that counts (README, Metrics): null unless first (dated) or copied
+            if p["role"] == first["role"] and p["lag_days"] is not None:
+                assert p["lag_days"] == (dt.date.fromisoformat(p["first_seen"])
+                                         - dt.date.fromisoformat(feature["first_seen"])).days
+            assert p["lag_days"] is None or p["status"] in ("first", "copied")
+            assert p["status"] != "copied" or p["lag_days"] is not None
             for m in p["mentions"]:
                 assert {"source_url", "version", "date", "text", "line"} <= m.keys()
     # `text` is the raw changelog line and `line` its 1-based number in the source document.
@@ -116,7 +120,7 @@ def test_features_feature_and_lag_commands(corpus_catalog, capsys) -> None:  # t
     assert all(any(p["party"] == "Anthropic" for p in f["parties"]) for f in chosen)
     assert "prompt-caching" in {f["id"] for f in chosen}
     timeline = cli(capsys, corpus_catalog, "feature", "prompt-caching")
-    assert "Google Cloud Vertex AI" in timeline and "first mover" in timeline
+    assert "Google Cloud Vertex AI" in timeline and ("first mover" in timeline or "earliest observed" in timeline)
     assert "https://github.com/anthropics/anthropic-sdk-python/blob/HEAD/CHANGELOG.md#L1986" in timeline
     lag = json.loads(cli(capsys, corpus_catalog, "lag", "--party", "AWS", "--format", "json"))
     assert len(lag) == 1 and lag[0]["party"] == "AWS" and lag[0]["followed"] > 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tracker.model import FeatureDef, MentionRow
-from tracker.metrics import build_timelines, by_quarter, party_stats, pressure_index, summarize
+from tracker.metrics import build_timelines, by_quarter, party_stats, pressure_index, rules, summarize
 
 KINDS = {"Acme": "startup", "Bolt": "incumbent", "Cobalt": "vendor", "Dune": "oss", "Echo": "incumbent"}
 _ids = iter(range(1, 10_000))
@@ -40,15 +40,15 @@ def test_first_mover_and_lags_use_each_partys_earliest_exact_mention() -> None:
     assert [(p.party, p.first_seen.isoformat(), p.lag_days, p.estimated) for p in t.parties] == [
         ("Acme", "2024-01-01", 0, False), ("Cobalt", "2024-01-20", 19, False), ("Bolt", "2024-03-10", 69, False),
     ]
-    assert t.time_to_commodity(3) == 69 and t.time_to_commodity(4) is None
-    assert t.crowding(30) == 1 and t.crowding(90) == 2
-    assert t.incumbent_catch_up() == 69  # a startup shipped first; Bolt is the first incumbent
+    assert rules.time_to_commodity(t, 3) == 69 and rules.time_to_commodity(t, 4) is None
+    assert rules.copies_within(t, 30) == 1 and rules.copies_within(t, 90) == 2
+    assert rules.incumbent_catch_up(t) == 69  # a startup shipped first; Bolt is the first incumbent
 
 
 def test_ties_go_to_the_name_that_sorts_first_and_the_tied_party_has_lag_zero() -> None:
     t = timelines(row("files", "Cobalt", "2025-05-22"), row("files", "Acme", "2025-05-22"))["files"]
     assert t.first.party == "Acme" and [p.lag_days for p in t.parties] == [0, 0]
-    assert t.time_to_commodity(2) == 0
+    assert rules.time_to_commodity(t, 2) == 0
 
 
 def test_undated_parties_are_flagged_and_left_out_of_every_median_and_index() -> None:
@@ -63,13 +63,13 @@ def test_undated_parties_are_flagged_and_left_out_of_every_median_and_index() ->
     assert [p.party for p in t.exact_followers] == ["Bolt"]
     summary = summarize(list(ts.values()), as_of=dt.date(2026, 11, 29))
     assert summary.median_lag == 20 and summary.follower_mentions == 1
-    assert t.time_to_commodity(3) is None  # only two exact parties
+    assert rules.time_to_commodity(t, 3) is None  # only two exact parties
 
 
 def test_a_feature_known_only_from_undated_mentions_has_no_exact_first_mover() -> None:
     t = timelines(row("skills", "Dune", "2026-11-01", estimated=True), row("skills", "Acme", "2026-11-02",
                                                                              estimated=True))["skills"]
-    assert t.first.estimated and t.time_to_commodity(2) is None and t.incumbent_catch_up() is None
+    assert t.first.estimated and rules.time_to_commodity(t, 2) is None and rules.incumbent_catch_up(t) is None
     assert party_stats([t], as_of=dt.date(2026, 11, 29))[0].pioneered == 0
 
 

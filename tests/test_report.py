@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from conftest import fixed_clock, party, source
+from survivalkit import first_copy_observations, km_median
 
 from tracker.catalog import db
 from tracker import pipeline
@@ -26,7 +27,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "report"
 TAXONOMY = FIXTURES / "taxonomy.toml"
 CRAWLED = dt.datetime(2026, 6, 1, 6, 0)
 RENDERED = dt.datetime(2026, 6, 1, 7, 0)
-HEADLINES = ("copied", "median-lag", "commoditized-share", "incumbent-catch-up", "pressure", "time-to-commodity")
+HEADLINES = ("time-to-first-copy", "copied", "median-lag", "commoditized-share", "incumbent-catch-up", "pressure",
+             "time-to-commodity")
 
 
 def fixture_parties() -> tuple[PartyConfig, ...]:
@@ -77,33 +79,86 @@ def expected_headlines(records: list[dict[str, Any]], *, as_of: dt.date, k: int 
     """The overview's numbers recomputed from `tracker export features` JSON, following the README definitions."""
     day = dt.date.fromisoformat
     lags, ttcs, catch_ups = [], [], []
-    judged = commoditized = pressured = 0
+    judged = commoditized = pressured = copied = 0
     for rec in records:
-        parties = rec["parties"]
-        followers = [p for p in parties[1:] if not p["estimated"]]
-        lags += [p["lag_days"] for p in followers]
-        exact = [p for p in parties if not p["estimated"]]
-        ttc = None
-        if not rec["first_seen_estimated"] and len(exact) >= k:
-            ttc = (day(exact[k - 1]["first_seen"]) - day(rec["first_seen"])).days
+        first = rec["parties"][0]
+        rivals = [p for p in rec["parties"][1:] if p["role"] == first["role"] and p["status"] != "same_company"]
+        copiers = sorted((p for p in rivals if p["status"] == "copied"), key=lambda p: p["lag_days"])
+        copied += bool(rivals)
+        lags += [p["lag_days"] for p in copiers]
+        dated = rec["first_mover_dated"]
+        arrivals = [0] + [p["lag_days"] for p in copiers]
+        ttc = arrivals[k - 1] if dated and len(arrivals) >= k else None
+        if ttc is not None:
             ttcs.append(ttc)
-        if parties[0]["kind"] == "startup" and not rec["first_seen_estimated"]:
-            incumbents = [p["lag_days"] for p in followers if p["kind"] == "incumbent"]
+        if first["kind"] == "startup" and dated:
+            incumbents = [p["lag_days"] for p in copiers if p["kind"] == "incumbent"]
             if incumbents:
                 catch_ups.append(min(incumbents))
-        if not rec["first_seen_estimated"] and (as_of - day(rec["first_seen"])).days >= window:
+        if dated and (as_of - day(rec["first_seen"])).days >= window:
             judged += 1
             commoditized += ttc is not None and ttc <= window
-            pressured += sum(1 for p in followers if p["lag_days"] <= window) >= 2
+            pressured += sum(1 for p in copiers if p["lag_days"] <= window) >= 2
     return {
         "features": len(records),
-        "copied": sum(1 for rec in records if len(rec["parties"]) > 1),
+        "copied": copied,
         "median-lag": _median(lags),
         "commoditized-share": commoditized / judged if judged else None,
         "incumbent-catch-up": _median(catch_ups),
         "pressure": pressured / judged if judged else None,
         "time-to-commodity": _median(ttcs),
+        "time-to-first-copy": km_median(first_copy_observations(records, as_of)),
     }
+
+
+def expected_counted(records: list[dict[str, Any]], *, as_of: dt.date, k: int = 3, window: int = 90) -> dict[str, set[str]]:
+    """For each headline card, the ids of the features it counts, recomputed from the export by the README's rules."""
+    day = dt.date.fromisoformat
+    counted: dict[str, set[str]] = {key: set() for key in HEADLINES}
+    counted["time-to-first-copy"] = set()
+    for rec in records:
+        first = rec["parties"][0]
+        rivals = [p for p in rec["parties"][1:] if p["role"] == first["role"] and p["status"] != "same_company"]
+        lags = sorted(p["lag_days"] for p in rivals if p["status"] == "copied")
+        incumbents = [p for p in rivals if p["status"] == "copied" and p["kind"] == "incumbent"]
+        dated, key = rec["first_mover_dated"], rec["id"]
+        arrivals = [0] + lags
+        ttc = arrivals[k - 1] if dated and len(arrivals) >= k else None
+        judged = dated and (as_of - day(rec["first_seen"])).days >= window
+        checks = {
+            "copied": bool(rivals), "median-lag": bool(lags), "time-to-commodity": ttc is not None,
+            "commoditized-share": judged and ttc is not None and ttc <= window,
+            "pressure": judged and sum(1 for lag in lags if lag <= window) >= 2,
+            "incumbent-catch-up": dated and first["kind"] == "startup" and bool(incumbents),
+            "time-to-first-copy": dated and (bool(lags) or not rivals) and (as_of - day(rec["first_seen"])).days >= 0,
+        }
+        for metric, hit in checks.items():
+            if hit:
+                counted[metric].add(key)
+    return counted
+
+
+def assert_evidence_lists_what_each_card_counts(index: Path, records: list[dict[str, Any]], expected: dict[str, set[str]]) -> None:
+    keys = SlugBook(r["id"] for r in records)
+    by_slug = {f"feature/{keys[r['id']]}.html": r["id"] for r in records}
+    page = soup(index)
+    for metric, ids in expected.items():
+        (card,) = page.select(f'.card[data-metric="{metric}"]')
+        evidence = index.parent / card.select_one(".ev a")["href"]
+        rows = soup(evidence).select("tbody tr.counted")
+        listed = {by_slug[a["href"].removeprefix("../")] for tr in rows for a in tr.select("td:first-child a")}
+        assert listed == ids, metric
+        assert len(rows) == len(ids), metric  # each counted feature is listed once
+
+
+def catalog_as_of(settings: Settings) -> dt.date:
+    """The newest dated entry: the day the report computes everything as of."""
+    from tracker.catalog import db, queries
+
+    with db.connect(settings.db_path) as conn:
+        newest = queries.newest_dated_entry(conn)
+    assert newest is not None
+    return newest
 
 
 def shown_headlines(index: Path) -> dict[str, Any]:
@@ -158,10 +213,19 @@ def test_the_report_has_every_page(site) -> None:  # type: ignore[no-untyped-def
 def test_overview_numbers_equal_the_export(site) -> None:  # type: ignore[no-untyped-def]
     settings, result = site
     records = export(settings)
-    expected = expected_headlines(records, as_of=RENDERED.date())
+    expected = expected_headlines(records, as_of=catalog_as_of(settings))
+    assert expected["time-to-first-copy"] is not None
     assert expected["copied"] >= 3 and expected["median-lag"] is not None and expected["pressure"] is not None
     assert expected["incumbent-catch-up"] is not None
     assert_same_numbers(shown_headlines(result.index), expected)
+
+
+def test_each_evidence_page_lists_exactly_the_features_its_card_counts(site) -> None:  # type: ignore[no-untyped-def]
+    settings, result = site
+    records = export(settings)
+    expected = expected_counted(records, as_of=catalog_as_of(settings))
+    assert all(expected[m] for m in ("copied", "median-lag", "incumbent-catch-up", "time-to-first-copy"))
+    assert_evidence_lists_what_each_card_counts(result.index, records, expected)
 
 
 def test_each_number_explains_itself_and_links_its_evidence(site) -> None:  # type: ignore[no-untyped-def]
@@ -318,3 +382,41 @@ def test_cli_report_writes_the_site(site, tmp_path: Path, monkeypatch: pytest.Mo
     result = CliRunner().invoke(app, ["--db", str(settings.db_path), "report", "--out", str(tmp_path / "cli")])
     assert result.exit_code == 0, result.output
     assert "first report" in result.output and (tmp_path / "cli" / "index.html").is_file()
+
+
+def test_coverage_parties_with_no_data_stale_sources_and_observation_windows(tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror"
+    shutil.copytree(FIXTURES / "mirror", mirror)
+    (mirror / "old.test").mkdir()
+    (mirror / "old.test" / "CHANGELOG.md").write_text(
+        "# Old\n\n## 1.1.0 (2024-08-01)\n\n### Features\n* add prompt caching\n\n"
+        "## 1.0.0 (2024-01-01)\n\n### Fixes\n* fix a typo\n")
+    parties = (*fixture_parties(),
+               party("Ghost", source("ghost", "https://ghost.test/CHANGELOG.md")),  # not in the mirror: failing
+               party("Old Corp", source("old", "https://old.test/CHANGELOG.md"), kind="incumbent"))
+    settings = fixture_settings(tmp_path, parties, mirror)
+    crawl_and_match(settings)
+    result = render(settings)
+    out = result.out_dir
+    ghost = soup(out / "party" / "ghost.html")
+    assert ghost.select('[data-metric="no-data"]') and "not crawled yet" in ghost.get_text()  # offline: skipped
+    overview = soup(result.index).get_text(" ")
+    assert "No data for 1 party" in overview and "Ghost" in overview
+    assert "Stale" in overview and "Old Corp" in overview  # newest release 2024-08-01, as of 2026-05-20
+    assert "Ghost" not in soup(out / "parties.html").get_text()  # not a row of zeros
+    old = soup(out / "party" / "old-corp.html")
+    assert old.select('[data-metric="stale"]')
+    assert old.select('[data-metric="observed-since"]')[0]["data-value"] == "2024-01-01"
+    bolt = soup(out / "party" / "bolt-cloud.html")
+    assert bolt.select('[data-metric="observed-since"]')[0]["data-value"] == "2024-06-01"
+    assert not bolt.select('[data-metric="stale"]') and bolt.select('tr[data-source="bolt"]')
+    records = {r["id"]: r for r in export(settings)}
+    keys = SlugBook(records)
+    for key, rec in records.items():
+        page = soup(out / "feature" / f"{keys[key]}.html")
+        shown = [(p["data-status"], p["data-role"]) for p in page.select(".party-block [data-status]")]
+        assert shown == [(p["status"], p["role"]) for p in rec["parties"]], key
+        certain = page.select('[data-metric="first-mover-certain"]')[0]["data-value"]
+        assert certain == ("1" if rec["first_mover_certain"] else "0")
+        late = [p for p in rec["parties"] if p["observed_since"] and p["observed_since"] > rec["first_seen"]]
+        assert len(page.select("svg.timeline rect.unobserved")) >= len(late)

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from test_report import (
+    assert_evidence_lists_what_each_card_counts,
     assert_same_numbers,
+    catalog_as_of,
     crawl_and_match,
+    expected_counted,
     expected_headlines,
     export,
     render,
@@ -52,6 +55,10 @@ def test_the_corpus_report_renders_and_agrees_with_the_export(corpus: Path, tmp_
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>"), page
-    expected = expected_headlines(records, as_of=dt.date(2026, 9, 1), k=settings.match.commodity_k,
+    as_of = catalog_as_of(settings)
+    assert as_of < dt.date(2026, 9, 1)  # the newest dated entry, not the day of the render
+    expected = expected_headlines(records, as_of=as_of, k=settings.match.commodity_k,
                                   window=settings.match.window_days)
     assert_same_numbers(shown_headlines(result.index), expected)
+    counted = expected_counted(records, as_of=as_of, k=settings.match.commodity_k, window=settings.match.window_days)
+    assert_evidence_lists_what_each_card_counts(result.index, records, counted)

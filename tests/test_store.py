@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tracker.catalog import db, store
 from tracker.config import PartyConfig, SourceConfig
-from tracker.parse.model import DatePrecision, EntryKind, ParsedDocument, ParsedEntry, ParsedRelease
+from tracker.parse.model import DatePrecision, DateSource, EntryKind, ParsedDocument, ParsedEntry, ParsedRelease
 
 NOW = dt.datetime(2026, 11, 29, 6, 0)
 URL = "https://acme.test/CHANGELOG.md"
@@ -79,3 +80,18 @@ def test_an_undated_release_that_gets_a_date_dates_its_entries(conn: sqlite3.Con
     save(conn, doc(release("0.55.0", dt.date(2025, 5, 27), entry("add OIDC tokens", 4))), NOW + dt.timedelta(days=3))
     assert conn.execute("SELECT date, date_estimated FROM entry").fetchall() == [("2025-05-27", 0)]
     assert conn.execute("SELECT date FROM release").fetchall() == [("2025-05-27",)]
+
+
+def test_every_release_records_where_its_date_came_from(conn: sqlite3.Connection) -> None:
+    undated = release("2.0.0", None, entry("add agents", 4))
+    save(conn, doc(undated, replace(release("1.0.0", dt.date(2026, 1, 5), entry("add caching", 9)),
+                                    date_source=DateSource.HEADER)))
+    sql = "SELECT version, date, date_raw, date_source FROM release ORDER BY version"
+    assert conn.execute(sql).fetchall() == [("1.0.0", "2026-01-05", "2026-01-05", "header"), ("2.0.0", None, "", "")]
+    # Its tag dates the undated release later: date, raw tag and source change together.
+    tagged = replace(undated, date=dt.date(2026, 2, 1), date_raw="tag v2.0.0 2026-02-01T09:00:00+00:00",
+                     date_precision=DatePrecision.DAY, date_source=DateSource.TAG)
+    save(conn, doc(tagged, replace(release("1.0.0", dt.date(2026, 1, 5), entry("add caching", 9)),
+                                   date_source=DateSource.HEADER)), NOW + dt.timedelta(days=1))
+    assert conn.execute(sql).fetchall()[1] == ("2.0.0", "2026-02-01", "tag v2.0.0 2026-02-01T09:00:00+00:00", "tag")
+    assert conn.execute("SELECT date, date_estimated FROM entry WHERE text = 'add agents'").fetchone() == ("2026-02-01", 0)

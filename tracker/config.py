@@ -17,6 +17,7 @@ from typing import Any
 
 from tracker.errors import ConfigError
 from tracker.fetch.settings import FetchSettings
+from tracker.redact import redact_url
 from tracker.sources import KINDS as SOURCE_KINDS
 
 PARTY_KINDS = ("startup", "incumbent", "vendor", "oss")
@@ -47,6 +48,8 @@ class SourceConfig:
     selectors: HtmlSelectorConfig = HtmlSelectorConfig()
     max_pages: int = 5  # GitHub API pagination
     enabled: bool = True
+    tags: str = ""  # a git repository whose tags date undated version headers (changelog sources)
+    tag_format: str = "{version}"  # the tag of a version: "v{version}", "ai@{version}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ class PartyConfig:
     kind: str
     category: str
     sources: tuple[SourceConfig, ...] = ()
+    company: str = ""  # the company behind it, when it has several product lines; statistics count a company once
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,13 @@ class MatchConfig:
     commodity_k: int = 3  # time to commodity: days until k parties offer a feature
     window_days: int = 90  # crowding and pressure windows
     taxonomy: Path | None = None  # None: the taxonomy shipped inside the package
+
+    def __post_init__(self) -> None:
+        if self.commodity_k < 2:
+            raise ConfigError(f"commodity_k = {self.commodity_k} must be at least 2: a feature is a commodity "
+                              "once k parties offer it, and one party alone is a first mover")
+        if not 1 <= self.window_days <= 3650:
+            raise ConfigError(f"window_days = {self.window_days} must be a number of days from 1 to 3650")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +148,15 @@ class _Reader:
         return value
 
 
+def _refuse_userinfo(reader: _Reader, url: str) -> None:
+    """A user name or password in a URL would be copied into logs, reports and chat messages."""
+    if "@" in re.split(r"[/?#]", url.split("://", 1)[-1], maxsplit=1)[0]:
+        raise reader.fail(
+            f"url {redact_url(url)!r} carries a user name or password; remove it from config.toml and put "
+            "credentials in the environment instead (as GITHUB_TOKEN is for GitHub)"
+        )
+
+
 def _dataclass_from(reader: _Reader, cls: type, base: Any, hidden: frozenset[str] = frozenset()) -> Any:
     names = {f.name for f in fields(cls)} - hidden
     reader.check_keys(names)
@@ -159,6 +179,7 @@ def _read_source(file: Path, party: str, index: int, table: Mapping[str, Any]) -
     url = r.get("url", str, required=True)
     if not re.match(r"^https?://[^\s/]+", url):
         raise r.fail(f"url {url!r} is not an http(s) URL; write the full address, e.g. https://example.com/changelog")
+    _refuse_userinfo(r, url)
     kind = r.get("kind", str, required=True)
     if kind not in SOURCE_KINDS:
         raise r.fail(f"unknown source kind {kind!r}; use one of: {', '.join(SOURCE_KINDS)}")
@@ -181,10 +202,30 @@ def _read_source(file: Path, party: str, index: int, table: Mapping[str, Any]) -
     max_pages = r.get("max_pages", int, 5)
     if max_pages < 1:
         raise r.fail("max_pages must be at least 1")
+    tags, tag_format = _read_tag_options(r, kind)
     return SourceConfig(
         name=name, kind=kind, url=url, party=party, scope=r.get("scope", tuple, ()), glob=glob,
         date_order=date_order, selectors=selectors, max_pages=max_pages, enabled=r.get("enabled", bool, True),
+        tags=tags, tag_format=tag_format,
     )
+
+
+def _read_tag_options(r: _Reader, kind: str) -> tuple[str, str]:
+    tags = r.get("tags", str, "").strip()
+    tag_format = r.get("tag_format", str, "{version}")
+    if not tags:
+        if "tag_format" in r.table:
+            raise r.fail("tag_format needs tags = \"https://github.com/OWNER/REPO\", the repository whose tags it names")
+        return "", tag_format
+    if kind != "changelog":
+        raise r.fail(f"tags date the version headers of a changelog; a {kind!r} source has its own dates, remove tags")
+    _refuse_userinfo(r, tags)
+    if not re.match(r"^https?://[^\s/?#]+(?:/[^\s/?#]+){2,}/?$", tags):
+        raise r.fail(f"tags {tags!r} is not a repository URL; write tags = \"https://github.com/OWNER/REPO\"")
+    if tag_format.count("{version}") != 1 or re.search(r"\s", tag_format):
+        raise r.fail(f"tag_format {tag_format!r} must contain {{version}} exactly once and no spaces, "
+                     "e.g. \"v{version}\" or \"ai@{version}\"")
+    return tags, tag_format
 
 
 def _read_parties(file: Path, raw: Any) -> tuple[PartyConfig, ...]:
@@ -197,7 +238,7 @@ def _read_parties(file: Path, raw: Any) -> tuple[PartyConfig, ...]:
         r = _Reader(file, f"party #{i + 1}", table)
         name = r.get("name", str, required=True).strip()
         r.where = f"party {name!r}"
-        r.check_keys({"name", "kind", "category", "source"})
+        r.check_keys({"name", "kind", "category", "company", "source"})
         if name.casefold() in seen_parties:
             raise r.fail("duplicate party; merge the two [[party]] blocks into one")
         seen_parties.add(name.casefold())
@@ -217,7 +258,8 @@ def _read_parties(file: Path, raw: Any) -> tuple[PartyConfig, ...]:
                     f"source name {s.name!r} is already used by party {seen_sources[s.name]!r}; give it a unique name"
                 )
             seen_sources[s.name] = name
-        parties.append(PartyConfig(name, kind, category, sources))
+        company = r.get("company", str, "").strip()
+        parties.append(PartyConfig(name, kind, category, sources, company))
     return tuple(parties)
 
 
@@ -270,6 +312,7 @@ def read_file(path: Path, base: Settings) -> Settings:
             url = r.get("url", str, required=True)
             if not url.startswith(("http://", "https://")):
                 raise r.fail(f"url {url!r} is not an http(s) URL")
+            _refuse_userinfo(r, url)
             hooks.append(WebhookConfig(url=url, name=r.get("name", str, "")))
         settings = replace(settings, webhooks=tuple(hooks))
     if "party" in data:

@@ -19,6 +19,7 @@ from tracker.catalog import runs, store
 from tracker.config import SourceConfig
 from tracker.errors import NotInMirrorError, SourceError
 from tracker.fetch import Fetcher
+from tracker.fetch.git_tags import TagReader
 from tracker.parse.model import ParseOptions
 from tracker.sources import adapter
 from tracker.sources.base import CollectContext, Harvest
@@ -149,8 +150,12 @@ async def crawl(
     run_id: int,
     now: Callable[[], dt.datetime],
     on_source: Callable[[SourceOutcome], None] = lambda _: None,
+    tags: TagReader | None = None,
 ) -> CrawlSummary:
-    """Crawl `sources` into the catalog behind `conn`; `ids` maps source names to (source_id, party_id)."""
+    """Crawl `sources` into the catalog behind `conn`; `ids` maps source names to (source_id, party_id).
+
+    `tags` reads the git tag listings of sources dated by tags (`tags = ...` in config.toml).
+    """
     summary = CrawlSummary(run_id)
     options = ParseOptions(today=now().date())
     states = store.all_fetch_states(conn)
@@ -162,7 +167,8 @@ async def crawl(
 
     async def harvest(source: SourceConfig) -> tuple[SourceConfig, Harvest | BaseException]:
         source_id = ids[source.name][0]
-        ctx = CollectContext(fetcher=fetcher, states=states.get(source_id, {}), options=options, parser=worker)
+        ctx = CollectContext(fetcher=fetcher, states=states.get(source_id, {}), options=options, parser=worker,
+                             tags=tags)
         try:
             return source, await adapter(source.kind).collect(source, ctx)
         except asyncio.CancelledError:

@@ -19,6 +19,7 @@ from tracker import pipeline
 from tracker.catalog import runs
 from tracker.config import Settings
 from tracker.crawl import CrawlSummary, SourceOutcome
+from tracker.redact import redact_urls
 from tracker.runner import Clock, RunContext, RunSummary, Step, execute, utc_now
 
 if TYPE_CHECKING:
@@ -76,13 +77,14 @@ def digest_step(ctx: RunContext) -> None:
 
 def webhook_step(client: httpx.Client | None, sleep: Callable[[float], None]) -> Step:
     def action(ctx: RunContext) -> None:
-        from tracker.webhooks import post_webhooks, slack_payload
+        from tracker.webhooks import WebhookPolicy, post_webhooks, slack_payload
 
         summary = ctx.summary
         if not ctx.settings.webhooks or summary.digest is None or not summary.digest.worth_sending:
             return
+        policy = WebhookPolicy(allow_link_local=ctx.settings.fetch.allow_link_local)
         summary.deliveries = post_webhooks(ctx.settings.webhooks, slack_payload(summary.digest), client=client,
-                                           sleep=sleep)
+                                           policy=policy, sleep=sleep)
         summary.notes += [f"webhook {d.hook} not delivered ({d.error} after {d.attempts} attempts)"
                           for d in summary.deliveries if not d.ok]
 
@@ -133,7 +135,7 @@ def summary_lines(summary: RunSummary, *, verbose: bool = False) -> list[str]:
         lines.append(f"webhook {d.hook}: {state}")
     lines += [f"problem: {p}" for p in summary.problems]
     lines += [f"note: {n}" for n in summary.notes if not n.startswith("webhook ")]
-    return lines
+    return [redact_urls(line) for line in lines]
 
 
 def source_lines(crawl: CrawlSummary, *, verbose: bool = False) -> list[str]:

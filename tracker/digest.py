@@ -20,6 +20,7 @@ from jinja2 import Environment
 from tracker.errors import ReportError
 from tracker.evidence import evidence_url, is_web_url
 from tracker.metrics import Presence, Timeline
+from tracker.redact import redact_url, redact_urls
 
 MAX_ITEMS = 100  # per section in digest.md / digest.html; the report has everything
 
@@ -147,10 +148,11 @@ def md_escape(text: str) -> str:
 
 
 def safe_link(url: str) -> str:
-    """An http(s) URL with the characters that end a Markdown or Slack link percent-encoded; else ''."""
+    """An http(s) URL, credentials redacted, with the characters that end a Markdown or Slack link
+    percent-encoded; else ''."""
     if not is_web_url(url):
         return ""
-    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+    return quote(redact_url(url), safe=":/?#[]@!$&'*+,;=%~-._")
 
 
 def _clip(text: str, limit: int = 200) -> str:
@@ -197,7 +199,8 @@ def digest_markdown(digest: Digest, *, max_items: int = MAX_ITEMS) -> str:
         lines += ["", f"## Failing sources ({len(digest.failures)})", ""]
         for p in digest.failures[:max_items]:
             since = "new in this run" if p.new else f"since {p.since}"
-            lines.append(f"- {md_escape(p.name)} ({md_escape(p.party)}, {since}): {md_escape(_clip(p.error, 300))}")
+            error = md_escape(_clip(redact_urls(p.error), 300))
+            lines.append(f"- {md_escape(p.name)} ({md_escape(p.party)}, {since}): {error}")
         lines += _more(len(digest.failures), max_items)
     return "\n".join(lines) + "\n"
 
@@ -251,7 +254,7 @@ li { margin: .4rem 0; } q { color: #444; } .meta { color: #666; } .est { color: 
 <h2>Failing sources ({{ d.failures|length }})</h2>
 <ul>
 {% for p in d.failures[:max_items] %}
-<li>{{ p.name }} ({{ p.party }}, {% if p.new %}new in this run{% else %}since {{ p.since }}{% endif %}): {{ clip(p.error, 300) }}</li>
+<li>{{ p.name }} ({{ p.party }}, {% if p.new %}new in this run{% else %}since {{ p.since }}{% endif %}): {{ clip(redact(p.error), 300) }}</li>
 {% endfor %}
 </ul>
 {% endif %}
@@ -265,7 +268,7 @@ _TEMPLATE = _ENV.from_string(_HTML)
 
 def digest_html(digest: Digest, *, max_items: int = MAX_ITEMS, report_href: str = "") -> str:
     return _TEMPLATE.render(d=digest, max_items=max_items, clip=_clip, link=safe_link, lag=_lag,
-                            report_href=report_href)
+                            report_href=report_href, redact=redact_urls)
 
 
 @dataclass(frozen=True, slots=True)

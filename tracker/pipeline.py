@@ -6,6 +6,7 @@ entries, read the feature timelines back. The CLI and the scheduler run them thr
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import sqlite3
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracker.catalog import features, store
+from tracker.catalog import features, queries, store
 from tracker.config import Settings, SourceConfig
 from tracker.crawl import CrawlSummary, SourceOutcome, crawl
 from tracker.errors import UsageError
@@ -59,10 +60,11 @@ async def _crawl_async(
     transport: httpx.AsyncBaseTransport | None,
 ) -> CrawlSummary:
     from tracker.fetch import Fetcher
+    from tracker.fetch.git_tags import TagReader
 
     async with Fetcher(settings.fetch, transport=transport, mirror=settings.mirror) as fetcher:
         return await crawl(conn, sources=sources, ids=ids, fetcher=fetcher, run_id=run_id, now=now,
-                           on_source=on_source)
+                           on_source=on_source, tags=TagReader(settings.mirror, settings.db_path.parent / "git-tags"))
 
 
 def crawl_sources(
@@ -175,8 +177,9 @@ def match_catalog(
                         saved.new_copies)
 
 
-def timelines(conn: sqlite3.Connection) -> list[Timeline]:
+def timelines(conn: sqlite3.Connection, *, as_of: dt.date | None = None) -> list[Timeline]:
+    """Every feature's timeline, with each party's observation window and company (see `metrics.timeline`)."""
     from tracker.metrics import build_timelines
 
     defs, rows, detected = features.feature_rows(conn)
-    return build_timelines(defs, rows, detected)
+    return build_timelines(defs, rows, detected, windows=queries.party_windows(conn), as_of=as_of)

@@ -24,6 +24,7 @@ from tracker.config import Settings
 from tracker.crawl import CrawlSummary
 from tracker.errors import TrackerError
 from tracker.lock import run_lock
+from tracker.redact import redact_urls
 from tracker.outcome import EXIT_CODES, EXIT_ERROR, FAILED, INTERRUPTED, OK, PARTIAL
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ def _guarded(ctx: RunContext, step: Step) -> None:
 def execute(settings: Settings, command: str, steps: Sequence[Step], *, now: Clock = utc_now) -> RunSummary:
     """Run `steps` in order under the catalog's lock, recorded as one run; raises CatalogLockedError
     at once when another writer holds the lock, and re-raises KeyboardInterrupt after recording it."""
+    db.check_path(settings.db_path)  # before the lock file is made next to it
     with run_lock(settings.db_path, command), db.connect(settings.db_path, write=True) as conn:
         started = now()
         run_id = runs.start_run(conn, command, started)
@@ -154,6 +156,7 @@ def execute(settings: Settings, command: str, steps: Sequence[Step], *, now: Clo
             raise
         summary.outcome = outcome_of(summary.crawl, summary.problems)
         runs.finish_run(conn, run_id, now=now(), outcome=summary.outcome, totals=summary.totals(),
-                        report_path=summary.report_path, message="; ".join(summary.problems + summary.notes),
+                        report_path=summary.report_path,
+                        message=redact_urls("; ".join(summary.problems + summary.notes)),
                         headline=summary.headline)
         return summary

@@ -14,10 +14,9 @@ import datetime as dt
 import logging
 import re
 import signal
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -177,11 +176,8 @@ def install_job(
 
 def stored_job(db_path: Path) -> tuple[str, dt.datetime | None] | None:
     """(trigger, next run time) of the persisted job, or None (for `tracker schedule --dry-run`)."""
-    if not db_path.exists():
-        return None
-    with closing(sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)) as conn:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (JOBS_TABLE,)).fetchone() is None:
-            return None  # never scheduled; and looking must not create the table
+    if not db_path.exists() or not db.has_table(db_path, JOBS_TABLE):
+        return None  # never scheduled; and looking must not create the table
     from apscheduler.schedulers.background import BackgroundScheduler
 
     probe = BackgroundScheduler()

@@ -6,6 +6,7 @@ import datetime as dt
 
 from tracker.catalog.runs import FailingSource, RunRow
 from tracker.outcome import EXIT_CODES
+from tracker.redact import redact_urls
 
 
 def duration(started_at: str, finished_at: str) -> str:
@@ -34,6 +35,6 @@ def run_table_row(run: RunRow) -> dict[str, object]:
 
 
 def failing_table_row(source: FailingSource, width: int = 100) -> dict[str, object]:
-    error = " ".join(source.last_error.split())
+    error = " ".join(redact_urls(source.last_error).split())
     return {"source": source.name, "party": source.party, "failing since": source.failing_since[:19],
             "last error": error if len(error) <= width else error[: width - 1] + "…"}

@@ -1,9 +1,11 @@
 """Send the digest to Slack-compatible webhooks: retried with backoff, never failing the run.
 
 The payload is `{"text": <mrkdwn>, "blocks": [...]}`; scraped text is escaped as Slack
-asks (`&`, `<`, `>`), links are `<url|label>` with http(s) URLs only. A webhook URL is
-a secret (Slack puts the token in it), so logs and messages name a hook by its `name`
-or host, never by its URL.
+asks (`&`, `<`, `>`), links are `<url|label>` with http(s) URLs only, credentials in
+them redacted. A webhook URL is a secret (Slack puts the token in it), so logs and
+messages name a hook by its `name` or host, never by its URL. Each attempt has one
+wall-clock deadline (`DeadlineTransport`), and a hook at a link-local or cloud
+metadata address is never posted to.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import httpx
 
 from tracker.config import WebhookConfig
 from tracker.digest import CopyNews, Digest, FeatureNews, SourceProblem, safe_link
+from tracker.fetch.addresses import lookup_now, resolve_now
+from tracker.fetch.deadline import DeadlineTransport
+from tracker.redact import redact_urls
 
 log = logging.getLogger("tracker.webhooks")
 
@@ -32,7 +37,8 @@ RETRY_AFTER_MAX = 30.0
 class WebhookPolicy:
     attempts: int = 3
     backoff: float = 1.0  # seconds before the second attempt, doubled each time
-    timeout: float = 10.0
+    timeout: float = 10.0  # one wall-clock deadline per attempt: connect, send, answer
+    allow_link_local: bool = False  # [fetch] allow_link_local: post to 169.254.x and other metadata addresses
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +59,7 @@ def slack_escape(text: str) -> str:
 
 def slack_link(url: str, label: str) -> str:
     """`<url|label>`, or the bare escaped label when the URL is not http(s)."""
-    link = safe_link(url).replace("|", "%7C")
+    link = safe_link(url).replace("|", "%7C")  # safe_link redacts credentials
     return f"<{link}|{slack_escape(label).replace('|', '¦')}>" if link else slack_escape(label)
 
 
@@ -79,7 +85,8 @@ def _copy_line(c: CopyNews) -> str:
 
 def _failure_line(p: SourceProblem) -> str:
     since = "new" if p.new else f"since {p.since}"
-    return f"• {slack_escape(p.name)} ({slack_escape(p.party)}, {since}): {slack_escape(_clip(p.error, 200))}"
+    error = slack_escape(_clip(redact_urls(p.error), 200))
+    return f"• {slack_escape(p.name)} ({slack_escape(p.party)}, {since}): {error}"
 
 
 def _section(title: str, lines: list[str], total: int) -> list[str]:
@@ -138,6 +145,21 @@ def _retry_delay(response: httpx.Response | None, attempt: int, policy: WebhookP
     return policy.backoff * 2.0 ** (attempt - 1)
 
 
+def hook_refusal(
+    hook: WebhookConfig, *, allow_link_local: bool, resolve: Callable[[str], list[str]] = resolve_now
+) -> str:
+    """Why `hook` must not be posted to ("" when it may): its host is or resolves to a metadata address."""
+    try:
+        found = lookup_now(urlsplit(hook.url).hostname or "", resolve)
+    except ValueError:
+        return "its host is no valid address; fix the webhook url in config.toml"
+    address = found.link_local()
+    if address is None or allow_link_local:
+        return ""
+    return (f"its address {address} is link-local or cloud metadata; refused "
+            "(set allow_link_local = true in [fetch] only if the hook really lives there)")
+
+
 def deliver(
     client: httpx.Client,
     hook: WebhookConfig,
@@ -145,9 +167,14 @@ def deliver(
     *,
     policy: WebhookPolicy = WebhookPolicy(),
     sleep: Callable[[float], None] = time.sleep,
+    resolve: Callable[[str], list[str]] = resolve_now,
 ) -> Delivery:
     """POST `payload` to one hook; retry timeouts, 429 and 5xx; never raise."""
     label = hook_label(hook)
+    refusal = hook_refusal(hook, allow_link_local=policy.allow_link_local, resolve=resolve)
+    if refusal:
+        log.error("webhook %s: not posted: %s", label, refusal)
+        return Delivery(label, False, 0, 0, refusal)
     status, error = 0, ""
     for attempt in range(1, policy.attempts + 1):
         response: httpx.Response | None = None
@@ -159,7 +186,7 @@ def deliver(
             error = f"HTTP {status}"
             retry = status == 429 or status >= 500
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            error, retry = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, True
+            error, retry = f"{type(exc).__name__}: {redact_urls(str(exc))}" if str(exc) else type(exc).__name__, True
         if not retry or attempt == policy.attempts:
             break
         delay = _retry_delay(response, attempt, policy)
@@ -177,14 +204,17 @@ def post_webhooks(
     client: httpx.Client | None = None,
     policy: WebhookPolicy = WebhookPolicy(),
     sleep: Callable[[float], None] = time.sleep,
+    resolve: Callable[[str], list[str]] = resolve_now,
 ) -> list[Delivery]:
     """Deliver `payload` to every hook, one after the other; failures are returned, never raised."""
     if not hooks:
         return []
     own = client is None
-    http = client or httpx.Client(follow_redirects=False, headers={"user-agent": "tracker-webhook"})
+    # The deadline transport honours proxies from the environment itself; the outer client must not.
+    http = client or httpx.Client(transport=DeadlineTransport(), trust_env=False, follow_redirects=False,
+                                  headers={"user-agent": "tracker-webhook"})
     try:
-        return [deliver(http, hook, payload, policy=policy, sleep=sleep) for hook in hooks]
+        return [deliver(http, hook, payload, policy=policy, sleep=sleep, resolve=resolve) for hook in hooks]
     finally:
         if own:
             http.close()

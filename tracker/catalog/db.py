@@ -123,6 +123,12 @@ def connect(path: Path, *, write: bool = False) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+def has_table(path: Path, name: str) -> bool:
+    """Whether the file at `path` has a table `name` (read-only: looking creates nothing)."""
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
 def rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Iterator[dict[str, Any]]:
     """Rows of a query as dicts, read by column name (never by position)."""
     cur = conn.execute(sql, params)

@@ -31,26 +31,26 @@ def time_limit(
 ) -> Iterator[None]:
     """Run the body's statements (and the fetching of their rows) for at most `seconds` (None: no limit)."""
     deadline = clock() + seconds if seconds else None
-    expired = False
+    expired = stopped = False
 
     def progress() -> int:
-        nonlocal expired
+        nonlocal expired, stopped
         try:
-            if deadline is not None and clock() > deadline:
-                expired = True
-                return 1
-            return 0
+            expired = stopped = deadline is not None and clock() > deadline
         except KeyboardInterrupt:
-            return 1
+            stopped = True
+        return int(stopped)
 
     conn.set_progress_handler(progress, PROGRESS_STEPS)
     try:
         yield
     except sqlite3.OperationalError as error:
-        if "interrupted" not in str(error):
-            raise
+        # Stopped mid-statement, SQLite says "interrupted" (or, inside a virtual table's
+        # constructor, "vtable constructor failed"): the flags say which of us stopped it.
         if expired:
             raise QueryError(f"{what} ran longer than {seconds:g} s and was stopped; {hint}") from None
-        raise KeyboardInterrupt from None  # nothing else interrupts a reader: Ctrl-C did
+        if stopped or "interrupted" in str(error):
+            raise KeyboardInterrupt from None  # Ctrl-C (a KeyboardInterrupt raised inside the handler)
+        raise
     finally:
         conn.set_progress_handler(None, 0)

@@ -8,6 +8,8 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 
+from tracker.catalog.db import rows
+
 
 @dataclass(frozen=True, slots=True)
 class SourceStatus:
@@ -45,7 +47,7 @@ def source_statuses(conn: sqlite3.Connection) -> list[SourceStatus]:
 
 RELEASE_EXPORT_COLUMNS = (
     "party", "source", "source_url", "document_url", "version", "date", "date_raw", "date_precision",
-    "title", "url", "line", "entry_count", "first_seen_at",
+    "date_source", "title", "url", "line", "entry_count", "first_seen_at",
 )
 
 
@@ -53,7 +55,7 @@ def export_releases(conn: sqlite3.Connection, *, party: str | None = None) -> li
     """One row per release with its party, source URL, version, date and entry count."""
     sql = """
         SELECT p.name, s.name, s.url, r.document_url, r.version, r.date, r.date_raw, r.date_precision,
-               r.title, r.url, r.line,
+               r.date_source, r.title, r.url, r.line,
                (SELECT COUNT(*) FROM entry e WHERE e.release_id = r.id), r.first_seen_at
         FROM release r JOIN source s ON s.id = r.source_id JOIN party p ON p.id = r.party_id
     """
@@ -130,6 +132,54 @@ def party_names(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT name FROM party ORDER BY name")]
 
 
-def newest_dated_entry(conn: sqlite3.Connection) -> dt.date | None:
-    """The newest published (not estimated) entry date: what the catalog's figures are "as of"."""
-    return _date(conn.execute("SELECT MAX(date) FROM entry WHERE NOT date_estimated").fetchone()[0])
+def newest_dated_entry(conn: sqlite3.Connection, *, not_after: dt.date | None = None) -> dt.date | None:
+    """The newest published (not estimated) entry date, none later than `not_after`: what the catalog's
+    figures are "as of"."""
+    sql = "SELECT MAX(date) FROM entry WHERE NOT date_estimated"
+    params: tuple[object, ...] = ()
+    if not_after is not None:
+        sql += " AND date <= ?"
+        params = (not_after.isoformat(),)
+    return _date(conn.execute(sql, params).fetchone()[0])
+
+
+# --------------------------------------------------------------------------- observation windows
+
+
+@dataclass(frozen=True, slots=True)
+class PartyWindow:
+    """What the catalog has seen of one party: from when it is observed, and how well."""
+
+    party: str
+    company: str  # "" when the party is its own company
+    kind: str
+    category: str
+    observed_since: dt.date | None  # its earliest dated release (None: no dated release)
+    newest_release: dt.date | None  # its newest dated release
+    releases: int
+    undated_releases: int
+    sources: int
+    crawled_sources: int  # sources with at least one successful fetch
+    failing_sources: int
+
+
+def party_windows(conn: sqlite3.Connection) -> dict[str, PartyWindow]:
+    """Every party's observation window: its earliest and newest dated release, with release and source counts."""
+    sql = """
+        SELECT p.name AS party, p.company, p.kind, p.category,
+               (SELECT MIN(date) FROM release r WHERE r.party_id = p.id) AS observed_since,
+               (SELECT MAX(date) FROM release r WHERE r.party_id = p.id) AS newest_release,
+               (SELECT COUNT(*) FROM release r WHERE r.party_id = p.id) AS releases,
+               (SELECT COUNT(*) FROM release r WHERE r.party_id = p.id AND r.date IS NULL) AS undated_releases,
+               (SELECT COUNT(*) FROM source s WHERE s.party_id = p.id) AS sources,
+               (SELECT COUNT(*) FROM source s WHERE s.party_id = p.id AND s.last_success_at IS NOT NULL)
+                   AS crawled_sources,
+               (SELECT COUNT(*) FROM source s WHERE s.party_id = p.id AND s.failing_since IS NOT NULL)
+                   AS failing_sources
+        FROM party p ORDER BY p.name
+    """
+    out = {}
+    for r in rows(conn, sql):
+        r.update(observed_since=_date(r["observed_since"]), newest_release=_date(r["newest_release"]))
+        out[r["party"]] = PartyWindow(**r)
+    return out

@@ -56,9 +56,10 @@ def sync_config(conn: sqlite3.Connection, parties: tuple[PartyConfig, ...]) -> d
     with conn:
         for party in parties:
             conn.execute(
-                "INSERT INTO party(name, kind, category) VALUES (?, ?, ?) "
-                "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, category = excluded.category",
-                (party.name, party.kind, party.category),
+                "INSERT INTO party(name, kind, category, company) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, category = excluded.category, "
+                "company = excluded.company",
+                (party.name, party.kind, party.category, party.company),
             )
             party_id = conn.execute("SELECT id FROM party WHERE name = ?", (party.name,)).fetchone()[0]
             for source in party.sources:
@@ -79,13 +80,6 @@ def _options_json(source: SourceConfig) -> str:
 
 
 # --------------------------------------------------------------------------- fetch state
-
-
-def fetch_states(conn: sqlite3.Connection, source_id: int) -> dict[str, FetchState]:
-    rows = conn.execute(
-        "SELECT url, content_hash, etag, last_modified FROM fetch WHERE source_id = ?", (source_id,)
-    ).fetchall()
-    return {r[0]: FetchState(*r) for r in rows}
 
 
 def all_fetch_states(conn: sqlite3.Connection) -> dict[int, dict[str, FetchState]]:
@@ -177,7 +171,8 @@ def save_document(
     releases = {
         row[0]: row[1:]
         for row in conn.execute(
-            "SELECT key, id, date, date_raw, line FROM release WHERE source_id = ? AND document_url = ?",
+            "SELECT key, id, date, date_raw, date_precision, date_source, line, title, url FROM release "
+            "WHERE source_id = ? AND document_url = ?",
             (source_id, doc.url),
         )
     }
@@ -199,19 +194,21 @@ def save_document(
         if known is None:
             cur = conn.execute(
                 "INSERT INTO release(source_id, party_id, document_url, key, version, date, date_raw, date_precision, "
-                "title, url, line, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "date_source, title, url, line, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (source_id, party_id, doc.url, rkey, rel.version, date, rel.date_raw, str(rel.date_precision),
-                 rel.title, rel.url, rel.line, stamp),
+                 str(rel.date_source), rel.title, rel.url, rel.line, stamp),
             )
             release_id = int(cur.lastrowid or 0)
             new_releases += 1
         else:
             release_id = known[0]
-            if (known[1], known[2], known[3]) != (date, rel.date_raw, rel.line):
+            parsed = (date, rel.date_raw, str(rel.date_precision), str(rel.date_source), rel.line, rel.title, rel.url)
+            if tuple(known[1:]) != parsed:
                 conn.execute(
-                    "UPDATE release SET date = ?, date_raw = ?, date_precision = ?, line = ?, title = ?, url = ? "
-                    "WHERE id = ?",
-                    (date, rel.date_raw, str(rel.date_precision), rel.line, rel.title, rel.url, release_id),
+                    "UPDATE release SET date = ?, date_raw = ?, date_precision = ?, date_source = ?, line = ?, "
+                    "title = ?, url = ? WHERE id = ?",
+                    (date, rel.date_raw, str(rel.date_precision), str(rel.date_source), rel.line, rel.title,
+                     rel.url, release_id),
                 )
         for ekey, entry in zip(entry_keys(rkey, rel), rel.entries, strict=True):
             values = (entry.text, entry.raw, entry.line, entry.section, str(entry.kind), entry.scope, entry.context)

@@ -16,6 +16,7 @@ from tracker.outcome import EXIT_CODES, EXIT_ERROR, EXIT_LOCKED, INTERRUPTED
 # Importing the command modules registers their commands on `app` (one registry).
 from tracker.cli import crawl_cmd, match_cmd, query_cmd, report_cmd, run_cmd  # noqa: E402,F401  isort: skip
 from tracker.cli import review_cmd  # noqa: E402,F401  isort: skip
+from tracker.cli import stats_cmd  # noqa: E402,F401  isort: skip
 
 __all__ = ["app", "main"]
 
@@ -27,5 +28,13 @@ def main(argv: list[str] | None = None) -> None:
         err.print(f"error: {error}", markup=False, highlight=False)
         sys.exit(EXIT_LOCKED if isinstance(error, CatalogLockedError) else EXIT_ERROR)
     except KeyboardInterrupt:
-        err.print("interrupted; what was saved is kept and the next run completes the work", markup=False)
+        _say_interrupted()
         sys.exit(EXIT_CODES[INTERRUPTED])
+    except SystemExit as exit_:
+        if exit_.code == EXIT_CODES[INTERRUPTED]:  # typer turns Ctrl-C into a silent exit 130
+            _say_interrupted()
+        raise
+
+
+def _say_interrupted() -> None:
+    err.print("interrupted; what was saved is kept and the next run completes the work", markup=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,6 +11,7 @@ import typer
 
 from tracker.cli.app import app, err, out, state
 from tracker.cli.output import check_format, print_rows, to_csv, to_json, write_output
+from tracker.redact import redact_url, redact_urls
 
 if TYPE_CHECKING:
     from tracker.catalog.queries import SourceStatus
@@ -35,10 +37,10 @@ def crawl_summary_lines(summary: CrawlSummary, *, mirror: Path | None, verbose: 
         f"sources: {len(summary.ok)} ok, {len(summary.failed)} failed{skipped}; "
         f"new releases: {summary.new_releases}; new entries: {summary.new_entries}"
     ]
-    lines += source_lines(summary, verbose=verbose)
+    lines += [redact_urls(line) for line in source_lines(summary, verbose=verbose)]
     for o in summary.ok:
         for warning in o.warnings[:1]:
-            lines.append(f"  warning {o.name}: {warning}")
+            lines.append(f"  warning {o.name}: {redact_urls(warning)}")
     network = {"transport", "http", "fetch"}
     if mirror is None and summary.failed and all(o.category in network for o in summary.failed) and not summary.ok:
         lines.append("No source could be reached. Without internet, replay a saved copy: "
@@ -94,10 +96,10 @@ def crawl(
 def source_status_line(s: SourceStatus, width: int = 80) -> str:
     """"ok", "never crawled", or "failing since <day>: <error>" cut to `width`."""
     if s.failing_since:
-        text = f"failing since {s.failing_since[:10]}: {s.last_error}"
+        text = f"failing since {s.failing_since[:10]}: {redact_urls(s.last_error)}"
         return text if len(text) <= width else text[: width - 1] + "…"
     if s.last_success_at:
-        return f"ok {s.last_success_at[:16]}" + (f" (warning: {s.last_warning})" if s.last_warning else "")
+        return f"ok {s.last_success_at[:16]}" + (f" (warning: {redact_urls(s.last_warning)})" if s.last_warning else "")
     return "never crawled"
 
 
@@ -125,20 +127,41 @@ def sources(
     fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
 ) -> None:
     """List the configured sources with their last success and last error."""
+    from tracker.metrics.rules import is_stale
+
     check_format(fmt)
-    statuses = configured_statuses(state(ctx).settings())
+    settings = state(ctx).settings()
+    statuses = configured_statuses(settings)
+    # observation window (earliest dated release) and staleness (newest over a year before the catalog's as_of)
+    as_of = catalog_as_of(settings)
+    stale = {s.name: is_stale(s.last_date, as_of) for s in statuses}
     if fmt != "table":
-        rows = [asdict(s) for s in statuses]
+        rows = [{**asdict(s), "url": redact_url(s.url), "last_error": redact_urls(s.last_error),
+                 "last_warning": redact_urls(s.last_warning), "observed_since": s.first_date, "stale": stale[s.name]}
+                for s in statuses]
         print_rows(rows, list(rows[0]) if rows else ["name"], fmt)
         return
     rows = [
         {"source": s.name, "party": s.party, "kind": s.kind, "releases": s.releases, "entries": s.entries,
-         "last release": s.last_date, "status": source_status_line(s)}
+         "observed since": s.first_date, "last release": s.last_date + (" (stale)" if stale[s.name] else ""),
+         "status": source_status_line(s)}
         for s in statuses
     ]
     failing = sum(1 for s in statuses if s.failing_since)
-    print_rows(rows, ["source", "party", "kind", "releases", "entries", "last release", "status"], "table",
-               title=f"{len(rows)} sources, {failing} failing")
+    print_rows(rows, ["source", "party", "kind", "releases", "entries", "observed since", "last release", "status"],
+               "table", title=f"{len(rows)} sources, {failing} failing, {sum(stale.values())} stale "
+                              f"(newest release over a year before {as_of.isoformat()})")
+
+
+def catalog_as_of(settings: Settings) -> dt.date:
+    """The newest dated entry not after today (today when there is none): what staleness is judged against."""
+    from tracker.catalog import db, queries
+
+    today = dt.date.today()
+    if not settings.db_path.exists():
+        return today
+    with db.connect(settings.db_path) as conn:
+        return queries.newest_dated_entry(conn, not_after=today) or today
 
 
 @export_app.command("releases")

@@ -14,20 +14,36 @@ from tracker.cli.crawl_cmd import export_app
 from tracker.cli.output import check_format, print_rows, terminal_safe, to_csv, to_json, write_output
 from tracker.errors import UsageError
 
+from tracker.model import SUPPORT
+
 if TYPE_CHECKING:
     from tracker.config import Settings
     from tracker.metrics import Timeline
+    from tracker.metrics.timeline import Presence
 
 
 def read_timelines(settings: Settings) -> tuple[list[Timeline], dict[str, str], dt.date]:
     """Every feature's timeline, the party names by lower-case name, and the day the catalog is
     "as of" (its newest published entry; today for an empty catalog). Read-only."""
     from tracker.catalog import db, queries
-    from tracker.pipeline import timelines
+    from tracker.catalog.features import feature_rows
+    from tracker.metrics import build_timelines
 
     with db.connect(settings.db_path) as conn:
         names = {n.casefold(): n for n in queries.party_names(conn)}
-        return timelines(conn), names, queries.newest_dated_entry(conn) or dt.date.today()
+        # observation windows and companies decide each party's status (see metrics.timeline)
+        timelines = build_timelines(*feature_rows(conn), windows=queries.party_windows(conn))
+        return timelines, names, queries.newest_dated_entry(conn) or dt.date.today()
+
+
+def follower_text(p: Presence) -> str:
+    """A follower in a few characters: its lag when it is a copy, else why it has none."""
+    from tracker.metrics.timeline import COPIED
+
+    short = {"present_at_start": "had it at start", "undated": "undated", "unannounced": "not announced",
+             "same_company": "same company"}
+    text = f"{p.party} +{p.lag_days}d" if p.status == COPIED else f"{p.party} ({short.get(p.status, p.status)})"
+    return text + (" [integrator]" if p.role == SUPPORT else "")
 
 
 def _check_party(party: str | None, names: dict[str, str]) -> str | None:
@@ -65,6 +81,7 @@ def match_command(
     from tracker.lock import run_lock
 
     settings = state(ctx).settings()
+    db.check_path(settings.db_path)
     with run_lock(settings.db_path, "match"), db.connect(settings.db_path, write=True) as conn:
         summary = pipeline.match_catalog(conn, settings, rebuild=rebuild)
     how = "rebuilt from all" if summary.rebuilt else "linked"
@@ -97,10 +114,10 @@ def features_command(
     rows = [
         {
             "id": t.key, "name": t.feature.name, "category": t.feature.category, "first_seen": t.first.first_seen,
-            "first_party": t.first.party + (" (est.)" if t.first.estimated else ""),
+            "first_party": t.first.party + ("" if t.first_mover_certain else " (earliest observed)")
+            + (" (est.)" if t.first.estimated else ""),
             "parties": len(t.parties),
-            "followers": ", ".join(f"{p.party} +{p.lag_days}d{'~' if p.estimated else ''}" for p in t.followers[:4])
-            + (" ..." if len(t.followers) > 4 else ""),
+            "followers": ", ".join(follower_text(p) for p in t.followers[:4]) + (" ..." if len(t.followers) > 4 else ""),
         }
         for t in chosen
     ]
@@ -130,10 +147,11 @@ def feature_command(
     out.print(f"{found.feature.name} [{found.key}] ({found.feature.category}, {found.feature.origin})", markup=False)
     if found.feature.definition:
         out.print(found.feature.definition, markup=False)
+    from tracker.report.feature_page import status_label
+
     for p in found.parties:
-        role = "first mover" if p is found.first else f"+{p.lag_days} days"
-        flag = " (date estimated: first seen by the crawler)" if p.estimated else ""
-        out.print(f"\n{p.first_seen}  {p.party} ({p.kind}) — {role}{flag}", markup=False)
+        role = " · integrator" if p.role == SUPPORT else ""
+        out.print(f"\n{p.first_seen}  {p.party} ({p.kind}{role}) — {status_label(p, found)}", markup=False)
         for m in p.mentions[:5]:
             out.print(f"    {m.date}  {m.version or '-'}  {terminal_safe(m.raw.strip()[:160])}", markup=False)
             out.print(f"              {evidence_url(m.source_url, m.line, m.release_url)}", markup=False)

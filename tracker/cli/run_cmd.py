@@ -17,7 +17,7 @@ import typer
 
 from tracker.cli.app import app, err, out, state
 from tracker.cli.crawl_cmd import MirrorOption, VerboseOption, run_with_progress
-from tracker.cli.output import check_format, print_rows, to_json
+from tracker.cli.output import check_format, print_rows, terminal_safe, to_json
 from tracker.errors import UsageError
 
 
@@ -51,6 +51,7 @@ def status_command(
     from tracker.catalog import db
     from tracker.catalog.runs import failing_sources, recent_runs, run_sources
     from tracker.outcome import EXIT_CODES
+    from tracker.redact import redact_urls
     from tracker.status import failing_table_row, run_table_row
 
     check_format(fmt, ("table", "json"))
@@ -62,8 +63,9 @@ def status_command(
         skipped = run_sources(conn, run_rows[0].id, "skipped") if run_rows else []
     if fmt == "json":
         print(to_json({
-            "runs": [{**asdict(r), "exit_code": EXIT_CODES.get(r.outcome)} for r in run_rows],
-            "failing_sources": [asdict(f) for f in failing],
+            "runs": [{**asdict(r), "message": redact_urls(r.message), "exit_code": EXIT_CODES.get(r.outcome)}
+                     for r in run_rows],
+            "failing_sources": [{**asdict(f), "last_error": redact_urls(f.last_error)} for f in failing],
             "skipped_sources": [asdict(s) for s in skipped],
         }))
         return
@@ -75,7 +77,7 @@ def status_command(
         if last.report_path:
             out.print(f"last report: {last.report_path}", markup=False)
         if last.message:
-            out.print(f"last run: {last.message}", markup=False)
+            out.print(f"last run: {terminal_safe(redact_urls(last.message))}", markup=False)
     if failing:
         print_rows([failing_table_row(f) for f in failing], FAILING_COLUMNS, "table",
                    title=f"{len(failing)} failing sources")

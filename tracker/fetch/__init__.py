@@ -4,7 +4,9 @@
     settings   FetchSettings, Validators, FetchResult (value objects)
     classify   httpx exceptions and final statuses -> typed FetchErrors (the one place)
     retry      which statuses are retried and how long to wait (pure)
-    redirects  the per-hop redirect policy (schemes, loops, private addresses)
+    redirects  the source and per-hop policy (schemes, loops, private and metadata addresses)
+    addresses  what a host stands for: numeric IPv4 spellings, public, link-local/metadata
+    deadline   DeadlineTransport: one wall-clock deadline per synchronous request (webhooks)
     robots     robots.txt, loaded once per origin
     body       reading a streamed body within the size cap (gzip bombs included)
     links      Link rel="next" pagination (pure)

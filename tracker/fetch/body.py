@@ -12,6 +12,7 @@ from collections.abc import Callable
 import httpx
 
 from tracker.errors import TooLargeError
+from tracker.redact import redact_url
 
 
 def declared_length(response: httpx.Response) -> int | None:
@@ -21,14 +22,15 @@ def declared_length(response: httpx.Response) -> int | None:
 
 
 def _too_large(url: str, max_bytes: int, *, inflated: bool) -> TooLargeError:
+    shown = redact_url(url)
     if inflated:
         return TooLargeError(
-            f"{url} inflates beyond the {max_bytes:,}-byte cap when decompressed "
+            f"{shown} inflates beyond the {max_bytes:,}-byte cap when decompressed "
             "(a compression bomb?); raise max_bytes only if you trust the source",
             url=url,
         )
     return TooLargeError(
-        f"{url} is larger than the {max_bytes:,}-byte cap; "
+        f"{shown} is larger than the {max_bytes:,}-byte cap; "
         "raise max_bytes or point the source at a smaller file",
         url=url,
     )

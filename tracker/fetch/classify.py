@@ -8,6 +8,7 @@ from http import HTTPStatus
 import httpx
 
 from tracker.errors import FetchError, HttpStatusError, TransportError
+from tracker.redact import redact_url, redact_urls
 
 GITHUB_API_HOST = "api.github.com"
 
@@ -18,7 +19,7 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def _detail(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = redact_urls(str(exc).strip().splitlines()[0]) if str(exc).strip() else type(exc).__name__
     return text if len(text) <= 120 else text[:117] + "..."
 
 
@@ -27,38 +28,42 @@ def _after(attempts: int) -> str:
 
 
 def to_fetch_error(exc: BaseException, url: str, *, attempts: int, timeout: float) -> FetchError:
-    """The typed error for an exception raised while fetching ``url``."""
-    host = httpx.URL(url).host if url else ""
+    """The typed error for an exception raised while fetching ``url`` (shown without credentials)."""
+    try:
+        host = httpx.URL(url).host if url else ""
+    except httpx.InvalidURL:
+        host = ""
+    raw, url = url, redact_url(url)
     tries = _after(attempts)
     if isinstance(exc, httpx.TimeoutException):
         return TransportError(
             f"{url} did not answer within {timeout:g} s{tries}; "
             "try again later or raise the fetch timeout",
-            url=url,
+            url=raw,
         )
     if isinstance(exc, httpx.ConnectError):
         return TransportError(
             f"cannot connect to {host} to fetch {url}{tries} ({_detail(exc)}); "
             "check the network and the url in config.toml",
-            url=url,
+            url=raw,
         )
     if isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError)):
         return TransportError(
             f"the connection to {host} broke while fetching {url}{tries} ({_detail(exc)}); "
             "try again later",
-            url=url,
+            url=raw,
         )
     if isinstance(exc, httpx.DecodingError):
         return TransportError(
             f"{url} sent a body that cannot be decompressed ({_detail(exc)}); "
             "try again later or report it to the site",
-            url=url,
+            url=raw,
         )
     if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
-        return FetchError(f"{url} is not a valid http(s) url; fix it in config.toml", url=url)
+        return FetchError(f"{url} is not a valid http(s) url; fix it in config.toml", url=raw)
     return TransportError(
         f"fetching {url} failed{tries} ({type(exc).__name__}: {_detail(exc)}); try again later",
-        url=url,
+        url=raw,
     )
 
 
@@ -70,8 +75,8 @@ def _phrase(status: int) -> str:
 
 
 def status_error(url: str, status: int, *, attempts: int = 1) -> HttpStatusError:
-    """The typed error for a final, unsuccessful HTTP ``status`` of ``url``."""
-    said = f"{url} returned {_phrase(status)}{_after(attempts)}"
+    """The typed error for a final, unsuccessful HTTP ``status`` of ``url`` (shown without credentials)."""
+    said = f"{redact_url(url)} returned {_phrase(status)}{_after(attempts)}"
     github = httpx.URL(url).host == GITHUB_API_HOST
     if status in (404, 410):
         advice = "the source may have moved: check its url in config.toml"

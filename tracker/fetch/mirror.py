@@ -2,7 +2,8 @@
 
 ``https://host/a/b.md?x=1`` is answered from ``ROOT/host/a/b.md`` (query ignored,
 path percent-decoded, a directory served by its ``index.html``). Nothing outside
-ROOT is ever read: ``..`` segments and symlinks leading out are refused. Files get
+ROOT is ever read: ``..`` segments and symlinks leading out are refused, and only
+regular files are read (a FIFO or device would block the crawl forever). Files get
 an ETag and Last-Modified, and a matching conditional request gets a 304, so an
 unchanged re-crawl from the mirror costs no parsing.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import stat as stat_mode
 from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import unquote
@@ -18,11 +20,12 @@ from urllib.parse import unquote
 import httpx
 
 from tracker.errors import BlockedError, FetchError, NotInMirrorError
+from tracker.redact import redact_url
 
 from .retry import parse_http_date
 
 MIRROR_HEADER = "x-tracker-mirror"
-"""Response header set by the mirror on a refusal: "miss" (404) or "refused" (403)."""
+"""Response header set by the mirror on a refusal: "miss" (404), "refused" (403) or "not-a-file" (403)."""
 
 _TYPES = mimetypes.MimeTypes()  # built-in table only: the host's /etc/mime.types must not matter
 _EXTRA_TYPES = {
@@ -93,12 +96,14 @@ class MirrorTransport(httpx.AsyncBaseTransport):
         except MirrorEscapeError:
             return httpx.Response(403, headers={MIRROR_HEADER: "refused"}, request=request)
         try:
-            stat = path.stat()
-            content = path.read_bytes() if request.method == "GET" else b""
+            read = _read_regular_file(path, body=request.method == "GET")
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return httpx.Response(404, headers={MIRROR_HEADER: "miss"}, request=request)
         except OSError as exc:
             raise httpx.ReadError(f"cannot read {path}: {exc}", request=request) from exc
+        if read is None:
+            return httpx.Response(403, headers={MIRROR_HEADER: "not-a-file"}, request=request)
+        stat, content = read
         validators = {"etag": file_etag(stat), "last-modified": formatdate(stat.st_mtime, usegmt=True)}
         if self._not_modified(request.headers, validators["etag"], stat.st_mtime):
             return httpx.Response(304, headers=validators, request=request)
@@ -113,6 +118,31 @@ class MirrorTransport(httpx.AsyncBaseTransport):
         return since is not None and int(mtime) <= since.timestamp()
 
 
+def _read_regular_file(path: Path, *, body: bool) -> tuple[os.stat_result, bytes] | None:
+    """The status and bytes of ``path``, or None when it is not a regular file.
+
+    Opened non-blocking and checked on the open descriptor, so a FIFO (which would
+    wait for a writer forever) is never read, even if it replaced a file a moment ago.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except (FileNotFoundError, NotADirectoryError):
+        raise
+    except OSError:
+        if not stat_mode.S_ISREG(os.stat(path).st_mode):
+            return None  # a socket cannot even be opened
+        raise
+    try:
+        stat = os.fstat(fd)
+        if not stat_mode.S_ISREG(stat.st_mode):
+            return None
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            return stat, file.read() if body else b""
+    finally:
+        os.close(fd)
+
+
 def mirror_refusal(
     transport: MirrorTransport, url: str, headers: httpx.Headers, answered: httpx.URL
 ) -> FetchError | None:
@@ -120,13 +150,19 @@ def mirror_refusal(
     verdict = headers.get(MIRROR_HEADER, "")
     if verdict == "miss":
         return NotInMirrorError(
-            f"{url} is not in the mirror {transport.root}; save its response as "
+            f"{redact_url(url)} is not in the mirror {transport.root}; save its response as "
             f"{transport.locate(answered)} or crawl without --mirror",
+            url=url,
+        )
+    if verdict == "not-a-file":
+        return BlockedError(
+            f"{redact_url(url)} maps to {transport.locate(answered)} in the mirror, which is not a regular file "
+            "(a FIFO, socket or device?); replace it with the saved response",
             url=url,
         )
     if verdict == "refused":
         return BlockedError(
-            f"{url} maps to a path outside the mirror {transport.root}; fix the url in config.toml",
+            f"{redact_url(url)} maps to a path outside the mirror {transport.root}; fix the url in config.toml",
             url=url,
         )
     return None

@@ -1,119 +1,153 @@
-"""Redirect policy: every hop is checked before it is followed.
+"""Where the fetcher may go: the source URL and every redirect hop are checked first.
 
-A hop is refused when it leaves http(s), loops, exceeds the hop budget, or takes
-a public source to a loopback, private, link-local or reserved address (the
-classic server-side request forgery towards 169.254.169.254).
+Link-local and cloud metadata addresses (169.254.169.254 and friends) are refused
+always, as sources and as redirect targets, unless ``allow_link_local``. A hop is
+refused when it leaves http(s), loops, exceeds the hop budget, or goes somewhere
+not public (loopback, private, shared, reserved, or a name that does not resolve):
+from a public source never, from a non-public source only to the *same* host.
+Numeric IPv4 spellings (``0177.0.0.1``, ``0x7f.1``) of such addresses are refused too.
 """
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
-import socket
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
 from tracker.errors import BlockedError, TransportError
+from tracker.redact import redact_url
+
+from .addresses import HostAddresses, Resolver, literal_addresses, lookup
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-Resolver = Callable[[str], Awaitable[list[str]]]
-"""Maps a host name to the addresses it resolves to; raises OSError when it cannot."""
+
+def _shown(url: object) -> str:
+    return redact_url(str(url))
 
 
-async def system_resolver(host: str) -> list[str]:
-    """The operating system's resolver, without blocking the event loop."""
-    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    return [str(info[4][0]) for info in infos]
-
-
-def ip_literal(host: str) -> IPAddress | None:
-    """The address when ``host`` is an IP literal (IPv6 scope ids dropped), else None."""
-    try:
-        return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
-    except ValueError:
-        return None
-
-
-def is_public_address(address: IPAddress) -> bool:
-    """False for loopback, private, link-local, shared, reserved and multicast addresses."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
-
-
-async def non_public_address(host: str, resolver: Resolver) -> str:
-    """The first non-public address ``host`` is or resolves to, or "" when all are public.
-
-    A name that does not resolve counts as public: the connection itself will
-    fail, and an unknown origin must not unlock private redirects.
-    """
-    literal = ip_literal(host)
-    if literal is not None:
-        return "" if is_public_address(literal) else str(literal)
-    try:
-        addresses = await resolver(host)
-    except OSError:
-        return ""
-    for text in addresses:
-        address = ip_literal(text)
-        if address is not None and not is_public_address(address):
-            return str(address)
-    return ""
-
-
-def redirect_target(original: httpx.URL, current: httpx.URL, location: str) -> httpx.URL:
-    """The absolute URL a Location header of ``current`` points to, without its fragment."""
-    try:
-        return current.join(location.strip()).copy_with(fragment=None)
-    except httpx.InvalidURL:
-        raise BlockedError(
-            f"{original} redirects to the invalid url {location!r}; refusing to follow it",
-            url=str(original),
-        ) from None
+def _same_host(a: httpx.URL, b: httpx.URL) -> bool:
+    return a.host.rstrip(".").lower() == b.host.rstrip(".").lower()
 
 
 class RedirectPolicy:
-    """Decides whether one more redirect hop may be followed."""
+    """Decides whether a source URL may be fetched and whether one more redirect hop may be followed.
 
-    def __init__(self, *, max_redirects: int, allow_private: bool, resolver: Resolver) -> None:
+    Lookups are cached for the policy's lifetime (one crawl), so a host is resolved once.
+    """
+
+    def __init__(
+        self, *, max_redirects: int, allow_private: bool, allow_link_local: bool, resolver: Resolver
+    ) -> None:
         self.max_redirects = max_redirects
         self.allow_private = allow_private
+        self.allow_link_local = allow_link_local
         self.resolver = resolver
+        self._known: dict[str, HostAddresses] = {}
 
-    async def check(self, chain: Sequence[httpx.URL], target: httpx.URL) -> None:
-        """Raise unless ``target`` may follow ``chain`` (the original URL first)."""
-        original, current = chain[0], chain[-1]
-        if target.scheme not in ("http", "https"):
+    async def _lookup(self, host: str) -> HostAddresses:
+        if host not in self._known:
+            self._known[host] = await lookup(host, self.resolver)
+        return self._known[host]
+
+    def _refuse_link_local(self, found: HostAddresses, what: str, url: str) -> None:
+        address = found.link_local()
+        if address is not None and not self.allow_link_local:
             raise BlockedError(
-                f"{original} redirects to {target}, which is not http(s); refusing to follow it",
-                url=str(original),
+                f"{what} {address}, a link-local or cloud metadata address; refusing it "
+                "(set allow_link_local = true in [fetch] only if you really crawl such a host)",
+                url=url,
             )
+
+    async def check_source(self, url: httpx.URL) -> None:
+        """Raise BlockedError when the source ``url`` is or resolves to a link-local or metadata address."""
+        try:
+            found = await self._lookup(url.host)
+        except ValueError:
+            raise BlockedError(f"{_shown(url)} has an invalid host; fix the url in config.toml", url=str(url)) from None
+        self._refuse_link_local(found, f"{_shown(url)} points at", str(url))
+
+    async def next_hop(self, chain: Sequence[httpx.URL], location: str) -> httpx.URL:
+        """The URL a Location header sends ``chain`` (the original URL first) to, once checked.
+
+        Raises BlockedError or TransportError (a loop, too many hops) when it may not be followed.
+        """
+        original, current = chain[0], chain[-1]
+        target = self._resolve_location(original, current, location)
         if any(str(seen) == str(target) for seen in chain):
             raise TransportError(
-                f"{original} is a redirect loop ({current} -> {target}); "
+                f"{_shown(original)} is a redirect loop ({_shown(current)} -> {_shown(target)}); "
                 "point config.toml at a url that answers directly",
                 url=str(original),
             )
         if len(chain) > self.max_redirects:
             raise TransportError(
-                f"{original} redirected more than {self.max_redirects} times (a redirect loop?); "
+                f"{_shown(original)} redirected more than {self.max_redirects} times (a redirect loop?); "
                 "point config.toml at the final url",
                 url=str(original),
             )
+        found = await self._lookup(target.host)
+        self._refuse_link_local(found, f"{_shown(original)} redirects to {_shown(target)}, whose address is",
+                                str(original))
         if not self.allow_private:
-            await self._check_private(original, target)
+            await self._refuse_private(original, target, found)
+        return target
 
-    async def _check_private(self, original: httpx.URL, target: httpx.URL) -> None:
-        address = await non_public_address(target.host, self.resolver)
-        if not address:
+    def _resolve_location(self, original: httpx.URL, current: httpx.URL, location: str) -> httpx.URL:
+        """The absolute, fragment-less URL of ``location``; odd numeric IPv4 hosts are judged here,
+        before httpx (which refuses octal) or the resolver (which accepts it) sees them."""
+        shown = redact_url(location.strip())
+        joined = urljoin(str(current), location.strip())
+        try:
+            parts = urlsplit(joined)
+            host = parts.hostname or ""
+        except ValueError:
+            raise BlockedError(
+                f"{_shown(original)} redirects to the invalid url {shown!r}; refusing to follow it", url=str(original)
+            ) from None
+        if parts.scheme.lower() not in ("http", "https"):
+            raise BlockedError(
+                f"{_shown(original)} redirects to {shown}, which is not http(s); refusing to follow it",
+                url=str(original),
+            )
+        try:
+            literal = literal_addresses(host)
+        except ValueError:
+            raise BlockedError(
+                f"{_shown(original)} redirects to {shown}, whose host is no valid address; refusing to follow it",
+                url=str(original),
+            ) from None
+        if literal is not None and literal.spelled_oddly:
+            (address,) = literal.addresses
+            self._refuse_link_local(literal, f"{_shown(original)} redirects to {shown}, which spells", str(original))
+            if not literal.public and not self.allow_private:
+                raise BlockedError(
+                    f"{_shown(original)} redirects to {shown}, which spells the non-public address {address} "
+                    "in octal, hex or decimal; refusing it",
+                    url=str(original),
+                )
+            userinfo, at, hostport = parts.netloc.rpartition("@")
+            _, colon, port = hostport.partition(":")
+            joined = urlunsplit(parts._replace(netloc=f"{userinfo}{at}{address}{colon}{port}"))
+        try:
+            return httpx.URL(joined).copy_with(fragment=None)
+        except httpx.InvalidURL:
+            raise BlockedError(
+                f"{_shown(original)} redirects to the invalid url {shown!r}; refusing to follow it", url=str(original)
+            ) from None
+
+    async def _refuse_private(self, original: httpx.URL, target: httpx.URL, found: HostAddresses) -> None:
+        if found.public:
             return
-        if await non_public_address(original.host, self.resolver):
-            return  # a source configured on a private host may redirect within it
+        origin = await self._lookup(original.host)
+        if not origin.public and _same_host(original, target):
+            return  # a source configured on a private host may redirect within that host
+        address = found.non_public()
+        why = f"whose address {address} is not public" if address is not None else "whose name does not resolve"
+        hop = f"{_shown(original)} redirects to {_shown(target)}"
+        if not origin.public:
+            hop = f"{_shown(original)}, on the private host {original.host}, redirects to another host {target.host}"
         raise BlockedError(
-            f"{original} redirects to {target}, whose address {address} is not public; "
-            "refusing it (set allow_private_redirects = true to allow)",
-            url=str(original),
+            f"{hop}, {why}; refusing it (set allow_private_redirects = true to allow)", url=str(original)
         )

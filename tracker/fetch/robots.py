@@ -9,6 +9,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from tracker.errors import BlockedError
+from tracker.redact import redact_url
 
 RobotsLoader = Callable[[str], Awaitable[str | None]]
 """Fetches a robots.txt URL; returns its text, or None when anything goes (404, failure)."""
@@ -54,7 +55,7 @@ class RobotsCache:
         parser = await self._parser(origin)
         if not parser.can_fetch(self._user_agent, str(url)):
             raise BlockedError(
-                f"robots.txt of {origin} disallows {url}; drop the source, or set "
+                f"robots.txt of {redact_url(origin)} disallows {redact_url(str(url))}; drop the source, or set "
                 "respect_robots = false if the site owner agrees",
                 url=str(url),
             )

@@ -3,6 +3,7 @@ already have (``Validators``) and what came back (``FetchResult``)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -26,7 +27,10 @@ class FetchSettings:
     """Limits and politeness of one ``Fetcher``; every field has a safe default."""
 
     timeout: float = 20.0
-    """Seconds allowed for one attempt: connect, response headers and the whole body."""
+    """Seconds allowed for one attempt: connect, response headers and the whole body, on one wall clock."""
+    crawl_budget: float = 1800.0
+    """Seconds one crawl may spend fetching, all sources and retries together; what is not
+    fetched by then fails with a clear error, so a server that never hangs up cannot stall the run."""
     max_bytes: int = 20_000_000
     """Size cap, applied to both the bytes on the wire and the decompressed body."""
     max_retries: int = 3
@@ -43,7 +47,10 @@ class FetchSettings:
     user_agent: str = DEFAULT_USER_AGENT
     respect_robots: bool = True
     allow_private_redirects: bool = False
-    """Allow a public URL to redirect to loopback, private, link-local or metadata addresses."""
+    """Allow redirects to loopback, private or unresolvable hosts (from a public URL, or to another host)."""
+    allow_link_local: bool = False
+    """Allow link-local and cloud metadata addresses (169.254.0.0/16, fd00:ec2::254, 100.100.100.200)
+    as sources, redirect targets and webhooks."""
     github_token: str = ""
     """Sent as ``Authorization: Bearer ...`` to https://api.github.com only."""
 
@@ -51,7 +58,8 @@ class FetchSettings:
         problems = [
             name
             for name, ok in (
-                ("timeout", self.timeout > 0),
+                ("timeout", 0 < self.timeout < math.inf),
+                ("crawl_budget", 0 < self.crawl_budget < math.inf),
                 ("max_bytes", self.max_bytes > 0),
                 ("max_retries", self.max_retries >= 0),
                 ("backoff_base", self.backoff_base >= 0),
@@ -65,7 +73,8 @@ class FetchSettings:
         if problems:
             raise ConfigError(
                 f"fetch setting {', '.join(problems)} is out of range "
-                "(timeout, max_bytes, max_connections and per_host must be positive, the rest not negative); "
+                "(timeout and crawl_budget must be positive and finite, max_bytes, max_connections and "
+                "per_host positive, the rest not negative); "
                 "fix it in config.toml"
             )
 

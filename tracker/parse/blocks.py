@@ -2,8 +2,9 @@
 
 Changelogs are line-oriented, and every entry needs its line number, so this is a
 single pass over `text.split("\\n")` rather than a full markdown AST. Code fences,
-HTML comments, tables, imports and JSX layout tags are skipped; `<Update ...>` and
-`<ReleaseUpdate ...>` blocks (Mintlify-style release notes) are reported as events.
+HTML comments, script and style bodies, imports and JSX layout tags are skipped; table
+rows come with their header's cells; `<Update ...>` and `<ReleaseUpdate ...>` blocks
+(Mintlify-style release notes) are reported as events.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ _UPDATE_CLOSE = re.compile(r"^[ \t]*</(Update|ReleaseUpdate|ChangelogEntry|Chang
 _ATTR = re.compile(r"""([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|\{["'`]([^"'`]*)["'`]\})""")
 _TAG_LINE = re.compile(r"^[ \t]*</?([A-Za-z][\w.]*)\b[^<>]*/?>[ \t]*$")
 _TAG_START = re.compile(r"^[ \t]*<([A-Za-z][\w.]*)\b")
+# Bodies that are code or styling, never text: everything up to the closing tag is skipped.
+_CODE_TAG = re.compile(r"^[ \t]*<(script|style)\b", re.IGNORECASE)
+# A GFM table's delimiter row: `| --- | :---: |`, `---|---`.
+_TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _LAYOUT_TAGS = frozenset(
     "div span img br hr table thead tbody tr td th iframe video audio source picture figure "
     "figcaption details summary section center p a svg path".split()
@@ -59,6 +64,16 @@ class Paragraph:
 
 
 @dataclass(frozen=True, slots=True)
+class TableRow:
+    """One body row of a markdown table; `header` gives each cell's column name."""
+
+    cells: tuple[str, ...]
+    header: tuple[str, ...]
+    raw: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class UpdateOpen:
     attrs: dict[str, str] = field(default_factory=dict)
     line: int = 0
@@ -69,7 +84,7 @@ class UpdateClose:
     line: int
 
 
-Block = Heading | Bullet | Paragraph | UpdateOpen | UpdateClose
+Block = Heading | Bullet | Paragraph | TableRow | UpdateOpen | UpdateClose
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +137,35 @@ def _is_layout_tag(line: str) -> bool:
         return False
     name = m[1]
     return name[0].isupper() or name.lower() in _LAYOUT_TAGS
+
+
+def table_cells(line: str) -> tuple[str, ...]:
+    """The cells of a table row: split on `|` outside code spans, `\\|` kept as a literal pipe."""
+    text = line.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    cells: list[str] = []
+    cell: list[str] = []
+    in_code = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and text[i + 1:i + 2] == "|":
+            cell.append("|")
+            i += 2
+            continue
+        if ch == "`":
+            in_code = not in_code
+        if ch == "|" and not in_code:
+            cells.append("".join(cell).strip())
+            cell = []
+        else:
+            cell.append(ch)
+        i += 1
+    cells.append("".join(cell).strip())
+    return tuple(cells)
 
 
 def _raw(lines: list[str], first: int, count: int) -> str:
@@ -177,7 +221,25 @@ def iter_blocks(lines: list[str], start: int = 0) -> Iterator[Block]:
                 i += 1
             i += 1
             continue
+        if "|" in stripped and i + 1 < n and "|" in lines[i + 1] and _TABLE_DELIMITER.match(lines[i + 1]):
+            yield from flush()
+            header = table_cells(line)
+            i += 2
+            while i < n and "|" in lines[i] and lines[i].strip() and not lines[i].lstrip().startswith("#"):
+                yield TableRow(table_cells(lines[i]), header, lines[i], i + 1)
+                i += 1
+            continue
         if first == "<":
+            if m := _CODE_TAG.match(line):
+                yield from flush()
+                closing = f"</{m[1].lower()}"
+                while i < n and closing not in lines[i].lower():
+                    if _UPDATE_OPEN.match(lines[i]) or _UPDATE_CLOSE.match(lines[i]):
+                        break  # an unclosed script never swallows the next release
+                    i += 1
+                else:
+                    i += 1
+                continue
             if m := _UPDATE_OPEN.match(line):
                 yield from flush()
                 tag_text = m[2]

@@ -15,6 +15,10 @@ from tracker.parse.kinds import section_kind
 from tracker.parse.model import EntryKind
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+# Terminal escape sequences (CSI `ESC [31m`, OSC `ESC ]...BEL`, two-byte `ESC x`), then any other
+# C0/C1 control character: scraped text must never drive a terminal that prints it.
+_ESCAPE_SEQUENCE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[@-_]?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CHANGESET_HASH = re.compile(r"^[0-9a-f]{7,40}:\s+")
 _MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}")
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
@@ -24,6 +28,12 @@ _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _BARE_URL = re.compile(r"<?https?://[^\s)>\]]+>?")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _EMPTY_PARENS = re.compile(r"(?<![\w)\]])(?:\(\s*(?:,\s*)*\)|\[\s*\])")
+# What removing references leaves of a reference list: "(#1 @a; #2, #3 @b)" -> "(, ; , )",
+# "(#509, #524 -- thanks @x!)" -> "(, -- !)", "(#215, see [docs][7])" -> "(, see docs)".
+_REF_DEBRIS = re.compile(
+    r"\(\s*[,;][^()]*\)|\(\s*(?:(?:[,;!\-–—]+|and|in|by|thanks|to|cc|from)\s*)+\)", re.IGNORECASE
+)
+_SEPARATOR_RUN = re.compile(r"(?:\s*[,;])+\s*(?=\))|([,;])(?:\s*[,;])+")
 _ISSUE_REF = re.compile(r"\(\s*(?:#\d+|GH-\d+)(?:\s*,\s*#\d+)*\s*\)|(?<![\w/])#\d{2,}\b")
 _HASH_REF = re.compile(r"\(\s*[0-9a-f]{7,40}\s*\)")
 _HANDLE = re.compile(
@@ -91,9 +101,18 @@ def _replace_link(m: re.Match[str]) -> str:
     return text
 
 
+def strip_control(text: str) -> str:
+    """`text` without terminal escape sequences and C0/C1 control characters (tabs and newlines stay)."""
+    if text.isprintable() or not _CONTROL.search(text):  # isprintable: the fast way to say "nothing to do"
+        return text
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
 def strip_markup(text: str) -> str:
     """Markdown/HTML to plain words; noise links dropped, meaningful link text kept."""
+    text = strip_control(text)
     # Each pass is guarded by a cheap substring test: most lines need only a few of them.
+    had_refs = "#" in text or "@" in text or "http" in text
     if "{/*" in text:
         text = _MDX_COMMENT.sub("", text)
     if "<!--" in text:
@@ -127,13 +146,31 @@ def strip_markup(text: str) -> str:
         text = html.unescape(text)
     if "(" in text or "[" in text:
         text = _EMPTY_PARENS.sub("", text)
+        if had_refs and ("( " in text or " )" in text or "(," in text or "(;" in text or ",)" in text
+                         or ";)" in text or ", ," in text or ", ;" in text or "; ," in text or "; ;" in text):
+            text = _SEPARATOR_RUN.sub(lambda m: m[1] or "", _REF_DEBRIS.sub("", text))
     return " ".join(text.split()).strip(_JUNK)
+
+
+_EMPTY_CELL = frozenset({"", "-", "–", "—", "n/a", "N/A"})
+
+
+def table_row_text(header: tuple[str, ...], cells: tuple[str, ...]) -> str:
+    """A table row as one line that says what each cell is: "Provider: Nebius AI; Endpoints: /search"."""
+    parts = []
+    for i, cell in enumerate(cells):
+        value = strip_markup(cell)
+        if value in _EMPTY_CELL:
+            continue
+        name = strip_markup(header[i]) if i < len(header) else ""
+        parts.append(f"{name}: {value}" if name and name != value else value)
+    return "; ".join(parts)
 
 
 def clean_line(raw: str) -> CleanLine:
     """Clean one changelog line and read its scope and conventional-commit type."""
     # Every rule is guarded by a cheap look at the text: this runs once per entry of every crawl.
-    text = _BULLET.sub("", raw, count=1).strip()
+    text = _BULLET.sub("", strip_control(raw), count=1).strip()
     if ":" in text[:44]:
         text = _CHANGESET_HASH.sub("", text, count=1)
     if text[:1] in _QUOTES and (m := _QUOTED.match(text)):

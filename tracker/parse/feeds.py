@@ -20,7 +20,7 @@ from tracker.errors import ParseError
 from tracker.parse.clean import strip_markup
 from tracker.parse.dates import find_date, sanity_problem
 from tracker.parse.html_text import ENTRY_TAGS, EntryCollector, version_in, visible_soup, visible_text
-from tracker.parse.model import DatePrecision, ParsedDocument, ParsedRelease, ParseOptions
+from tracker.parse.model import DatePrecision, DateSource, ParsedDocument, ParsedRelease, ParseOptions
 
 _OPAQUE = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
 _ITEM_OPEN = {
@@ -136,6 +136,7 @@ def parse_feed(data: bytes, *, url: str, options: ParseOptions | None = None) ->
                 line=line,
                 url=_item_url(item, url),
                 entries=tuple(collector.entries),
+                date_source=DateSource.FEED if date else DateSource.NONE,
             )
         )
     return ParsedDocument(url=url, releases=tuple(releases), warnings=tuple(warnings))

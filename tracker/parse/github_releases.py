@@ -23,6 +23,7 @@ from tracker.parse.kinds import section_kind, verb_kind
 from tracker.parse.markdown import parse_release_body
 from tracker.parse.model import (
     DatePrecision,
+    DateSource,
     EntryKind,
     ParsedDocument,
     ParsedEntry,
@@ -174,6 +175,7 @@ def parse_github_releases(
                 line=text.count("\n", 0, tag_at if tag_at >= 0 else start) + 1,
                 url=html_url if html_url.startswith(("https://", "http://")) else "",
                 entries=_entries(body, title, body_line),
+                date_source=DateSource.FEED if date else DateSource.NONE,
             )
         )
     return ParsedDocument(url=url, releases=tuple(releases), warnings=tuple(warnings))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from tracker.parse.clean import strip_markup
 from tracker.parse.dates import FoundDate, find_date
-from tracker.parse.model import DatePrecision
+from tracker.parse.model import DatePrecision, DateSource
 
 _LINK_TARGET = re.compile(r"\]\((https?://[^)\s]+)\)")
 # A version at the start of the header: optional "[", "Release", "Version", "name@", "name-v".
@@ -34,6 +34,7 @@ class ReleaseHeader:
     url: str
     unreleased: bool = False
     date_problem: str = ""
+    date_source: DateSource = DateSource.HEADER  # where `date` comes from, when there is one
 
 
 def read_release_header(
@@ -55,7 +56,7 @@ def read_release_header(
     version = v[1] if v else ""
     if found is None and not version:
         return None
-    if version and found is None:
+    if v is not None and found is None:
         # A version must stand alone-ish: "3.8.0", "Release v1", not "Python 3.12 support".
         rest = without_date[v.end():].strip(" -–—:()[]")
         if len(rest.split()) > 4:
@@ -70,3 +71,30 @@ def read_release_header(
         url=link[1] if link else "",
         date_problem=found.problem if found else "",
     )
+
+
+_BOLD_LINE = re.compile(r"^(\*\*|__)([^*_]+)\1$")
+_STARTS_LIKE_VERSION = re.compile(r"^(?:\*\*|__)?\s*\[?\s*(?:v|version\s*|release\s*|[\w@/.-]+?[@-]v?)?\d+\.\d", re.IGNORECASE)
+_HEADER_DEBRIS = re.compile(r"^[\s\-–—:()\[\],]*$")
+
+
+def read_version_date_line(
+    text: str, *, today: dt.date, date_order: str = "", default_year: int | None = None
+) -> tuple[ReleaseHeader, bool] | None:
+    """A line that is only a version and a date (`**v0.8.0 (2025-08-26)**`, `0.9.0 (2019-03-13)`).
+
+    Returns the header and whether the line was bold, or None for any other line: a
+    sentence that mentions a version is never a release.
+    """
+    text = text.strip()
+    if len(text) > 80 or not _STARTS_LIKE_VERSION.match(text):
+        return None  # most paragraphs are sentences: keep them off the header reader
+    bold = _BOLD_LINE.match(text)
+    inner = bold[2].strip() if bold else text
+    header = read_release_header(inner, today=today, date_order=date_order, default_year=default_year)
+    if header is None or not header.version or not header.date_raw or header.unreleased:
+        return None
+    v = _VERSION.match(header.title.replace(header.date_raw, " "))
+    if v is None or not _HEADER_DEBRIS.match(header.title.replace(header.date_raw, " ")[v.end():]):
+        return None
+    return header, bool(bold)

@@ -26,7 +26,7 @@ from tracker.parse.html_text import (
     visible_soup,
     visible_text,
 )
-from tracker.parse.model import DatePrecision, ParsedDocument, ParsedRelease, ParseOptions
+from tracker.parse.model import DatePrecision, DateSource, ParsedDocument, ParsedRelease, ParseOptions
 
 _RELEASE_HEADINGS = ("h1", "h2", "h3", "h4")
 _MAX_DATE_LABEL = 60
@@ -181,6 +181,7 @@ def _release(c: _Candidate, *, page_url: str, options: ParseOptions) -> ParsedRe
         line=c.anchor.sourceline or 0,
         url=url if url.startswith(("https://", "http://")) else "",
         entries=tuple(collector.entries),
+        date_source=DateSource.HEADER if found and found.date else DateSource.NONE,
     )
 
 

@@ -18,24 +18,27 @@ from tracker.parse.blocks import (
     Bullet,
     Heading,
     Paragraph,
+    TableRow,
     UpdateClose,
     UpdateOpen,
     iter_blocks,
     read_front_matter,
     split_lines,
 )
-from tracker.parse.clean import clean_line, strip_markup
+from tracker.parse.clean import CleanLine, clean_line, strip_markup, table_row_text
 from tracker.parse.dates import date_from_path, find_date, year_from_path
-from tracker.parse.headers import ReleaseHeader, read_release_header
+from tracker.parse.headers import ReleaseHeader, read_release_header, read_version_date_line
 from tracker.parse.kinds import entry_kind, section_kind
 from tracker.parse.model import (
     DatePrecision,
+    DateSource,
     EntryKind,
     ParsedDocument,
     ParsedEntry,
     ParsedRelease,
     ParseOptions,
 )
+from tracker.parse.titles import post_title
 
 from tracker.model import SUMMARY_SECTION as SUMMARY  # the section of the paragraphs that open a release
 _HAS_WORD = re.compile(r"[A-Za-z]{2}")
@@ -78,8 +81,10 @@ class _ReleaseBuilder:
         self.sections.append((level, *_section_label(text)))
         self.bullets.clear()
 
-    def add(self, raw: str, body: str, line: int, indent: int | None) -> ParsedEntry | None:
-        cleaned = clean_line(body)
+    def add(
+        self, raw: str, body: str, line: int, indent: int | None, cleaned: CleanLine | None = None
+    ) -> ParsedEntry | None:
+        cleaned = cleaned or clean_line(body)
         if not _HAS_WORD.search(cleaned.text) or _ONLY_VERSION.match(cleaned.text):
             return None
         parent: ParsedEntry | None = None
@@ -123,6 +128,14 @@ class _ReleaseBuilder:
         if self.add(raw, body, line, indent) is not None:
             self.bullet_count += 1
 
+    def add_table_row(self, row: TableRow) -> None:
+        # A row names a provider, model or endpoint in its cells; the header says which is which.
+        if not any(_HAS_WORD.search(strip_markup(cell)) for cell in row.cells):
+            return
+        self.bullets.clear()
+        if self.add(row.raw, "", row.line, None, CleanLine(table_row_text(row.header, row.cells))) is not None:
+            self.bullet_count += 1
+
     def build(self) -> ParsedRelease:
         h = self.header
         if self.bullet_count >= 2:
@@ -139,6 +152,7 @@ class _ReleaseBuilder:
             line=self.line,
             url=h.url,
             entries=tuple(self.entries),
+            date_source=h.date_source if h.date else DateSource.NONE,
         )
 
 
@@ -173,14 +187,32 @@ def parse_changelog(text: str, *, url: str, options: ParseOptions | None = None)
     warnings: list[str] = []
     cur: _ReleaseBuilder | None = None
     in_update = False
+    heading_level = 0  # the level of the last heading, for releases written as bold lines
+    bold_release = False  # the current release was announced by a bold line, not a heading
+    entry_count = 0  # entries of the closed releases, for the per-document cap
 
     def close() -> None:
-        nonlocal cur
+        nonlocal cur, entry_count
         if cur is not None:
             releases.append(cur.build())
+            entry_count += len(cur.entries)
             cur = None
 
+    def start(header: ReleaseHeader, level: int, line: int) -> None:
+        nonlocal cur
+        if header.date_problem:
+            warnings.append(f"line {line}: date {header.date_raw!r} rejected: {header.date_problem}")
+        if (cur is not None and level > cur.level and cur.header.date is None and not cur.header.date_problem
+                and not cur.entries):
+            cur = None  # "## 1.4" over "### 1.4.3 (2026-05-18)": a group of releases, not a release
+        close()
+        if not header.unreleased:
+            cur = _ReleaseBuilder(header, level, line, prose=False)
+
+    max_releases, max_entries = options.max_releases, options.max_entries
     for block in iter_blocks(lines, front.end):
+        if len(releases) > max_releases or entry_count > max_entries:
+            break  # past the per-document cap (`limits.cap_document` trims and says so): stop reading
         if isinstance(block, Heading):
             if in_update and cur is not None:
                 cur.enter_section(block.level, block.text)
@@ -189,19 +221,22 @@ def parse_changelog(text: str, *, url: str, options: ParseOptions | None = None)
             header = read_release_header(
                 block.text, today=options.today, date_order=options.date_order, default_year=default_year
             )
-            if header is not None and header.date_problem:
-                warnings.append(f"line {block.line}: date {header.date_raw!r} rejected: {header.date_problem}")
             if header is None or (
                 cur is not None and block.level > cur.level and header.date is None
                 and not header.date_problem and not header.unreleased
             ):
-                # A plain section heading, or a version label nested inside a dated release.
-                if cur is not None:
+                # A plain section heading, or a version label nested inside a dated release. A
+                # heading above a bold-line release ("## Full Changelog") ends it; one above a
+                # heading release may still belong to it ("# Upgrading to 0.40.0" under "## 0.40").
+                if header is None and cur is not None and bold_release and block.level < cur.level:
+                    close()
+                elif cur is not None:
                     cur.enter_section(block.level, block.text)
+                heading_level = block.level
                 continue
-            close()
-            if not header.unreleased:
-                cur = _ReleaseBuilder(header, block.level, block.line, prose=False)
+            heading_level = block.level
+            bold_release = False
+            start(header, block.level, block.line)
             continue
         if isinstance(block, UpdateOpen):
             close()
@@ -218,12 +253,29 @@ def parse_changelog(text: str, *, url: str, options: ParseOptions | None = None)
             close()
             in_update = False
             continue
+        if isinstance(block, Paragraph) and not in_update and "\n" not in block.raw and (
+            found := read_version_date_line(
+                block.body, today=options.today, date_order=options.date_order, default_year=default_year
+            )
+        ):
+            header, bold = found
+            # `**v0.8.0 (2025-08-26)**` is a release wherever it stands; a plain `0.9.0 (2019-03-13)`
+            # only between releases whose headings it imitates.
+            if bold:
+                start(header, cur.level if cur is not None and bold_release else heading_level + 1, block.line)
+                bold_release = True
+                continue
+            if cur is not None:
+                start(header, cur.level, block.line)
+                continue
         if cur is None:
             continue
         if isinstance(block, Bullet):
             cur.add_bullet(block.raw, block.body, block.line, block.indent)
         elif isinstance(block, Paragraph):
             cur.add_paragraph(block.raw, block.body, block.line)
+        elif isinstance(block, TableRow):
+            cur.add_table_row(block)
     close()
     return ParsedDocument(url=url, releases=tuple(releases), warnings=tuple(warnings))
 
@@ -258,6 +310,8 @@ def parse_release_body(
         elif isinstance(block, Paragraph):
             rel.bullets.clear()
             rel.add(block.raw, block.body, block.line + offset, None)
+        elif isinstance(block, TableRow):
+            rel.add_table_row(replace(block, line=block.line + offset))
     return tuple(rel.entries)
 
 
@@ -271,16 +325,18 @@ def parse_post(text: str, *, url: str, options: ParseOptions | None = None) -> P
 
     found = None
     date_line = front.lines.get("date", 0)
+    date_source = DateSource.FRONT_MATTER
     if fm.get("date"):
         found = find_date(fm["date"], today=options.today, date_order=options.date_order)
     if found is None or found.date is None:
         from_path = date_from_path(url, today=options.today)
         if from_path is not None and (found is None or from_path.date is not None):
-            found, date_line = from_path, 0
+            found, date_line, date_source = from_path, 0, DateSource.PATH
     if found is not None and found.problem:
         warnings.append(f"date {found.raw!r} rejected: {found.problem}")
 
     title = strip_markup(fm.get("title", ""))
+    blocks = list(iter_blocks(lines, front.end))
     version = ""
     for candidate in (title, url.rsplit("/", 2)[-2] if url.count("/") >= 2 else ""):
         if m := _VERSION_IN.search(candidate):
@@ -291,16 +347,17 @@ def parse_post(text: str, *, url: str, options: ParseOptions | None = None) -> P
         date=found.date if found else None,
         date_raw=found.raw if found else "",
         precision=found.precision if found and found.date else DatePrecision.NONE,
-        title=title or url.rsplit("/", 1)[-1],
+        title=title or post_title(blocks, url),
         url="",
         date_problem=found.problem if found else "",
+        date_source=date_source,
     )
     rel = _ReleaseBuilder(header, 0, date_line or 1, prose=True, context=title)
     for key in ("title", "description"):
         if fm.get(key) and key in front.lines:
             n = front.lines[key]
             rel.add(lines[n - 1], fm[key], n, None)
-    for block in iter_blocks(lines, front.end):
+    for block in blocks:
         if isinstance(block, Heading):
             rel.enter_section(block.level, block.text)
             rel.add(lines[block.line - 1], block.text, block.line, None)
@@ -309,4 +366,6 @@ def parse_post(text: str, *, url: str, options: ParseOptions | None = None) -> P
         elif isinstance(block, Paragraph):
             rel.bullets.clear()
             rel.add(block.raw, block.body, block.line, None)
+        elif isinstance(block, TableRow):
+            rel.add_table_row(block)
     return ParsedDocument(url=url, releases=(rel.build(),), warnings=tuple(warnings))

@@ -29,6 +29,17 @@ class DatePrecision(StrEnum):
     NONE = ""
 
 
+class DateSource(StrEnum):
+    """Where a release's date was read: shown beside the date, so a reader can weigh it."""
+
+    HEADER = "header"  # the release header or page heading says it
+    TAG = "tag"  # the git tag of the version (the header has no date)
+    FRONT_MATTER = "front-matter"  # a post's `date:` front matter
+    PATH = "path"  # a date in the post's file or folder name
+    FEED = "feed"  # a feed item's or a GitHub release's publication time
+    NONE = ""
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedEntry:
     """One bullet, line or paragraph of a release: one candidate feature mention."""
@@ -54,6 +65,7 @@ class ParsedRelease:
     line: int  # 1-based line of the header in the source document (0 when unknown)
     url: str = ""  # a link to the release itself when the source gives one
     entries: tuple[ParsedEntry, ...] = ()
+    date_source: DateSource = DateSource.NONE  # where `date` was read; NONE when undated
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +85,5 @@ class ParseOptions:
     date_order: str = ""  # "mdy" | "dmy" | "" (guess: day-first only when the first number > 12)
     default_year: int | None = None  # for month-only headings; else taken from the URL
     prose: bool = False  # blog-style document: title and each paragraph are entries too
+    max_releases: int = 5_000  # per document; the corpus's largest changelog has 1,096
+    max_entries: int = 50_000  # per document; the corpus's largest has 5,179

@@ -10,6 +10,19 @@ chart geometry), `history` (what is new since the previous report), `render` (Ji
 
 from __future__ import annotations
 
-from tracker.report.site import ReportResult, render_report
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tracker.report.site import ReportResult, render_report
 
 __all__ = ["ReportResult", "render_report"]
+
+
+def __getattr__(name: str) -> Any:
+    """`render_report` and `ReportResult` load the renderer (Jinja2) on first use, so the report's
+    pure view-model modules (status wording, site map) import cheaply."""
+    if name in __all__:
+        from tracker.report import site
+
+        return getattr(site, name)
+    raise AttributeError(f"module 'tracker.report' has no attribute {name!r}")

@@ -163,6 +163,8 @@ class TimelineRow:
     tone: str
     lag_label: str
     title: str
+    observed_x: float | None = None  # where the party's observation window begins, when inside the axis
+    observed_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +190,12 @@ def timeline_chart(
     title: str,
     desc: str,
     width: int = 1040,
+    observed_since: Sequence[dt.date | None] = (),
 ) -> TimelineChart:
-    """One row per (label, href, date, tone, lag label, tooltip), with a bar from `start` to its date."""
+    """One row per (label, href, date, tone, lag label, tooltip), with a bar from `start` to its date.
+
+    `observed_since` (one per row, optional) shades each row before its party's tracking began.
+    """
     left, right, top, row_h = 190.0, width - 96.0, 28.0, 28.0
     dates = [r[2] for r in rows] + [start]
     first, last = min(dates), max(dates)
@@ -200,10 +206,13 @@ def timeline_chart(
     def x_of(day: dt.date) -> float:
         return left + (day - axis_start).days / span * (right - left)
 
+    windows = list(observed_since) + [None] * (len(rows) - len(observed_since))
     out = tuple(
         TimelineRow(round(top + i * row_h + row_h / 2, 1), label, href, round(x_of(start), 1), round(x_of(day), 1),
-                    tone, lag_label, tip)
-        for i, (label, href, day, tone, lag_label, tip) in enumerate(rows)
+                    tone, lag_label, tip,
+                    round(min(right, x_of(since)), 1) if since is not None and since > axis_start else None,
+                    since.isoformat() if since is not None else "")
+        for i, ((label, href, day, tone, lag_label, tip), since) in enumerate(zip(rows, windows, strict=True))
     )
     bottom = top + len(rows) * row_h
     end_of_window = start + dt.timedelta(days=window)

@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tracker.metrics import Timeline
+from tracker.metrics import Timeline, rules
+from tracker.metrics.survival import first_copy_sample
 from tracker.report import fmt
 from tracker.report.scope import MetricCard
 from tracker.report.site_map import ReportParams, SiteMap
@@ -44,7 +45,7 @@ class EvidencePage:
 
 
 def _judged(t: Timeline, p: ReportParams) -> bool:
-    return not t.first.estimated and (p.as_of - t.first.first_seen).days >= p.window
+    return rules.old_enough_to_judge(t, as_of=p.as_of, window=p.window)
 
 
 def _row(t: Timeline, site: SiteMap, value: str, counted: bool, note: str = "", sort: float = 0.0) -> EvidenceRow:
@@ -53,8 +54,8 @@ def _row(t: Timeline, site: SiteMap, value: str, counted: bool, note: str = "", 
 
 
 def _followers(t: Timeline, limit: int = 6) -> str:
-    shown = ", ".join(f"{p.party} +{p.lag_days} d" for p in t.exact_followers[:limit])
-    more = len(t.exact_followers) - limit
+    shown = ", ".join(f"{p.party} +{p.lag_days} d" for p in t.copiers[:limit])
+    more = len(t.copiers) - limit
     return shown + (f", and {more} more" if more > 0 else "")
 
 
@@ -63,17 +64,17 @@ def evidence_rows(metric: str, timelines: Sequence[Timeline], site: SiteMap, p: 
     rows: list[EvidenceRow] = []
     left_out = ""
     if metric == "copied":
-        rows = [_row(t, site, fmt.count(len(t.parties), "party", "parties"), t.copied, sort=-len(t.parties))
+        rows = [_row(t, site, fmt.count(len(t.competitors), "competitor"), t.copied, sort=-len(t.competitors))
                 for t in timelines]
-        return "Parties", rows, ""
+        return "Competitors of the first mover's role", rows, ""
     if metric == "median-lag":
         for t in timelines:
             if t.copied:
-                est = len(t.followers) - len(t.exact_followers)
-                note = f"{est} estimated lag(s) left out" if est else ""
-                lags = [f.lag_days for f in t.exact_followers]
+                uncounted = len(t.competitors) - 1 - len(t.copiers)
+                note = f"{uncounted} without a lag (not tracked then, undated or unannounced)" if uncounted else ""
+                lags = [f.lag_days for f in t.copiers]
                 rows.append(_row(t, site, _followers(t) or "—", bool(lags), note, min(lags, default=10**9)))
-        return "Followers and their lags", rows, "Features nobody copied have no lag and are not listed."
+        return "Counted copies and their lags", rows, "Features nobody copied have no lag and are not listed."
     if metric in ("commoditized-share", "pressure"):
         young = 0
         for t in timelines:
@@ -81,32 +82,47 @@ def evidence_rows(metric: str, timelines: Sequence[Timeline], site: SiteMap, p: 
                 young += 1
                 continue
             if metric == "pressure":
-                n = t.crowding(p.window)
-                rows.append(_row(t, site, f"{n} within {p.window} d", n >= 2, sort=-n))
+                n = rules.copies_within(t, p.window)
+                rows.append(_row(t, site, f"{n} within {p.window} d", rules.copied_by_two(t, p.window), sort=-n))
             else:
-                ttc = t.time_to_commodity(p.k)
+                ttc = rules.time_to_commodity(t, p.k)
                 value = f"{fmt.days(ttc)} to {p.k} parties" if ttc is not None else f"not yet {p.k} parties"
-                rows.append(_row(t, site, value, ttc is not None and ttc <= p.window,
+                rows.append(_row(t, site, value, rules.commoditized(t, k=p.k, window=p.window),
                                  sort=ttc if ttc is not None else 10**9))
         if young:
             left_out = (f"{fmt.count(young, 'feature')} first seen less than {p.window} days before "
-                        f"{p.as_of.isoformat()} (or only with an estimated date) cannot be judged yet and are left out.")
+                        f"{p.as_of.isoformat()} (or without a dated first mover) cannot be judged yet and are left out.")
         return ("Copies within the window" if metric == "pressure" else "Time to commodity"), rows, left_out
     if metric == "incumbent-catch-up":
         for t in timelines:
-            if t.first.kind != "startup" or t.first.estimated:
+            if not rules.startup_first(t):
                 continue
-            lag = t.incumbent_catch_up()
-            who = next((f.party for f in t.exact_followers if f.kind == "incumbent" and f.lag_days == lag), "")
+            lag = rules.incumbent_catch_up(t)
+            who = next((f.party for f in t.copiers if f.kind == "incumbent" and f.lag_days == lag), "")
             value = f"{who} +{lag} d" if lag is not None else "no incumbent yet"
             rows.append(_row(t, site, value, lag is not None, sort=lag if lag is not None else 10**9))
-        return "First incumbent to follow", rows, "Only features a startup shipped first (with an exact date) are listed."
+        return "First incumbent to follow", rows, "Only features a startup shipped first (with a dated announcement) are listed."
     if metric == "time-to-commodity":
         for t in timelines:
-            ttc = t.time_to_commodity(p.k)
-            rows.append(_row(t, site, fmt.days(ttc) if ttc is not None else f"{len(t.parties)} of {p.k} parties",
+            ttc = rules.time_to_commodity(t, p.k)
+            rows.append(_row(t, site, fmt.days(ttc) if ttc is not None else f"{len(t.competitors)} of {p.k} parties",
                              ttc is not None, sort=ttc if ttc is not None else 10**9))
         return f"Days until the {fmt.ordinal(p.k)} party", rows, ""
+    if metric == "time-to-first-copy":
+        sample = first_copy_sample(timelines, p.as_of)
+        by_key = {t.key: t for t in timelines}
+        for o in sample.observations:
+            t = by_key[o.key]
+            value = f"copied after {fmt.days(o.days)}" if o.event else f"still exclusive after {fmt.days(o.days)}"
+            note = "" if t.first_mover_certain else "earliest observed, not certainly first"
+            rows.append(_row(t, site, value, True, note, o.days))
+        for key, reason in sample.left_out:
+            rows.append(_row(by_key[key], site, reason, False, sort=10**9))
+        return ("Time to the first copy (or censored at as_of)", rows,
+                "Every counted row is one observation of the Kaplan–Meier estimate: an event when a competitor of "
+                "the same role copied it with a dated lag, censored (still exclusive) otherwise. Rows not counted "
+                "are left out: another party has the feature but when it got it is unknown, or the first mover "
+                "has no dated announcement.")
     raise ValueError(f"unknown metric {metric!r}")
 
 

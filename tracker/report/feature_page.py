@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 
 from tracker.model import MentionRow
 from tracker.evidence import evidence_url, is_web_url
-from tracker.metrics import Presence, Timeline
+from tracker.metrics import rules
+from tracker.metrics.timeline import COPIED, FIRST, PRESENT_AT_START, SAME_COMPANY, UNANNOUNCED, Presence, Timeline
+from tracker.model import SUPPORT
 from tracker.report import charts, fmt
 from tracker.report.site_map import ReportParams, SiteMap
 
@@ -38,11 +40,17 @@ class PresenceView:
     category: str
     first_seen: dt.date
     estimated: bool
-    lag_days: int
+    lag_days: int | None  # the copy lag that counts, else None
     lag_label: str
     tone: str
     is_first: bool
     mentions: tuple[MentionView, ...]
+    role: str = "native"
+    status: str = FIRST
+    status_label: str = ""  # the status in words: "copied", "had it by ..., when tracking began", ...
+    observed_since: dt.date | None = None
+    company: str = ""
+    targets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +69,38 @@ class FeaturePage:
     time_to_commodity: int | None
     within_window: int
     incumbent_catch_up: int | None
-    exclusive_days: int
+    exclusive_days: int | None
     still_exclusive: bool
+    first_mover_certain: bool = True
 
 
 def tone(presence: Presence, is_first: bool, window: int) -> str:
-    if presence.estimated:
-        return "est"
-    if is_first:
+    if presence.estimated or presence.copy_lag_days is None:
+        return "est"  # no lag to show: undated, present when tracking began, unannounced, same company
+    if presence.status == FIRST:
         return "first"
     return "fast" if presence.lag_days <= window else "slow"
+
+
+def status_label(p: Presence, t: Timeline) -> str:
+    """What a party's status means, in words, for the feature page and the party page."""
+    if p.status == FIRST and p.role == SUPPORT and t.role != SUPPORT:
+        adoption = f", {fmt.days(p.adoption_days)} after the native launch" if p.adoption_days is not None else ""
+        return f"first integrator{adoption}"
+    if p.status == FIRST:
+        if not p.dated:
+            return "first seen by the crawler" if p.estimated else "earliest mention (no line announces it)"
+        return "first mover" if t.first_mover_certain else "earliest observed"
+    if p.status == COPIED:
+        return f"copied {fmt.days(p.lag_days)} later"
+    if p.status == PRESENT_AT_START:
+        began = f" ({fmt.day(p.observed_since)})" if p.observed_since else ""
+        return f"had it by {fmt.day(p.first_seen)}, when tracking began{began}; no lag"
+    if p.status == UNANNOUNCED:
+        return f"mentioned by {fmt.day(p.first_seen)}; no line announces it, so no lag"
+    if p.status == SAME_COMPANY:
+        return f"same company ({p.company}): counted once, through its first product line"
+    return "undated: first seen by the crawler; no lag"
 
 
 def source_label(url: str, line: int) -> str:
@@ -88,15 +118,26 @@ def mention_view(m: MentionRow) -> MentionView:
                        m.line, m.kind, m.rule)
 
 
+SHORT = {PRESENT_AT_START: "had it when tracking began", UNANNOUNCED: "not announced",
+         SAME_COMPANY: "same company", "undated": "≈ undated"}
+
+
+def chart_label(p: Presence, t: Timeline) -> str:
+    """A few words beside a party's dot on the timeline."""
+    if p.status == FIRST:
+        return status_label(p, t).split(",")[0]
+    return SHORT.get(p.status, p.status)
+
+
 def presence_views(t: Timeline, site: SiteMap, window: int) -> tuple[PresenceView, ...]:
     out = []
     for i, p in enumerate(t.parties):
-        label = "first mover" if i == 0 and not p.estimated else fmt.lag(p.lag_days, estimated=p.estimated)
-        if i == 0 and p.estimated:
-            label = "first seen by the crawler"
+        label = chart_label(p, t) if p.copy_lag_days is None or p.status == FIRST else fmt.lag(p.lag_days)
         out.append(PresenceView(p.party, site.party(p.party), p.kind, p.category, p.first_seen, p.estimated,
-                                p.lag_days, label, tone(p, i == 0, window), i == 0,
-                                tuple(mention_view(m) for m in p.mentions)))
+                                p.copy_lag_days, label, tone(p, i == 0, window), i == 0,
+                                tuple(mention_view(m) for m in p.mentions), role=p.role, status=p.status,
+                                status_label=status_label(p, t), observed_since=p.observed_since, company=p.company,
+                                targets=p.targets))
     return tuple(out)
 
 
@@ -104,20 +145,23 @@ def feature_page(t: Timeline, site: SiteMap, params: ReportParams, *, is_new: bo
     presences = presence_views(t, site, params.window)
     rows = [
         (pv.party, pv.href, pv.first_seen, pv.tone, "≈ first" if pv.is_first and pv.estimated else pv.lag_label,
-         f"{pv.party}: {'first seen by the crawler on ' if pv.estimated else 'shipped '}{pv.first_seen.isoformat()}"
-         + f" ({pv.lag_label})")
+         f"{pv.party}: {'first seen by the crawler on ' if pv.estimated else 'first seen '}{pv.first_seen.isoformat()}"
+         + f" ({pv.status_label})")
         for pv in presences
     ]
     chart = charts.timeline_chart(
         rows, start=t.first.first_seen, window=params.window, title=f"Who shipped {t.feature.name} when",
-        desc=f"One row per party, at the date it first mentioned the feature; the bar is its lag after the first "
-             f"mover. The dashed line marks {params.window} days after the first mover.",
+        desc=f"One row per party, at the date it first announced the feature; the bar is its lag after the first "
+             f"mover. Shading marks the time before a party's tracking began (its earliest dated release). "
+             f"The dashed line marks {params.window} days after the first mover.",
+        observed_since=[pv.observed_since for pv in presences],
     )
-    exclusive, censored = t.exclusive_days(params.as_of)
+    exclusive, alone = rules.exclusive_days(t, params.as_of)
     return FeaturePage(
         path=site.feature(t.key), key=t.key, name=t.feature.name, definition=t.feature.definition,
         category=t.feature.category, category_href=site.category(t.feature.category), origin=t.feature.origin,
         detected_at=t.detected_at, is_new=is_new, presences=presences, chart=chart,
-        time_to_commodity=t.time_to_commodity(params.k), within_window=t.crowding(params.window),
-        incumbent_catch_up=t.incumbent_catch_up(), exclusive_days=exclusive, still_exclusive=censored,
+        time_to_commodity=rules.time_to_commodity(t, params.k), within_window=rules.copies_within(t, params.window),
+        incumbent_catch_up=rules.incumbent_catch_up(t), exclusive_days=exclusive, still_exclusive=alone,
+        first_mover_certain=t.first_mover_certain,
     )

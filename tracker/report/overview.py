@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tracker.metrics import Summary, Timeline
 from tracker.report import charts
-from tracker.report.feature_page import tone
+from tracker.report.feature_page import status_label, tone
 from tracker.report.site_map import ReportParams, SiteMap
 from tracker.report.tables import most_copied
 
@@ -35,7 +35,7 @@ def copy_matrix(timelines: Sequence[Timeline], site: SiteMap, p: ReportParams) -
             if x.party not in column:
                 continue
             when = "first seen by the crawler" if x.estimated else "shipped"
-            lag = "first mover" if n == 0 and not x.estimated else f"+{x.lag_days} days"
+            lag = status_label(x, t)
             cells.append((i, column[x.party], tone(x, n == 0, p.window),
                           f"{x.party} · {t.feature.name}: {when} {x.first_seen.isoformat()} ({lag})"))
     matrix = charts.dot_matrix(

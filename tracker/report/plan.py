@@ -13,14 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.catalog.queries import CatalogCounts, PartyInfo, PartyWindow, SourceStatus
 from tracker.metrics import Timeline, summarize
+from tracker.metrics.stats import compute_stats
 from tracker.report import history
 from tracker.report.cadence import Cadence, cadence
-from tracker.catalog.queries import CatalogCounts, PartyInfo
 from tracker.report.evidence_pages import evidence_page
 from tracker.report.feature_page import feature_page
 from tracker.report.overview import category_rows, copy_matrix
-from tracker.report.party_page import party_page
+from tracker.report.honest import honest_answer
+from tracker.report.party_page import coverage, party_page
 from tracker.report.scope import ScopeView, scope_view
 from tracker.report.site_map import MARKET, ReportParams, SiteMap
 from tracker.report.tables import feature_row, party_row
@@ -43,6 +45,9 @@ class SiteData:
     parties: list[PartyInfo]
     releases: dict[str, list[dt.date]]  # party -> release dates
     counts: CatalogCounts
+    windows: dict[str, PartyWindow] = field(default_factory=dict)  # party -> observation window and coverage
+    sources: tuple[SourceStatus, ...] = ()
+    as_of: dt.date | None = None  # the newest dated entry: the day every statistic is computed as of
 
 
 def _evidence(view: ScopeView, timelines: Sequence[Timeline], title: str, href: str, site: SiteMap,
@@ -75,19 +80,25 @@ def plan_site(
     # on the first report everything is new, and a badge on every row would say nothing
     new_keys = frozenset(t.key for t in new.features) if previous is not None else frozenset()
     cadences: dict[str, Cadence] = {name: cadence(data.releases.get(name, []), as_of=p.as_of) for name in infos}
-    market = scope_view(timelines, MARKET, "All features", site, p, new=new_keys)
+    figures = compute_stats(timelines, as_of=p.as_of, k=p.k)
+    market = scope_view(timelines, MARKET, "All features", site, p, new=new_keys, lead=figures.first_copy)
     stats = {s.party: s for s in market.stats}
     matrix, matrix_left_out = copy_matrix(timelines, site, p)
     summaries = {c: summarize(ts, as_of=p.as_of, k=p.k, window=p.window) for c, ts in by_category.items()}
     all_rows = [feature_row(t, site, p, new=new_keys) for t in timelines]
+    covers = {name: coverage(w, [s for s in data.sources if s.party == name], p.as_of)
+              for name, w in data.windows.items()}
+    no_data = sorted((name for name, c in covers.items() if c.no_data and name not in stats), key=str.casefold)
     party_rows = sorted(
-        (party_row(i.name, i.kind, i.category, stats.get(i.name), cadences[i.name], site) for i in infos.values()),
+        (party_row(i.name, i.kind, i.category, stats.get(i.name), cadences[i.name], site) for i in infos.values()
+         if i.name not in no_data),  # parties with no data are listed as such, not as rows of zeros
         key=lambda r: (-r.pioneered, -r.features, r.name.casefold()))
     common = {"site": site}
     pages = [
         Page("index.html", "index.html", "Is AI infrastructure a tarpit?", "overview",
              {**common, "view": market, "new": new, "matrix": matrix, "matrix_left_out": matrix_left_out,
-              "categories": category_rows(summaries, site), "counts": data.counts}),
+              "categories": category_rows(summaries, site), "counts": data.counts,
+              "honest": honest_answer(figures, data, no_data, covers, site)}),
         Page("new.html", "new.html", "What's new", "new", {**common, "new": new}),
         Page("features.html", "features.html", "All features", "features", {**common, "rows": all_rows}),
         Page("parties.html", "parties.html", "Parties", "parties", {**common, "rows": party_rows}),
@@ -97,7 +108,7 @@ def plan_site(
     ]
     pages += _evidence(market, timelines, "the overview", "index.html", site, p)
     for name, ts in sorted(by_category.items()):
-        view = scope_view(ts, name, name, site, p, new=new_keys)
+        view = scope_view(ts, name, name, site, p, new=new_keys, lead=figures.by_category.get(name))
         pages.append(Page(site.category(name), "category.html", f"Category: {name}", "categories",
                           {**common, "view": view, "rows": [r for r in all_rows if r.category == name]}))
         pages += _evidence(view, ts, f"category {name}", site.category(name), site, p)
@@ -111,6 +122,6 @@ def plan_site(
     for name, info in sorted(infos.items()):
         pages.append(Page(site.party(name), "party.html", name, "parties",
                           {**common, "page": party_page(info, party_timelines.get(name, []), stats.get(name),
-                                                        cadences[name], site, p)}))
+                                                        cadences[name], site, p, covers.get(name))}))
     return pages, new
 

@@ -19,9 +19,13 @@ from tracker.metrics import (
     by_quarter,
     follower_lags,
     party_stats,
+    rules,
     summarize,
 )
+from tracker.metrics.stats import interval
+from tracker.metrics.survival import Estimate
 from tracker.report import charts, fmt
+from tracker.report.km_chart import SurvivalChart, survival_chart
 from tracker.report.cadence import quarter_range
 from tracker.report.site_map import ReportParams, SiteMap
 from tracker.report.tables import FeatureRow, fastest_followers, feature_row, leaders, most_copied
@@ -66,22 +70,36 @@ class ScopeView:
     leaders: tuple[PartyStats, ...]
     fastest: tuple[PartyStats, ...]
     stats: tuple[PartyStats, ...]
+    lead: Estimate | None = None  # Kaplan–Meier time to first copy in this scope
+    lead_chart: SurvivalChart | None = None
 
 
-def metric_cards(s: Summary, scope: str, site: SiteMap, p: ReportParams) -> tuple[MetricCard, ...]:
+def lead_card(e: Estimate, scope: str, site: SiteMap) -> MetricCard:
+    """The Kaplan–Meier median time to first copy: the card that counts leads nobody has copied yet."""
+    return MetricCard(
+        "time-to-first-copy", "Median time to first copy", e.median_days,
+        fmt.days(e.median_days) if e.median_days is not None else "not reached",
+        f"{interval(e)}; {fmt.count(e.n, 'feature')}, {e.censored:,} still exclusive",
+        "Kaplan–Meier: days from the first mover's dated launch until a competitor of the same role copied it; "
+        "features nobody has copied yet count as censored at as_of", site.evidence(scope, "time-to-first-copy"))
+
+
+def metric_cards(s: Summary, scope: str, site: SiteMap, p: ReportParams,
+                 lead: Estimate | None = None) -> tuple[MetricCard, ...]:
     w, k, as_of = p.window, p.k, p.as_of.isoformat()
 
     def ev(metric: str) -> str:
         return site.evidence(scope, metric)
 
-    return (
+    return ((lead_card(lead, scope, site),) if lead is not None else ()) + (
         MetricCard("copied", "Features copied", s.copied, f"{s.copied:,}",
                    f"of {s.features:,} features ({fmt.pct(s.copied / s.features if s.features else None)})",
-                   "features shipped by at least 2 parties", ev("copied")),
-        MetricCard("median-lag", "Median copy lag", s.median_lag, fmt.days(s.median_lag),
-                   f"over {fmt.count(s.follower_mentions, 'follower')} with exact dates",
-                   "median over every follower of (its first-seen date − the first mover's); "
-                   "estimated dates left out", ev("median-lag")),
+                   "features another competitor of the same role has too (one company counts once)", ev("copied")),
+        MetricCard("median-lag", "Median observed copy lag", s.median_lag, fmt.days(s.median_lag),
+                   f"over {fmt.count(s.follower_mentions, 'counted copy', 'counted copies')}",
+                   "median over counted copies of (its first-seen date − the first mover's); a copy counts when "
+                   "its party was tracked on the first mover's date and announced it on a dated line; leads not "
+                   "copied yet are not in it (see time to first copy)", ev("median-lag")),
         MetricCard("commoditized-share", f"Commoditized within {w} days", s.commoditized_share,
                    fmt.pct(s.commoditized_share), f"of {fmt.count(s.commoditized_judged, 'feature')} old enough to judge",
                    f"features that reached {k} parties within {w} days ÷ features first seen at least {w} days "
@@ -112,7 +130,7 @@ def verdict(s: Summary, p: ReportParams) -> Verdict:
     sentence = (f"{fmt.pct(s.pressure)} of the {s.pressure_judged:,} features old enough to judge were copied by at "
                 f"least two other parties within {p.window} days")
     if s.median_lag is not None:
-        sentence += f"; the median follower shipped {fmt.days(s.median_lag)} after the first mover"
+        sentence += f"; the median counted copy shipped {fmt.days(s.median_lag)} after the first mover"
     return Verdict(level, f"{level.capitalize()} tarpit pressure", sentence + ".")
 
 
@@ -149,18 +167,19 @@ def trend_charts(quarters: Sequence[QuarterStats], window: int) -> tuple[charts.
 
 def scope_view(
     timelines: Sequence[Timeline], scope: str, title: str, site: SiteMap, p: ReportParams,
-    *, new: frozenset[str] = frozenset(),
+    *, new: frozenset[str] = frozenset(), lead: Estimate | None = None,
 ) -> ScopeView:
     s = summarize(timelines, as_of=p.as_of, k=p.k, window=p.window)
     since = p.as_of - dt.timedelta(days=RECENT_DAYS)
-    recent = [t for t in timelines if not t.first.estimated and t.first.first_seen >= since]
+    recent = [t for t in timelines if rules.measurable(t) and t.first.first_seen >= since]
     quarters = by_quarter(timelines, as_of=p.as_of, window=p.window)
     stats = party_stats(timelines, as_of=p.as_of)
-    ttc = [v for t in timelines if (v := t.time_to_commodity(p.k)) is not None]
+    ttc = [v for t in timelines if (v := rules.time_to_commodity(t, p.k)) is not None]
     lag_trend, pressure_trend = trend_charts(quarters, p.window)
     return ScopeView(
         scope=scope, title=title, summary=s,
-        recent=summarize(recent, as_of=p.as_of, k=p.k, window=p.window), recent_since=since, cards=metric_cards(s, scope, site, p), verdict=verdict(s, p),
+        recent=summarize(recent, as_of=p.as_of, k=p.k, window=p.window), recent_since=since,
+        cards=metric_cards(s, scope, site, p, lead), verdict=verdict(s, p),
         quarters=tuple(quarters),
         lag_histogram=charts.histogram(
             follower_lags(timelines), window=p.window, title="Copy-lag distribution",
@@ -174,4 +193,13 @@ def scope_view(
         lag_trend=lag_trend, pressure_trend=pressure_trend,
         most_copied=tuple(feature_row(t, site, p, new=new) for t in most_copied(timelines, p.window)[:12]),
         leaders=tuple(leaders(stats)), fastest=tuple(fastest_followers(stats)), stats=tuple(stats),
+        lead=lead, lead_chart=lead_chart(lead) if lead is not None else None,
     )
+
+
+def lead_chart(e: Estimate) -> SurvivalChart:
+    return survival_chart(
+        e, title="How long a lead lasts: share of features not yet copied",
+        desc=f"Kaplan–Meier estimate over {fmt.count(e.n, 'feature')} with a dated first mover: the share whose "
+             f"first mover is still the only competitor of its role, by days since it shipped. Ticks mark the "
+             f"{e.censored:,} leads still exclusive at as_of (censored); dashed lines mark the median.")

@@ -12,11 +12,11 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.catalog import queries
 from tracker.catalog.features import feature_rows
 from tracker.config import Settings
 from tracker.errors import ReportError
 from tracker.metrics import build_timelines
-from tracker.catalog import queries
 from tracker.report import history
 from tracker.report.plan import Page, SiteData, plan_empty, plan_site
 from tracker.report.render import STATIC_FILES, render_page, static_file
@@ -42,10 +42,13 @@ def _utc_naive(now: dt.datetime | None) -> dt.datetime:
     return now.astimezone(dt.UTC).replace(tzinfo=None) if now.tzinfo else now
 
 
-def read_site_data(conn: sqlite3.Connection) -> SiteData:
+def read_site_data(conn: sqlite3.Connection, *, today: dt.date | None = None) -> SiteData:
     defs, rows, detected = feature_rows(conn)
-    return SiteData(build_timelines(defs, rows, detected), queries.parties(conn),
-                    queries.release_dates(conn), queries.counts(conn))
+    windows = queries.party_windows(conn)
+    as_of = queries.newest_dated_entry(conn, not_after=today)
+    return SiteData(build_timelines(defs, rows, detected, windows=windows, as_of=as_of), queries.parties(conn),
+                    queries.release_dates(conn), queries.counts(conn), windows,
+                    tuple(queries.source_statuses(conn)), as_of)
 
 
 def _cannot_write(out_dir: Path, error: OSError) -> ReportError:
@@ -85,8 +88,10 @@ def render_report(
     """Render the static report of the catalog into `out_dir` (default: `settings.report_dir`)."""
     out = Path(out_dir if out_dir is not None else settings.report_dir)
     generated = _utc_naive(now)
-    params = ReportParams(generated, generated.date(), settings.match.commodity_k, settings.match.window_days)
-    data = read_site_data(conn)
+    data = read_site_data(conn, today=generated.date())
+    # As of the newest dated entry (as `tracker stats`), so a replayed or stale catalog is not judged by today.
+    params = ReportParams(generated, data.as_of or generated.date(), settings.match.commodity_k,
+                          settings.match.window_days)
     previous = history.load_previous(out)
     pages: list[Page]
     if data.timelines:

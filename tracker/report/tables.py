@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tracker.metrics import PartyStats, Timeline, median
+from tracker.metrics import PartyStats, Timeline, median, rules
 from tracker.report.cadence import Cadence
 from tracker.report.site_map import ReportParams, SiteMap
 
@@ -24,7 +24,7 @@ class FeatureRow:
     first_seen: dt.date
     first_estimated: bool
     parties: int
-    median_lag: float | None  # over exact followers
+    median_lag: float | None  # over counted copies (status copied)
     time_to_commodity: int | None
     within_window: int  # exact followers within the window
     is_new: bool
@@ -35,8 +35,8 @@ def feature_row(t: Timeline, site: SiteMap, params: ReportParams, *, new: frozen
         key=t.key, name=t.feature.name, href=site.feature(t.key), category=t.feature.category,
         category_href=site.category(t.feature.category), origin=t.feature.origin, first_party=t.first.party,
         first_party_href=site.party(t.first.party), first_seen=t.first.first_seen, first_estimated=t.first.estimated,
-        parties=len(t.parties), median_lag=median([p.lag_days for p in t.exact_followers]),
-        time_to_commodity=t.time_to_commodity(params.k), within_window=t.crowding(params.window),
+        parties=len(t.parties), median_lag=median([p.lag_days for p in t.copiers]),
+        time_to_commodity=rules.time_to_commodity(t, params.k), within_window=rules.copies_within(t, params.window),
         is_new=t.key in new,
     )
 
@@ -44,7 +44,7 @@ def feature_row(t: Timeline, site: SiteMap, params: ReportParams, *, new: frozen
 def most_copied(timelines: Sequence[Timeline], window: int) -> list[Timeline]:
     """Copied features, most parties first; ties: more copies inside the window, then earliest."""
     copied = [t for t in timelines if t.copied]
-    return sorted(copied, key=lambda t: (-len(t.parties), -t.crowding(window), t.first.first_seen, t.key))
+    return sorted(copied, key=lambda t: (-len(t.parties), -rules.copies_within(t, window), t.first.first_seen, t.key))
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ from tracker.model import FetchState
 from tracker.config import SourceConfig
 from tracker.errors import SourceError
 from tracker.fetch import Fetcher, FetchResult, Validators
+from tracker.fetch.git_tags import TagReader
+from tracker.parse.limits import cap_document
 from tracker.parse.model import ParsedDocument, ParseOptions
 
 
@@ -58,11 +60,15 @@ class CollectContext:
     options: ParseOptions
     # Where parsing runs (None: the default executor); the crawl passes its one worker thread.
     parser: Executor | None = None
+    tags: TagReader | None = None  # git tag listings, for changelogs dated by their tags
 
 
 class SourceKind(Protocol):
-    name: str
-    accept: str
+    @property
+    def name(self) -> str: ...  # the `kind` in config.toml
+
+    @property
+    def accept(self) -> str: ...  # the Accept header of its requests
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Harvest: ...
 
@@ -112,6 +118,7 @@ async def fetch_document(
         doc = await asyncio.get_running_loop().run_in_executor(ctx.parser, parse, result)
     except SourceError as error:
         return DocumentResult(url, "error", error=error, **common)  # type: ignore[arg-type]
+    doc = cap_document(doc, max_releases=ctx.options.max_releases, max_entries=ctx.options.max_entries)
     return DocumentResult(url, "new", document=scope_filter(doc, source.scope), **common)  # type: ignore[arg-type]
 
 

@@ -1,0 +1,293 @@
+"""Who shipped a feature when: one timeline per feature, each party with its role, status and lag.
+
+Rules (also in the README, "How copy lag is measured"):
+
+* A party's **first seen** date is its earliest mention whose line announces the capability
+  (``announces``) with a published date. A party with dated mentions none of which announces
+  it keeps its presence, dated by its earliest mention, with status ``unannounced``; a party
+  known only through estimated dates (undated entries, dated by the crawl) is ``undated``.
+* Parties compare only with parties of the same **role**: ``native`` (ships the capability)
+  with native, ``support`` (integrates another's) with support. Each role has its own first
+  mover; the feature's first mover is the native one when there is one.
+* A **competitor** is a company (``[[party]] company``) or else a party; a company counts
+  once, through its product line that shipped first; its other lines are ``same_company``.
+* Status of a competitor against its role's first mover (date F): ``copied`` when every one
+  of its product lines that has the feature was observed on or before F (its observation
+  window, the earliest dated release, had begun); its ``copy_lag_days`` = first seen − F.
+  ``present_at_start`` when some line's window began after F: it had the feature by its
+  first-seen date, but when it got it is unknown, so it has no lag.
+* The first mover is **certain** when every other party of its role was observed on F, has
+  a dated announcement and no earlier dated mention, and F is not the first day of the first
+  mover's own tracking; else the report says "earliest observed".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from tracker.model import NATIVE, SUPPORT, FeatureDef, MentionRow
+
+FIRST = "first"
+COPIED = "copied"
+PRESENT_AT_START = "present_at_start"
+UNDATED = "undated"
+UNANNOUNCED = "unannounced"
+SAME_COMPANY = "same_company"
+STATUSES = (FIRST, COPIED, PRESENT_AT_START, UNANNOUNCED, UNDATED, SAME_COMPANY)
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """One party's participation in a feature."""
+
+    party: str
+    kind: str
+    category: str
+    first_seen: dt.date
+    estimated: bool  # only estimated (crawl) dates
+    lag_days: int  # first seen − its role's first mover's first seen; a lag only when `status` is copied
+    mentions: tuple[MentionRow, ...]
+    role: str = NATIVE
+    status: str = FIRST
+    company: str = ""  # the competitor it counts as: its company, else its own name
+    observed_since: dt.date | None = None  # its earliest dated release in the catalog
+    announced: bool = True  # some dated line of its role announces the capability
+    targets: tuple[str, ...] = ()  # for support: whose capability or which framework it integrates
+    adoption_days: int | None = None  # support only: first seen − the native first mover's, when known
+
+    @property
+    def first_mention(self) -> MentionRow:
+        own = [m for m in self.mentions if m.role == self.role] or list(self.mentions)
+        for rank in (lambda m: not m.date_estimated and m.announces, lambda m: not m.date_estimated):
+            found = [m for m in own if rank(m)]
+            if found:
+                return found[0]
+        return own[0]
+
+    @property
+    def copy_lag_days(self) -> int | None:
+        """The lag that counts: 0 for a first mover with a dated arrival, the lag of a copy, else None."""
+        if self.status == COPIED or (self.status == FIRST and self.dated):
+            return self.lag_days
+        return None
+
+    @property
+    def dated(self) -> bool:
+        """Its arrival is dated by a published, announcing line."""
+        return not self.estimated and self.announced
+
+    @property
+    def competitor(self) -> str:
+        return self.company or self.party
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Who shipped a feature when."""
+
+    feature: FeatureDef
+    parties: tuple[Presence, ...]  # the first mover, its role's parties by first seen, then the other role's
+    detected_at: str = ""
+    first_mover_certain: bool = True
+
+    @property
+    def key(self) -> str:
+        return self.feature.key
+
+    @property
+    def first(self) -> Presence:
+        return self.parties[0]
+
+    @property
+    def role(self) -> str:
+        """The role statistics compare for this feature: native when any party ships it natively."""
+        return self.first.role
+
+    @property
+    def followers(self) -> tuple[Presence, ...]:
+        return self.parties[1:]
+
+    def group(self, role: str) -> tuple[Presence, ...]:
+        return tuple(p for p in self.parties if p.role == role)
+
+    def first_of(self, role: str) -> Presence | None:
+        return next((p for p in self.parties if p.role == role and p.status == FIRST), None)
+
+    @property
+    def copiers(self) -> tuple[Presence, ...]:
+        """Followers of the first mover's role whose copy lag counts, by lag."""
+        return tuple(p for p in self.parties[1:] if p.role == self.role and p.status == COPIED)
+
+    exact_followers = copiers  # the name earlier callers used
+
+    @property
+    def competitors(self) -> tuple[Presence, ...]:
+        """One presence per competitor of the first mover's role (same-company lines left out)."""
+        return tuple(p for p in self.parties if p.role == self.role and p.status != SAME_COMPANY)
+
+    @property
+    def copied(self) -> bool:
+        """Another competitor of the same role has it (whatever its status)."""
+        return len(self.competitors) > 1
+
+    @property
+    def integrators(self) -> tuple[Presence, ...]:
+        return tuple(p for p in self.parties if p.role == SUPPORT and p.status != SAME_COMPANY) \
+            if self.role == NATIVE else ()
+
+
+def _arrival(mentions: Sequence[MentionRow]) -> tuple[dt.date, bool, bool]:
+    """(first seen, estimated, announced) from one party's mentions of one role."""
+    dated = [m.date for m in mentions if not m.date_estimated]
+    announcing = [m.date for m in mentions if not m.date_estimated and m.announces]
+    if announcing:
+        return min(announcing), False, True
+    if dated:
+        return min(dated), False, False
+    return min(m.date for m in mentions), True, any(m.announces for m in mentions)
+
+
+@dataclass(slots=True)
+class _Party:
+    name: str
+    kind: str
+    category: str
+    role: str
+    first_seen: dt.date
+    estimated: bool
+    announced: bool
+    earliest_dated: dt.date | None  # its earliest dated mention of this role, announcing or not
+    observed_since: dt.date | None
+    company: str
+    mentions: tuple[MentionRow, ...]
+    targets: tuple[str, ...]
+
+    @property
+    def rank(self) -> tuple[int, dt.date, str]:
+        """Dated announcements first, then dated mentions, then estimated dates; ties by name."""
+        return (0 if self.announced and not self.estimated else 1 if not self.estimated else 2,
+                self.first_seen, self.name)
+
+    def observed_on(self, day: dt.date) -> bool:
+        """Was it watched on `day`, with no sign of the feature before it and a datable arrival?"""
+        return (self.observed_since is not None and self.observed_since <= day and not self.estimated
+                and (self.earliest_dated is None or self.earliest_dated >= day))
+
+
+def _party(name: str, mentions: list[MentionRow], observed: Mapping[str, dt.date | None] | None,
+           companies: Mapping[str, str]) -> _Party:
+    role = NATIVE if any(m.role == NATIVE for m in mentions) else SUPPORT
+    own = [m for m in mentions if m.role == role]
+    first_seen, estimated, announced = _arrival(own)
+    dated = [m.date for m in own if not m.date_estimated]
+    # Without observation windows (callers that have none) every party counts as watched from the start.
+    since = dt.date.min if observed is None else observed.get(name)
+    ordered = tuple(sorted(mentions, key=lambda m: (m.date, m.entry_id)))
+    targets = tuple(sorted({m.target for m in own if m.role == SUPPORT and m.target}))
+    return _Party(name, mentions[0].party_kind, mentions[0].party_category, role, first_seen, estimated, announced,
+                  min(dated) if dated else None, since, companies.get(name) or name, ordered, targets)
+
+
+def _statuses(group: list[_Party]) -> tuple[list[tuple[_Party, str]], bool]:
+    """Each party of one role with its status, first mover first; and whether the first mover is certain."""
+    group.sort(key=lambda p: p.rank)
+    first = group[0]
+    day = first.first_seen
+    by_company: dict[str, list[_Party]] = defaultdict(list)
+    for p in group:
+        by_company[p.company].append(p)
+    out: list[tuple[_Party, str]] = []
+    for p in group:
+        lines = by_company[p.company]
+        if p is first:
+            status = FIRST
+        elif p is not lines[0]:
+            status = SAME_COMPANY
+        elif p.estimated:
+            status = UNDATED
+        elif not p.announced:
+            status = UNANNOUNCED
+        elif not (first.announced and not first.estimated):
+            status = UNDATED  # nothing to measure a lag from
+        elif all(line.observed_since is not None and line.observed_since <= day for line in lines):
+            status = COPIED
+        else:
+            status = PRESENT_AT_START
+        out.append((p, status))
+    # A first mover seen on the first day of its own tracking may have had it long before, like the others.
+    began_with_it = first.observed_since is not None and first.observed_since >= day
+    certain = first.announced and not first.estimated and not began_with_it and all(p.observed_on(day) for p in group[1:])
+    return out, certain
+
+
+class Window(Protocol):
+    """What statistics need to know of a party besides its mentions (`catalog.queries.PartyWindow` is one)."""
+
+    @property
+    def observed_since(self) -> dt.date | None: ...  # its earliest dated release
+    @property
+    def company(self) -> str: ...  # "" when the party is its own company
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedWindow:
+    observed_since: dt.date | None
+    company: str = ""
+
+
+def build_timeline(feature: FeatureDef, by_party: Mapping[str, list[MentionRow]], *, detected_at: str = "",
+                   windows: Mapping[str, Window] | None = None) -> Timeline:
+    observed = None if windows is None else {name: w.observed_since for name, w in windows.items()}
+    companies = {} if windows is None else {name: w.company for name, w in windows.items() if w.company}
+    parties = [_party(name, ms, observed, companies) for name, ms in by_party.items()]
+    roles = {p.role for p in parties}
+    lead_role = NATIVE if NATIVE in roles else SUPPORT
+    groups = {role: _statuses([p for p in parties if p.role == role]) for role in (lead_role, *(roles - {lead_role}))}
+    native_first = groups[NATIVE][0][0][0] if NATIVE in groups else None
+    presences: list[Presence] = []
+    for role, (members, _certain) in groups.items():
+        start = members[0][0].first_seen
+        for p, status in members:
+            adoption = None
+            if (role == SUPPORT and native_first is not None and native_first.announced and not native_first.estimated
+                    and status in (FIRST, COPIED, PRESENT_AT_START) and p.announced and not p.estimated
+                    and p.observed_since is not None and p.observed_since <= native_first.first_seen):
+                adoption = (p.first_seen - native_first.first_seen).days
+            presences.append(Presence(
+                p.name, p.kind, p.category, p.first_seen, p.estimated, (p.first_seen - start).days, p.mentions,
+                role=role, status=status, company=p.company if p.company != p.name else "",
+                observed_since=None if p.observed_since == dt.date.min else p.observed_since,
+                announced=p.announced, targets=p.targets, adoption_days=adoption,
+            ))
+    return Timeline(feature, tuple(presences), detected_at, groups[lead_role][1])
+
+
+def build_timelines(
+    features: Iterable[FeatureDef], rows: Iterable[MentionRow], detected: dict[str, str] | None = None, *,
+    windows: Mapping[str, Window] | None = None, as_of: dt.date | None = None,
+) -> list[Timeline]:
+    """Group linked mentions into one timeline per feature, ordered by the first mover's date.
+
+    `windows` gives each party's observation window and company; without them every party
+    counts as observed from the start and as its own company. With `as_of`, mentions with a
+    published date after it are dropped and windows that had not begun by then count as not
+    begun; undated mentions stay (their real date is unknown, so they may well be older).
+    """
+    if as_of is not None:
+        rows = [r for r in rows if r.date_estimated or r.date <= as_of]
+        if windows is not None:
+            windows = {name: ObservedWindow(w.observed_since if w.observed_since and w.observed_since <= as_of else None,
+                                            w.company) for name, w in windows.items()}
+    by_feature: dict[str, dict[str, list[MentionRow]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        by_feature[row.feature_key][row.party].append(row)
+    timelines = [
+        build_timeline(f, by_feature[f.key], detected_at=(detected or {}).get(f.key, ""), windows=windows)
+        for f in features if by_feature.get(f.key)
+    ]
+    timelines.sort(key=lambda t: (t.first.first_seen, t.key))
+    return timelines
