@@ -1,8 +1,9 @@
 """Match catalog mentions to features: the entry point the pipeline calls.
 
 `match(mentions, taxonomy, state=previous.state)` links only the new mentions (admission,
-blocking, rules) and adds them to the state; the features and links it returns are then
-computed from the whole state, so matching in batches equals matching everything at once.
+blocking, rules, integration targets, roles, announcing) and adds them to the state; the
+features and links it returns are then computed from the whole state, so matching in batches
+equals matching everything at once.
 
 Final links apply one cross-entry rule: on a line that names several capabilities, those
 the party already shipped on an earlier date are context, not launches, and are dropped as
@@ -26,7 +27,7 @@ from tracker.match.state import EntryRecord, MatchState, StoredHit
 from tracker.match.targets import find_named, find_targets
 from tracker.match.taxonomy import Taxonomy
 from tracker.match.text import Reading, normalise, read
-from tracker.model import DISCOVERED, NATIVE, TAXONOMY, FeatureDef, Link, Mention, split_integration_key
+from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split_integration_key
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
