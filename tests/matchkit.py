@@ -148,3 +148,9 @@ def load_fixture(name: str = "launches.toml") -> tuple[tuple[Mention, ...], dict
         ))
         expected[row["id"]] = frozenset(row.get("expect", ()))
     return tuple(mentions), expected
+
+
+def fixture_rows(name: str) -> dict[int, dict[str, object]]:
+    """The raw [[entry]] tables of a fixture by id, for expectations beyond `expect` (roles, ...)."""
+    data = tomllib.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return {row["id"]: row for row in data["entry"]}

@@ -90,7 +90,7 @@ def test_nested_bullet_inherits_its_parent(outcome: MatchOutcome) -> None:
     assert rules and all(rule.startswith("context:") for rule in rules)
 
 
-def test_unknown_capability_shared_by_three_parties_is_discovered(outcome: MatchOutcome) -> None:
+def test_unknown_capability_announced_by_several_parties_is_discovered(outcome: MatchOutcome) -> None:
     discovered = [f for f in outcome.features if f.origin == DISCOVERED]
     assert [f.key for f in discovered] == ["discovered-shadow-traffic"]
     feature = discovered[0]
@@ -99,11 +99,41 @@ def test_unknown_capability_shared_by_three_parties_is_discovered(outcome: Match
     assert members == {15, 16, 17}
 
 
-def test_discovery_needs_three_parties(entries: tuple[Mention, ...], taxonomy: Taxonomy) -> None:
-    two = match([m for m in entries if m.entry_id != 17], taxonomy)
-    assert not [f for f in two.features if f.origin == DISCOVERED]
-    assert not [f for f in match(entries, taxonomy, settings=MatchSettings(discover=False)).features
-                if f.origin == DISCOVERED]
+def discovered_members(outcome: MatchOutcome) -> dict[str, set[int]]:
+    keys = {f.key for f in outcome.features if f.origin == DISCOVERED}
+    found: dict[str, set[int]] = defaultdict(set)
+    for link in outcome.links:
+        if link.feature_key in keys:
+            found[link.feature_key].add(link.entry_id)
+    return dict(found)
+
+
+def test_discovery_needs_two_parties_announcing_within_the_window(
+    entries: tuple[Mention, ...], taxonomy: Taxonomy
+) -> None:
+    two = [m for m in entries if m.entry_id != 17]  # Tessellate (Feb) and Orchard Cloud (Mar) remain
+    assert discovered_members(match(two, taxonomy)) == {"discovered-shadow-traffic": {15, 16}}
+    one = [m for m in two if m.entry_id != 16]
+    assert discovered_members(match(one, taxonomy)) == {}
+    # the same two announcements two years apart are a phrase that turns up again, not a copied launch
+    apart = [dataclasses.replace(m, date=dt.date(2027, 3, 1)) if m.entry_id == 16 else m for m in two]
+    assert discovered_members(match(apart, taxonomy)) == {}
+    assert discovered_members(match(apart, taxonomy, settings=MatchSettings(discovery_window_days=800))) == {
+        "discovered-shadow-traffic": {15, 16}
+    }
+    # a line that fixes or tweaks the thing does not announce the phrase
+    tweak = [dataclasses.replace(m, text="Improve shadow traffic mirroring latency") if m.entry_id == 16 else m
+             for m in two]
+    assert discovered_members(match(tweak, taxonomy)) == {}
+    assert discovered_members(match(entries, taxonomy, settings=MatchSettings(discover=False))) == {}
+
+
+def test_code_identifiers_name_no_capability(taxonomy: Taxonomy) -> None:
+    base = load_fixture()[0][0]
+    lines = ["Add `audio_timestamp` to GenerationConfig", "Support audio_timestamp in types.GenerationConfig"]
+    entries = [dataclasses.replace(base, entry_id=200 + i, party=f"Party {i}", text=t, raw=f"- {t}")
+               for i, t in enumerate(lines)]
+    assert discovered_members(match(entries, taxonomy)) == {}
 
 
 def test_capability_a_party_already_shipped_is_context_on_a_later_line(taxonomy: Taxonomy) -> None:
@@ -160,6 +190,6 @@ def test_state_from_another_taxonomy_is_refused(entries: tuple[Mention, ...], ta
 
 def test_links_carry_their_evidence(outcome: MatchOutcome) -> None:
     for link in outcome.links:
-        assert link.rule.split(":", 1)[0] in {"alias", "pattern", "context", "phrase"}
+        assert link.rule.split(":", 1)[0] in {"alias", "pattern", "context", "phrase", "integration"}
         assert 0 < link.score <= 1
     assert list(outcome.links) == sorted(outcome.links, key=lambda link: (link.entry_id, link.feature_key))

@@ -124,3 +124,44 @@ def test_features_feature_and_lag_commands(corpus_catalog, capsys) -> None:  # t
     assert "https://github.com/anthropics/anthropic-sdk-python/blob/HEAD/CHANGELOG.md#L1986" in timeline
     lag = json.loads(cli(capsys, corpus_catalog, "lag", "--party", "AWS", "--format", "json"))
     assert len(lag) == 1 and lag[0]["party"] == "AWS" and lag[0]["followed"] > 0
+
+
+OWN_GOLD = ROOT / "tests" / "fixtures" / "gold" / "own.toml"
+
+
+def test_eval_scores_several_gold_sets_with_roles(corpus_catalog, capsys) -> None:  # type: ignore[no-untyped-def]
+    if not GOLD.is_file():
+        pytest.skip("../shared/gold is not available")
+    with db.connect(corpus_catalog.db_path, write=True) as conn:
+        pipeline.match_catalog(conn, corpus_catalog, now=fixed_clock())
+    out = cli(capsys, corpus_catalog, "eval", "--gold", str(GOLD), "--gold", str(OWN_GOLD))
+    sections = out.split("== ")[1:]
+    assert [s.splitlines()[0] for s in sections] == [str(GOLD), str(OWN_GOLD)]
+    own = sections[1]
+    precision, recall = (float(x) for x in re.search(r"precision ([\d.]+)\s+recall ([\d.]+)", own).groups())
+    assert precision >= 0.90 and recall >= 0.75 and "near-miss pairs merged: 0" in own, own
+    right = re.search(r"roles right: native (\d+)/(\d+), support (\d+)/(\d+)", own)
+    assert right and int(right[1]) >= 0.9 * int(right[2]) and int(right[3]) >= 0.9 * int(right[4]), own
+
+
+def test_review_draws_the_same_sample_for_the_same_seed(corpus_catalog, capsys) -> None:  # type: ignore[no-untyped-def]
+    with db.connect(corpus_catalog.db_path, write=True) as conn:
+        pipeline.match_catalog(conn, corpus_catalog, now=fixed_clock())
+    first = cli(capsys, corpus_catalog, "review", "--sample", "5", "--seed", "3")
+    assert first == cli(capsys, corpus_catalog, "review", "--sample", "5", "--seed", "3")
+    assert first != cli(capsys, corpus_catalog, "review", "--sample", "5", "--seed", "4")
+    features = re.findall(r"^\d+\. (\S+) — .* — (\d+) parties$", first, re.M)
+    assert len(features) == 5 and all(int(n) >= 2 for _, n in features)
+    # every party line names a role, and is followed by its changelog line and evidence link
+    assert re.search(r"^   \d{4}-\d\d-\d\d.? .+ — (native|support)", first, re.M)
+    assert first.count("https://github.com/") >= 10
+    roles = cli(capsys, corpus_catalog, "review", "--mode", "roles", "--sample", "4", "--seed", "3")
+    assert "4 random support mentions" in roles and "4 random native mentions" in roles
+    assert len(re.findall(r"^ {0,2}\d{1,3}\. ", roles, re.M)) == 8
+
+
+def test_review_rejects_a_bad_sample_in_one_sentence(corpus_catalog, capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exit_:
+        main(["--db", str(corpus_catalog.db_path), "--config", str(ROOT / "config.toml"), "review", "--sample", "0"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.strip() == "error: --sample 0 must be at least 1"

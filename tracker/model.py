@@ -18,6 +18,24 @@ DISCOVERED = "discovered"  # a phrase several parties announced, found by discov
 # The section given to the paragraphs that open a release and list its changes (a recap).
 SUMMARY_SECTION = "Summary"
 
+# Integration features: one integration capability (tracing, provider, ...) with one target (a
+# framework, SDK, provider, protocol, ...), keyed `capability@target` ("tracing@langchain") and
+# filed under the INTEGRATIONS category, so a report can group them and give each its own lags.
+INTEGRATIONS = "integrations"
+INTEGRATION_SEPARATOR = "@"
+
+
+def integration_key(capability: str, target: str) -> str:
+    """The feature key of an integration: `integration_key("tracing", "langchain") == "tracing@langchain"`."""
+    return f"{capability}{INTEGRATION_SEPARATOR}{target}"
+
+
+def split_integration_key(key: str) -> tuple[str, str] | None:
+    """`("tracing", "langchain")` for an integration feature key, None for any other feature."""
+    capability, sep, target = key.partition(INTEGRATION_SEPARATOR)
+    return (capability, target) if sep and capability and target else None
+
+
 # A mention's role in a feature.
 NATIVE = "native"  # the party ships the capability itself
 SUPPORT = "support"  # the party adds support for, instruments or wraps another party's capability

@@ -15,6 +15,7 @@ from tracker.outcome import EXIT_CODES, EXIT_ERROR, EXIT_LOCKED, INTERRUPTED
 
 # Importing the command modules registers their commands on `app` (one registry).
 from tracker.cli import crawl_cmd, match_cmd, query_cmd, report_cmd, run_cmd  # noqa: E402,F401  isort: skip
+from tracker.cli import review_cmd  # noqa: E402,F401  isort: skip
 from tracker.cli import stats_cmd  # noqa: E402,F401  isort: skip
 
 __all__ = ["app", "main"]

@@ -197,23 +197,36 @@ def export_features(
 @app.command("eval")
 def eval_command(
     ctx: typer.Context,
-    gold: Annotated[Path, typer.Option("--gold", help="gold labels in the format of ../shared/gold/dev.toml")],
+    gold: Annotated[list[Path], typer.Option(
+        "--gold", help="gold labels in the format of ../shared/gold/dev.toml; repeat to score several sets")],
+    lopo: Annotated[bool, typer.Option(
+        "--lopo", help="also score each gold party with the rules only its own lines support left out")] = False,
 ) -> None:
-    """Score the current features against gold labels: pairwise P/R/F1, near-miss merges, lag error."""
+    """Score the current features against gold labels: pairwise P/R/F1, near-miss merges, lag error, roles."""
     from tracker.catalog import db
     from tracker.catalog import features as feature_store
     from tracker.match.evaluate import evaluate, load_gold
+    from tracker.match.holdout import leave_one_party_out
     from tracker.match.model import MatchOutcome
     from tracker.match.state import MatchState
+    from tracker.match.taxonomy import read_taxonomy_data
     from tracker.model import Link
+    from tracker.pipeline import taxonomy_path
 
-    labels = load_gold(gold)
+    labels = [(path, load_gold(path)) for path in gold]
     settings = state(ctx).settings()
     with db.connect(settings.db_path) as conn:
         mentions = feature_store.mentions(conn)
         defs, rows, _ = feature_store.feature_rows(conn)
-    links = tuple(Link(r.entry_id, r.feature_key, r.rule, 1.0) for r in rows)
-    report = evaluate(labels, mentions, MatchOutcome(tuple(defs), links, MatchState()))
-    for line in report.lines():
-        out.print(line, markup=False)
-
+    links = tuple(Link(r.entry_id, r.feature_key, r.rule, 1.0, r.role, r.target, r.announces) for r in rows)
+    for path, labelled in labels:
+        if len(labels) > 1 or lopo:
+            out.print(f"== {path}", markup=False)
+        report = evaluate(labelled, mentions, MatchOutcome(tuple(defs), links, MatchState()))
+        for line in report.lines():
+            out.print(line, markup=False)
+        if lopo:
+            source = taxonomy_path(settings)
+            held = leave_one_party_out(labelled, mentions, read_taxonomy_data(source), source=str(source))
+            for line in held.lines():
+                out.print(line, markup=False)

@@ -5,9 +5,12 @@
     outcome = match(new_mentions, taxonomy, state=outcome.state)  # incrementally, same result
 
 Modules: `model` (value objects), `text` (normalisation), `taxonomy` + `blocking` (the
-curated capabilities and their index), `admission` (which lines announce launches), `linker`
-(rules per entry), `discovery` (phrases shared by parties), `state` (what runs keep),
-`matcher` (the entry point), `evaluate` (scoring against gold labels).
+curated capabilities and their index), `targets` (integration targets, integration
+capabilities, role policy), `admission` (which lines can announce launches), `linker` (rules
+per entry), `objects` + `roles` (integration features `capability@target`, native or support),
+`announces` (announcing vs mentioning lines), `discovery` (phrases parties announce), `state`
+(what runs keep), `matcher` (the entry point), `evaluate` + `holdout` (scoring against gold
+labels, leave-one-party-out), `review` (samples to check by eye).
 """
 
 from tracker.match.matcher import MatchSettings, StaleStateError, match

@@ -8,6 +8,10 @@ repair ("add missing ..."). Teasers ("we are working on ...") announce nothing y
 
 Lines that remove, deprecate or retire something are *retirements*: they are linked only to
 capabilities that are about retiring things (model deprecation), never taken as launches.
+
+A scope tag is a cue, not a verdict: a documentation or chore line that opens with a launch verb
+and announces no page, guide or example ("docs: add OpenAI Agents SDK (TypeScript) integration")
+is an *integration candidate*, kept when it names an integration target (the matcher decides).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from tracker.model import SUMMARY_SECTION as SUMMARY
 
 LAUNCH = "launch"
 RETIREMENT = "retirement"
+INTEGRATION_ONLY = "integration-only"  # kept only for the integration features it announces
 LAUNCH_KINDS = frozenset({"feature", "breaking", "other"})
 # "[Tracking] ...", "scope (x): ...", "Vertex AI: ...", "GenAI - ..." before the words that matter
 _PREFIX = re.compile(
@@ -40,14 +45,20 @@ _NOT_LAUNCH = re.compile(
     # docs, tests and examples about something: "add unit test for src/...", "Add a new guide on ..."
     r"(?:add|adds|added|update[sd]?|improve[sd]?|expand(?:s|ed)?) (?:an? |the |new |more |missing )?(?:[\w/.-]+ ){0,3}"
     r"(?:unit |integration |e2e |end to end )?(?:tests?|examples?|docs|documentation|guides?|tutorials?|notebooks?|"
-    r"cookbooks?|readme)\b(?![-\w]| cases?\b| sets?\b| suites? for (?:llm|agents?|rag))|"
+    r"cookbooks?|readme|snippets?|samples?|icons?|logos?|badges?)\b(?![-\w]| cases?\b| sets?\b| suites? for (?:llm|agents?|rag))|"
     # code moving house: "Moved secrets APIs to workspace package"
     r"mov(?:e|es|ed)\b.{0,60}\b(?:package|module|namespace|folder|directory|internal|utils?)\b)",
     re.I,
 )
 _RETIRE = re.compile(
-    r"^(?:remov(?:e|es|ed|ing)|deprecat(?:e|es|ed|ing|ion)|drop(?:s|ped)?|delet(?:e|es|ed)|retir(?:e|es|ed|ing)|"
+    r"^(?:remov(?:e|es|ed|ing)|deprecat(?:e|es|ed|ing|ion)|drop(?:s|ped)?(?![-\s]in\b)|delet(?:e|es|ed)|retir(?:e|es|ed|ing)|"
     r"sunset(?:s|ting)?|discontinu\w*|disabl(?:e|es|ed) support|no longer support\w*|end of life)\b",
+    re.I,
+)
+# Documentation about something, as opposed to a launch written up in the docs.
+_DOC_OBJECT = re.compile(
+    r"\b(?:pages?|guides?|docs?|documentation|readme|examples?|notebooks?|tutorials?|cookbooks?|icons?|tables?|"
+    r"links?|snippets?|videos?|walkthroughs?|quickstarts?|references?|typos?|docstrings?|blog|posts?)\b",
     re.I,
 )
 _SUMMARY_WORDS = 30  # a one-line summary ("Adds prompt caching.") still announces
@@ -74,6 +85,12 @@ _RETIRED_ANYWHERE = re.compile(
 _LIFTED = re.compile(
     r"^remov(?:e|es|ed|ing) (?:the |a |an )?(?:[\w-]+ ){0,3}(?:delays?|limits?|limitations?|restrictions?|"
     r"requirements?|caps?|bottlenecks?|need for|dependency on)\b",
+    re.I,
+)
+# "Add google-genai and posthog as dependencies": packaging, not a capability
+_DEPENDENCY = re.compile(
+    r"\b(?:as|to) (?:an? |the )?(?:optional |dev |extra |required |runtime )?(?:dependenc(?:y|ies)|deps)\b|"
+    r"\bdependenc(?:y|ies) (?:pins?|bumps?|constraints?|versions?)\b",
     re.I,
 )
 _CONSTRAINT = re.compile(r"\b(?:are|is) now required (?:to|for)\b|\bmust now\b", re.I)
@@ -109,22 +126,28 @@ def opening(text: str) -> tuple[str, str]:
 
 
 def announcement(kind: str, text: str, scope: str = "", section: str = "") -> str | None:
-    """LAUNCH, RETIREMENT, or None when the entry announces nothing (a fix, a chore, a teaser)."""
+    """LAUNCH, RETIREMENT, INTEGRATION_ONLY (a documentation line that may announce an integration),
+    or None when the entry announces nothing (a fix, a chore, a teaser)."""
     if section == SUMMARY and len(text.split()) > _SUMMARY_WORDS:
         return None  # a recap of the release: its bullets carry the announcements, on the same date
     written, body = opening(text)
+    # a docs: or chore: tag is a cue, not a verdict: such a line that launches an integration still counts
+    documentation = kind == "docs" or written in ("doc", "docs", "chore")
     if written in ("feat", "feature"):
         kind = "feature"
     elif written:
         kind = "fix" if written in ("fix", "bugfix", "hotfix") else "chore"
+    if documentation and _LAUNCH_VERB.match(body) and not _REPAIR.search(body) and not _DOC_OBJECT.search(body) \
+            and not _NOT_LAUNCH.match(body) and scope.strip().lower() not in _INTERNAL_SCOPES:
+        return INTEGRATION_ONLY
     if kind in _NEVER_KINDS or scope.strip().lower() in _INTERNAL_SCOPES:
         return None  # documentation, dependency bumps and the project's own site/CI announce no capability
     if not body or _NOT_LAUNCH.match(body) or _TEASER.search(body) or _NEGATIVE.search(body):
         return None
     if (_RETIRE.match(body) and not _LIFTED.match(body)) or _RETIRED_ANYWHERE.search(body):
         return RETIREMENT if kind not in ("docs", "chore", "deps") else None
-    if _CONSTRAINT.search(body):
-        return None  # "X is now required to ...": a new rule for callers, not a new capability
+    if _CONSTRAINT.search(body) or _DEPENDENCY.search(body):
+        return None  # "X is now required to ...", "add X as a dependency": not a new capability
     if kind in LAUNCH_KINDS:
         return LAUNCH
     if _LAUNCH_VERB.match(body) and not _REPAIR.search(body):

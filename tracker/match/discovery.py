@@ -1,10 +1,13 @@
 """Discover capabilities the taxonomy does not know: key phrases that several parties share.
 
-Every admitted entry contributes its candidate phrases: runs of two or three adjacent
-content words (no stopwords, generic changelog words, vendor names or numbers). At the end
+Every announcing entry contributes its candidate phrases: runs of two or three adjacent
+content words of prose (no stopwords, generic changelog words, vendor or target names, numbers,
+code identifiers such as `audio_timestamp`, and not opening with a verb form). At the end
 of a run a phrase becomes a discovered feature when, after light stemming,
 
-* entries of at least `min_parties` different parties use it,
+* at least `min_parties` different parties announce it, the first `min_parties` of them within
+  `window_days` of one another (a new noun phrase picked up by rivals, not a word that turns
+  up years apart),
 * the taxonomy does not already cover it (no capability matches the phrase itself, and no
   single capability holds most of its entries),
 * it is not too common (below `max_entry_share` of all admitted entries).
@@ -75,9 +78,14 @@ GENERIC = frozenset(
     query queries filter filters sort sorting search page pagination row rows cell cells icon icons
     link links tooltip tooltips dialog menu sidebar layout theme color colors width height display
     improved improve simplified cleaner clearer easier faster robust reliable reliability performance
-    span spans trace traces tracing run runs job jobs task tasks workflow workflows pipeline pipelines""".split()
+    span spans trace traces tracing run runs job jobs task tasks workflow workflows pipeline pipelines
+    enum enums literal literals flag flags""".split()
 )
 _HAS_DIGIT = re.compile(r"\d")
+# `code`, snake_case, dotted.names and paths: identifiers, not the words a capability is named with
+_IDENTIFIER = re.compile(r"`[^`]*`|\S*[A-Za-z0-9][_./][A-Za-z0-9]\S*")
+# A phrase opening with a verb form or an adverb describes an action, not a thing that is launched.
+_VERBAL = re.compile(r"^(?:\w+(?:ing|ly)|avoid|follow|save|pass|access|allow|enable|make|use|get|set|send|let)$")
 SHORT_HEADING = 6  # a line this short is a title: all of it names the launch
 _CUES = frozenset(
     "add adds added adding introduce introduces introduced introducing launch launches launched launching "
@@ -103,10 +111,11 @@ def candidate_phrases(text: str | Sequence[str], ignore_words: frozenset[str]) -
 
     Only the launch object is read: the words after the first launch cue ("add X",
     "introducing X", "support for X", "new X"), the words before "support" ("X support"),
-    or the whole line when it is a short heading. Prose around it is ignored.
+    or the whole line when it is a short heading. Prose around it is ignored, and so are
+    code identifiers (a field name is an API detail, not a capability's name).
     """
     found: set[str] = set()
-    ws = words(text) if isinstance(text, str) else list(text)
+    ws = words(_IDENTIFIER.sub(" ", text)) if isinstance(text, str) else list(text)
     for run in _launch_objects(ws[:MAX_WORDS], ignore_words):
         for n in (2, 3):
             for i in range(len(run) - n + 1):
@@ -159,6 +168,7 @@ def discover(
     max_entry_share: float,
     coverage: float,
     merge_overlap: float,
+    window_days: int | None = None,
 ) -> list[Discovered]:
     """Discovered features of the whole record set; `links` maps entry ids to taxonomy keys."""
     postings: defaultdict[str, set[int]] = defaultdict(set)
@@ -174,7 +184,9 @@ def discover(
         if not min_parties <= len(eids) <= limit:
             continue
         parties = tuple(sorted({records[e].party for e in eids}))
-        if len(parties) < min_parties:
+        if len(parties) < min_parties or _VERBAL.match(key.split()[0]):
+            continue
+        if window_days is not None and not _close_enough(eids, records, min_parties, window_days):
             continue
         if _covered(eids, links, taxonomy, coverage, surfaces[key]):
             continue
@@ -186,6 +198,18 @@ def discover(
 
 
 _Candidate = tuple[str, frozenset[int], tuple[str, ...]]
+
+
+def _close_enough(eids: Iterable[int], records: Mapping[int, EntryRecord], need: int, window_days: int) -> bool:
+    """Whether `need` parties first used the phrase within `window_days` of one another."""
+    first: dict[str, int] = {}
+    for e in eids:
+        rec = records[e]
+        day = rec.date.toordinal()
+        if rec.party not in first or day < first[rec.party]:
+            first[rec.party] = day
+    days = sorted(first.values())
+    return any(days[i + need - 1] - days[i] <= window_days for i in range(len(days) - need + 1))
 
 
 def _cluster(candidates: list[_Candidate], overlap: float) -> list[list[_Candidate]]:

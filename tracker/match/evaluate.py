@@ -17,10 +17,13 @@ Definitions (the numbers `bench_match.py` and the corpus test report):
   For each gold feature, its predicted feature is the one linked to the most of its found
   mentions (ties: the earlier first date, then the key). Predicted lag = the first date of
   the mention's party in that predicted feature - the predicted feature's first date; first
-  dates ignore estimated dates (undated releases) unless a feature has no other. The error is
+  dates come from announcing links (`Link.announces`; a party with only mentioning links is dated
+  by those) and ignore estimated dates (undated releases) unless there are no others. The error is
   |predicted - gold| in days; mentions whose party has no entry in the predicted feature (or
   whose feature has none) have no predicted lag and are counted apart. The figure is the
   median over mentions with a predicted lag.
+* **Roles.** Gold mentions may carry `role` (native | support). For each found mention whose
+  entry is linked to its feature's predicted feature, the link's role is compared with it.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class GoldMention:
     date: dt.date
     evidence: str
     line: int
+    role: str = ""  # native | support, when labelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,7 @@ class EvalReport:
     predicted_feature: dict[str, str] = field(default_factory=dict)  # gold feature -> predicted key
     false_pairs: tuple[tuple[GoldMention, GoldMention], ...] = ()
     missed_pairs: tuple[tuple[GoldMention, GoldMention], ...] = ()
+    roles: tuple[tuple[GoldMention, str], ...] = ()  # (labelled mention, predicted role)
 
     @property
     def precision(self) -> float:
@@ -118,6 +123,11 @@ class EvalReport:
             "median absolute lag error: " + ("n/a" if median is None else f"{median:.1f} days")
             + f" over {len(self.lag_rows) - undefined} mentions ({undefined} without a predicted lag)",
         ]
+        if self.roles:
+            out.append("roles right: " + ", ".join(
+                f"{role} {sum(1 for m, r in self.roles if m.role == role and r == role)}/"
+                f"{sum(1 for m, _ in self.roles if m.role == role)}" for role in ("native", "support")
+            ))
         for gold_id, key in sorted(self.predicted_feature.items()):
             out.append(f"  {gold_id} -> {key}")
         for m in self.not_found:
@@ -139,6 +149,7 @@ def load_gold(path: pathlib.Path) -> Gold:
             GoldMention(
                 feature=f["id"], party=m["party"], source=m["source"], version=str(m.get("version", "")),
                 date=_date(m["date"]), evidence=m["evidence"], line=int(m.get("line", 0)),
+                role=str(m.get("role", "")),
             )
             for m in f.get("mention", [])
         )
@@ -169,8 +180,12 @@ def locate(gold: Gold, entries: Sequence[Mention]) -> dict[GoldMention, Mention]
     return found
 
 
-def evaluate(gold: Gold, entries: Sequence[Mention], outcome: MatchOutcome) -> EvalReport:
-    """Pairwise precision/recall, near-miss merges, not-found mentions and lag error."""
+def evaluate(
+    gold: Gold, entries: Sequence[Mention], outcome: MatchOutcome, *, parties: frozenset[str] | None = None
+) -> EvalReport:
+    """Pairwise precision/recall, near-miss merges, not-found mentions and lag error.
+
+    With `parties`, only pairs that involve a mention of one of those parties are scored."""
     found = locate(gold, entries)
     predicted: defaultdict[int, set[str]] = defaultdict(set)
     for link in outcome.links:
@@ -186,6 +201,8 @@ def evaluate(gold: Gold, entries: Sequence[Mention], outcome: MatchOutcome) -> E
     missed: list[tuple[GoldMention, GoldMention]] = []
     for i, a in enumerate(mentions):
         for b in mentions[i + 1:]:
+            if parties is not None and a.party not in parties and b.party not in parties:
+                continue
             ea, eb = found.get(a), found.get(b)
             same = a.feature == b.feature
             hit = bool(ea and eb and predicted[ea.entry_id] & predicted[eb.entry_id])
@@ -206,11 +223,16 @@ def evaluate(gold: Gold, entries: Sequence[Mention], outcome: MatchOutcome) -> E
                 if (a.feature, b.feature) in near:
                     merged += 1
     chosen, rows = _lags(gold, entries, found, outcome)
+    role_of = {(link.entry_id, link.feature_key): link.role for link in outcome.links}
+    roles = tuple(
+        (m, role_of[(found[m].entry_id, chosen[m.feature])]) for m in mentions
+        if m.role and m in found and m.feature in chosen and (found[m].entry_id, chosen[m.feature]) in role_of
+    )
     return EvalReport(
         tp=tp, fp=fp, fn=fn, near_miss_merged=merged,
         not_found=tuple(m for m in mentions if m not in found),
         lag_rows=tuple(rows), predicted_feature=chosen,
-        false_pairs=tuple(false_pairs), missed_pairs=tuple(missed),
+        false_pairs=tuple(false_pairs), missed_pairs=tuple(missed), roles=roles,
     )
 
 
@@ -218,10 +240,10 @@ def _lags(
     gold: Gold, entries: Sequence[Mention], found: dict[GoldMention, Mention], outcome: MatchOutcome
 ) -> tuple[dict[str, str], list[LagRow]]:
     by_id = {e.entry_id: e for e in entries}
-    members: defaultdict[str, list[Mention]] = defaultdict(list)
+    members: defaultdict[str, list[tuple[Mention, bool]]] = defaultdict(list)
     for link in outcome.links:
         if link.entry_id in by_id:
-            members[link.feature_key].append(by_id[link.entry_id])
+            members[link.feature_key].append((by_id[link.entry_id], link.announces))
     first = {key: _first_date(ms) for key, ms in members.items()}
     linked: defaultdict[int, set[str]] = defaultdict(set)
     for link in outcome.links:
@@ -239,13 +261,15 @@ def _lags(
         for m in f.mentions:
             predicted_lag = None
             if key is not None:
-                own = [e for e in members[key] if e.party == m.party]
+                own = [(e, a) for e, a in members[key] if e.party == m.party]
                 if own:
                     predicted_lag = (_first_date(own) - first[key]).days
             rows.append(LagRow(m, (m.date - start).days, predicted_lag))
     return chosen, rows
 
 
-def _first_date(mentions: Sequence[Mention]) -> dt.date:
-    dated = [m.date for m in mentions if not m.date_estimated]
-    return min(dated) if dated else min(m.date for m in mentions)
+def _first_date(mentions: Sequence[tuple[Mention, bool]]) -> dt.date:
+    """The earliest announcing date (dated releases first); mentioning links only when nothing announces."""
+    announcing = [m for m, announces in mentions if announces] or [m for m, _ in mentions]
+    dated = [m.date for m in announcing if not m.date_estimated]
+    return min(dated) if dated else min(m.date for m in announcing)

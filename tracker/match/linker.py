@@ -29,8 +29,9 @@ CONTEXT_FACTOR = 0.6
 _PREPOSITIONS = frozenset("for in into to with within on of from via using through inside across by".split())
 _COORDINATORS = frozenset("and or plus also".split())
 _COORD_MARK = re.compile(r"[,;&+/|]|\s-\s|\.\s")
-# phrase boundaries inside a line (a sentence end among them: "gen_ai.usage. Dashboards" is not "usage dashboard")
-_BREAK = re.compile(r"[,;:()\[\]{}!?|+&]|\s[-\u2013\u2014]\s|[\u2013\u2014]|\s/\s|\.\s")
+# phrase boundaries inside a line (a sentence end among them: "gen_ai.usage. Dashboards" is not "usage dashboard";
+# a slash lists alternatives: "task/tool/workflow/agent spans" is no "workflow agent")
+_BREAK = re.compile(r"[,;:()\[\]{}!?|+&/]|\s[-\u2013\u2014]\s|[\u2013\u2014]|\.\s")
 _NESTED = re.compile(r"^[ \t]+(?:[-*+•]|\d{1,3}[.)])\s")
 
 

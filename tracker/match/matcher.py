@@ -1,8 +1,9 @@
 """Match catalog mentions to features: the entry point the pipeline calls.
 
 `match(mentions, taxonomy, state=previous.state)` links only the new mentions (admission,
-blocking, rules) and adds them to the state; the features and links it returns are then
-computed from the whole state, so matching in batches equals matching everything at once.
+blocking, rules, integration targets, roles, announcing) and adds them to the state; the
+features and links it returns are then computed from the whole state, so matching in batches
+equals matching everything at once.
 
 Final links apply one cross-entry rule: on a line that names several capabilities, those
 the party already shipped on an earlier date are context, not launches, and are dropped as
@@ -14,19 +15,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from tracker.match.admission import RETIREMENT, announcement
+from tracker.match.admission import INTEGRATION_ONLY, RETIREMENT, announcement
+from tracker.match.announces import line_announces, link_announces
 from tracker.match.discovery import candidate_phrases, discover
-from tracker.match.linker import Hit, link_entry
+from tracker.match.linker import Hit, is_nested, link_entry
 from tracker.match.model import MatchOutcome
-from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention
-from tracker.match.state import EntryRecord, MatchState
+from tracker.match.roles import Placed, place
+from tracker.match.state import EntryRecord, MatchState, StoredHit
+from tracker.match.targets import find_named, find_targets
 from tracker.match.taxonomy import Taxonomy
-from tracker.match.text import read
+from tracker.match.text import Reading, normalise, read
+from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split_integration_key
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "1"
+RECORDS_VERSION = "2"
 
 
 class StaleStateError(ValueError):
@@ -40,7 +45,8 @@ class MatchSettings:
     # Settings only shape the features and links computed from the state, never the state itself,
     # so a state stays valid when they change.
     discover: bool = True
-    discovery_min_parties: int = 3  # parties that must share a phrase
+    discovery_min_parties: int = 2  # parties that must announce a phrase ...
+    discovery_window_days: int = 365  # ... within this many days of one another
     discovery_max_entry_share: float = 0.01  # more common phrases are generic words, not capabilities
     discovery_coverage: float = 0.5  # share of a phrase's entries one taxonomy feature may hold
     discovery_merge_overlap: float = 0.5  # entry overlap that merges two phrases into one feature
@@ -86,15 +92,19 @@ def finalise(
     """Features and links of the whole state (a pure function of its set of records)."""
     entries = state.entries
     kept = _novel_hits(entries) if settings.novelty else {e: r.hits for e, r in entries.items()}
-    links = [Link(eid, key, rule, score) for eid, hits in kept.items() for key, rule, score in hits]
+    links = [
+        Link(eid, key, rule, score, role, target, announces)
+        for eid, hits in kept.items() for key, rule, score, role, target, announces in hits
+    ]
     features = [
         FeatureDef(c.key, c.name, c.definition, c.category, TAXONOMY) for c in taxonomy.capabilities
-    ]
+    ] + _integration_features({link.feature_key for link in links}, taxonomy)
     if settings.discover:
         linked = {eid: [h[0] for h in hits] for eid, hits in kept.items() if hits}
         for found in discover(
             entries, linked, taxonomy,
             min_parties=settings.discovery_min_parties,
+            window_days=settings.discovery_window_days,
             max_entry_share=settings.discovery_max_entry_share,
             coverage=settings.discovery_coverage,
             merge_overlap=settings.discovery_merge_overlap,
@@ -135,27 +145,91 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         mention.text, mention.context, mention.raw, taxonomy,
         reading=reading, context_hits=context_cache, retirement=retiring,
     )
-    if retiring and not hits:
+    targets = taxonomy.targets
+    text_targets = [] if retiring else find_targets(reading, targets)
+    named = find_named(mention.scope, targets)
+    if not named and not text_targets and is_nested(mention.raw):
+        named = find_named(mention.context, targets)  # a nested bullet's parent names what it is about
+    cue_text = ""
+    if text_targets or named:  # only a line that names a target can be an integration
+        cue_text = " ".join(filter(None, (reading.norm, _normalised(mention.scope), _normalised(mention.section))))
+    placed = place(
+        hits, reading, text_targets, named, cue_text=cue_text,
+        party=mention.party, party_category=mention.category, taxonomy=taxonomy,
+    )
+    if kind == INTEGRATION_ONLY:
+        placed = [p for p in placed if split_integration_key(p.key)]
+        if not placed:
+            return None
+    if retiring and not placed:
         return None
-    caps = taxonomy.capabilities
+    line_ok = not retiring and line_announces(mention.text, mention.raw)
+    stored: list[StoredHit] = [
+        (p.key, p.rule, p.score, p.role, p.target,
+         link_announces(reading, p.start, p.end, line_ok) and not _modifies(p, placed, reading))
+        for p in placed
+    ]
     return EntryRecord(
         party=mention.party,
         category=mention.category,
         date=mention.date,
         date_estimated=mention.date_estimated,
-        hits=tuple(sorted((caps[h.capability].key, h.rule, h.score) for h in hits)),
-        phrases=() if retiring else candidate_phrases(reading.words, taxonomy.ignore_words),
+        hits=tuple(sorted(stored)),
+        # only lines that announce something name new capabilities; SDK plumbing scopes name none
+        phrases=candidate_phrases(mention.raw, taxonomy.ignore_words)
+        if line_ok and kind != INTEGRATION_ONLY and not _plumbing(mention.scope) else (),
     )
 
 
-def _novel_hits(entries: dict[int, EntryRecord]) -> dict[int, tuple[tuple[str, str, float], ...]]:
+def _modifies(link: Placed, placed: list[Placed], reading: Reading) -> bool:
+    """A capability written right before another one qualifies it ("computer-use-preview cost tracking")."""
+    return link.start >= 0 and any(
+        other is not link and other.start >= 0 and 0 <= other.start - link.end <= 1
+        and not any(c in reading.gaps[j] for j in range(link.end, other.start + 1) for c in ",;:&+()|")
+        for other in placed
+    )
+
+
+# Scopes of generated client libraries' own machinery ("**client:** support passing chunk size").
+_PLUMBING_SCOPES = frozenset({"client", "internal", "types", "pagination", "core", "http", "utils"})
+
+
+def _plumbing(scope: str) -> bool:
+    return scope.strip().lower().split("/")[0] in _PLUMBING_SCOPES
+
+
+@lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    """Scopes and sections repeat across thousands of entries."""
+    return normalise(text)
+
+
+def _integration_features(keys: set[str], taxonomy: Taxonomy) -> list[FeatureDef]:
+    """A feature for every integration × target that some link uses."""
+    tx = taxonomy.targets
+    integrations = {i.key: i for i in tx.integrations}
+    by_target = {t.key: t for t in tx.targets}
+    found = []
+    for key in sorted(keys):
+        parts = split_integration_key(key)
+        if parts is None or parts[0] not in integrations or parts[1] not in by_target:
+            continue
+        integ, target = integrations[parts[0]], by_target[parts[1]]
+        found.append(FeatureDef(
+            key, integ.name.replace("{target}", target.name), integ.definition.replace("{target}", target.name),
+            integ.category, TAXONOMY,
+        ))
+    return found
+
+
+def _novel_hits(entries: dict[int, EntryRecord]) -> dict[int, tuple[StoredHit, ...]]:
     first: dict[tuple[str, str], dt.date] = {}
     for rec in entries.values():
-        for key, _, _ in rec.hits:
+        for key, *_ in rec.hits:
             k = (rec.party, key)
             if k not in first or rec.date < first[k]:
                 first[k] = rec.date
-    kept: dict[int, tuple[tuple[str, str, float], ...]] = {}
+    kept: dict[int, tuple[StoredHit, ...]] = {}
     for eid, rec in entries.items():
         hits = rec.hits
         if len(hits) > 1:

@@ -12,7 +12,11 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-STATE_VERSION = 1
+STATE_VERSION = 2
+
+
+# One link of an entry as stored: (feature key, rule, score, role, target, announces).
+StoredHit = tuple[str, str, float, str, str, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +27,7 @@ class EntryRecord:
     category: str
     date: dt.date
     date_estimated: bool
-    hits: tuple[tuple[str, str, float], ...]  # (capability key, rule, score)
+    hits: tuple[StoredHit, ...]  # (feature key, rule, score, role, target, announces)
     phrases: tuple[str, ...]  # candidate key phrases for discovery, as written (lower-case)
 
 
@@ -78,7 +82,7 @@ class MatchState:
                 category=category,
                 date=dt.date.fromisoformat(day),
                 date_estimated=bool(estimated),
-                hits=tuple((str(k), str(r), float(s)) for k, r, s in hits),
+                hits=tuple((str(k), str(r), float(s), str(role), str(t), bool(a)) for k, r, s, role, t, a in hits),
                 phrases=tuple(vocab[i] for i in phrases),
             )
             for eid, party, category, day, estimated, hits, phrases in data["entries"]

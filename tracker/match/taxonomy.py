@@ -10,7 +10,10 @@ that find it in changelog text:
 * `exclude`  - patterns that veto the capability on an entry;
 * `near_miss_of` - capabilities that must never be merged with this one (symmetric);
 * `supersedes` - capabilities dropped from an entry when this one matches it too
-  (the narrower reading wins: cache-token tracking supersedes prompt caching).
+  (the narrower reading wins: cache-token tracking supersedes prompt caching);
+* `hosted` - only a model host ships it natively (see `[roles]` in `targets`).
+
+Integration targets, integration capabilities and the role policy are read by `targets`.
 """
 
 from __future__ import annotations
@@ -26,13 +29,14 @@ from importlib import resources
 
 from tracker.errors import ConfigError
 from tracker.match.blocking import alias_key, pattern_keys
+from tracker.match.targets import Targets, build_targets
 from tracker.match.text import stems
 
 _KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PATTERN_TEXT = re.compile(r"^[a-z0-9 ()?:|.*+{}\[\],^$=!<>-]*$")
 _ESCAPE = re.compile(r"\\.")
 _LIST_FIELDS = ("aliases", "patterns", "exclude", "near_miss_of", "supersedes")
-_KNOWN_FIELDS = {"key", "name", "definition", "category", "retirement", *_LIST_FIELDS}
+_KNOWN_FIELDS = {"key", "name", "definition", "category", "retirement", "hosted", *_LIST_FIELDS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,7 @@ class Capability:
     near_miss_of: tuple[str, ...] = ()
     supersedes: tuple[str, ...] = ()
     retirement: bool = False
+    hosted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,7 @@ class Taxonomy:
     supersedes: frozenset[tuple[int, int]] = frozenset()  # (winner, loser)
     position: dict[str, int] = field(default_factory=dict)  # key -> index
     retirement: frozenset[int] = frozenset()  # capabilities matched on retirement lines
+    targets: Targets = Targets()  # integration targets, integration capabilities, role policy
 
     def get(self, key: str) -> Capability | None:
         i = self.position.get(key)
@@ -90,15 +96,19 @@ def load_taxonomy(path: pathlib.Path | None = None) -> Taxonomy:
     """Read and validate a taxonomy file (default: the shipped one); any problem raises
     ConfigError naming the key and the fix."""
     path = path or shipped_taxonomy_path()
+    return build_taxonomy(read_taxonomy_data(path), source=str(path))
+
+
+def read_taxonomy_data(path: pathlib.Path) -> dict[str, object]:
+    """The parsed TOML of a taxonomy file, not yet validated."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(
             f"taxonomy file {path} not found; fix [match] taxonomy in config.toml, or remove it to use the shipped one"
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix the syntax at that position") from None
-    return build_taxonomy(data, source=str(path))
 
 
 def build_taxonomy(data: dict[str, object], *, source: str = "<taxonomy>") -> Taxonomy:
@@ -108,7 +118,9 @@ def build_taxonomy(data: dict[str, object], *, source: str = "<taxonomy>") -> Ta
     if not isinstance(discovery, dict):
         raise ConfigError(f"{source}: [discovery] must be a table")
     ignore_words = _str_list(discovery.get("ignore_words", []), source, "[discovery]", "ignore_words")
-    ignore = frozenset(w.lower() for w in ignore_words)
+    targets = build_targets(data, source, categories)
+    # target names (frameworks, providers) name an integration, never a capability of their own
+    ignore = frozenset(w.lower() for w in ignore_words) | targets.words_of_targets()
     raw_caps = data.get("capability")
     if not isinstance(raw_caps, list) or not raw_caps:
         raise ConfigError(f"{source}: no [[capability]] tables; add at least one capability")
@@ -135,7 +147,10 @@ def build_taxonomy(data: dict[str, object], *, source: str = "<taxonomy>") -> Ta
     rules, index, alias_index, unanchored = _compile_rules(caps, source)
     excludes = tuple(tuple(_compile(p, source, c.key, "exclude") for p in c.exclude) for c in caps)
     digest = hashlib.sha256(
-        json.dumps([data.get("capability"), sorted(ignore)], sort_keys=True, default=str).encode()
+        json.dumps(
+            [data.get(k) for k in ("capability", "target", "integration", "roles")] + [sorted(ignore)],
+            sort_keys=True, default=str,
+        ).encode()
     ).hexdigest()[:16]
     return Taxonomy(
         capabilities=tuple(caps),
@@ -151,6 +166,7 @@ def build_taxonomy(data: dict[str, object], *, source: str = "<taxonomy>") -> Ta
         supersedes=frozenset(sup),
         position=position,
         retirement=frozenset(i for i, c in enumerate(caps) if c.retirement),
+        targets=targets,
     )
 
 
@@ -177,9 +193,9 @@ def _capability(raw: object, source: str, categories: tuple[str, ...]) -> Capabi
             "use one of them or add it to the list"
         )
     lists = {name: tuple(_str_list(raw.get(name, []), source, f"capability '{key}'", name)) for name in _LIST_FIELDS}
-    retirement = raw.get("retirement", False)
-    if not isinstance(retirement, bool):
-        raise ConfigError(f"{source}: capability '{key}': `retirement` must be true or false")
+    retirement, hosted = raw.get("retirement", False), raw.get("hosted", False)
+    if not isinstance(retirement, bool) or not isinstance(hosted, bool):
+        raise ConfigError(f"{source}: capability '{key}': `retirement` and `hosted` must be true or false")
     if not lists["aliases"] and not lists["patterns"]:
         raise ConfigError(f"{source}: capability '{key}' has no aliases or patterns; add at least one")
     for alias in lists["aliases"]:
@@ -188,7 +204,7 @@ def _capability(raw: object, source: str, categories: tuple[str, ...]) -> Capabi
     for name in ("patterns", "exclude"):
         for pattern in lists[name]:
             _compile(pattern, source, key, name)
-    return Capability(key=key, **texts, **lists, retirement=retirement)  # type: ignore[arg-type]
+    return Capability(key=key, **texts, **lists, retirement=retirement, hosted=hosted)  # type: ignore[arg-type]
 
 
 def _compile(pattern: str, source: str, key: str, field_name: str) -> re.Pattern[str]:

@@ -1,0 +1,149 @@
+"""Does a linked line announce its capability, or only mention it?
+
+A party's arrival in a feature is dated by its first *announcing* line (a launch, an
+addition, "now supports", general availability, or a line that simply names the new thing).
+Lines that tweak, fix, speed up or extend something already there are mentions: "Make X a
+required argument", "Perf improvements for X", "X now returns HTTP 408 instead of 502",
+"Add support for async calls in the OpenAI integration" (an extension of that integration).
+
+Per link, the capability must not be the subject of an extension ("The LangChain integration
+now submits tool spans") nor the thing an extension is added to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tracker.match.admission import opening
+from tracker.match.text import Reading
+
+# Opening words of a line that changes something already there.
+_TWEAK = re.compile(
+    r"^(?:improv\w*|enhanc\w*|updat\w*|upgrad\w*|refactor\w*|optimi[sz]\w*|speed\w*|fix\w*|resolv\w*|correct\w*|"
+    r"handl\w*|prevent\w*|avoid\w*|ensur\w*|make|makes|made|renam\w*|bump\w*|clean\w*|simplif\w*|tweak\w*|"
+    r"polish\w*|adjust\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
+    r"align\w*|refin\w*|respect\w*|preserv\w*|propagat\w*|normali[sz]\w*|standardi[sz]\w*|restor\w*|revert\w*|"
+    r"stop\w*|skip\w*|check|checks|checked|tighten\w*|harden\w*|send\w*|broaden\w*|widen\w*|loosen\w*|relax\w*|honou?r\w*|"
+    r"available in (?:\S+ )?v?\d|when|whenever|if|unless|once|while|perf|performance|faster|better|more|properly|correctly|"
+    r"no longer|reorder\w*|reword\w*|clarif\w*|expand\w*|extend\w*|unif\w*|consolidat\w*|streamlin\w*|"
+    r"deduplicat\w*|re ?enabl\w*|retry\w*|validat\w*|guard\w*|catch\w*|suppress\w*|silenc\w*|hid(?:e|es|den)|"
+    r"show\w* (?:the )?(?:correct|proper|right)|do not|don t|no more|see)\b",
+    re.I,
+)
+# Anywhere in the line: a behaviour change or a repair, not a new capability.
+_CHANGE = re.compile(
+    r"\b(?:instead|rather than|no longer|(?:is|are|was|were|has been|have been) (?:now )?(?:moved|renamed|replaced)|(?:http )?[45]\d\d\b(?: \w+){0,3} (?:errors?|status|codes?|responses?)|"
+    r"(?:error|status) codes?|is now required|are now required|(?:a )?required (?:argument|parameter|field)|"
+    r"perf(?:ormance)? improvements?|improvements?|enhancements?|appropriate|correctly|properly|in rare cases|"
+    r"regression|backwards? compat\w*|fix(?:ed|es)? (?:a |an |the |several |some )?(?:bugs?|issues?|problems?|crash\w*)|"
+    r"how to|how do|we (?:expect|plan|hope|intend|aim)|expect \w+ to)\b",
+    re.I,
+)
+# A statement about how things are ("Claude prompts are different than OpenAI") with nothing launched in it.
+_STATEMENT = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|should|does|do|did|may|might|must|can|could)\b", re.I
+)
+_LAUNCH_WORD = re.compile(
+    r"\b(?:add\w*|new|introduc\w*|support\w*|launch\w*|available|availability|enabl\w*|releas\w*|allow\w*|"
+    r"expos\w*|integrates|ship\w*|implement\w*|beta|preview|ga|generally|now|initial|offer\w*|"
+    r"lets?|you can|announc\w*|excited|debut\w*|unveil\w*|built|build\w*)\b",
+    re.I,
+)
+# A list item that is only a bold label (or a bold link): release notes group changes under such labels.
+_LABEL = re.compile(r"^\s*[-*+]\s+\*\*\s*\[?[^*\]]+\]?(?:\([^)]*\))?\s*\*\*\s*:?\s*$")
+# "X now submits ...": X is being extended. "X is now available / supported / GA" still announces X.
+_NOW_VERB = re.compile(
+    r"\bnow (?!(?:available|supported|generally|in (?:public |private )?(?:beta|preview)|ga\b|live|open|be\b|"
+    r"out\b|shipping|released|launch))(?:also |automatically |correctly |properly )?\w+"
+)
+MAX_ANNOUNCING_WORDS = 40
+# The capability is where something else is added: "<verb> <something> to|for|in <capability>".
+_ATTACHED = re.compile(
+    r"\b(?:add|adds|added|adding|support|supports|supported|introduc\w*|implement\w*|enabl\w*|expos\w*|allow\w*)"
+    r"(?: support for| support)? (?!support\b|for\b)((?:\w+ ){1,6})(?:to|for|in|into|on|within|inside) (?:the |a |an |all |each )?"
+    r"(?:\w+ ){0,6}\w+$",
+    re.I,
+)
+_ARTICLES = frozenset("a an the".split())
+# "add instrumentation for X", "add tracing support for X": the addition is X's integration itself
+_INTEGRATION_WORDS = frozenset(
+    "instrumentation tracing support integration integrations autologging autolog native first class "
+    "automatic auto experimental new initial official provider".split()
+)
+_EXTENDS = frozenset("in to into for with within inside".split())
+_INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrumentor flavor".split())
+
+
+def line_announces(text: str, raw: str = "") -> bool:
+    """False when the line as a whole tweaks, fixes or changes something rather than announcing it."""
+    _, body = opening(text)
+    if body.rstrip("*_ ").endswith((":", "?")) or (raw or text).rstrip().rstrip("*_ ").endswith((":", "?")):
+        return False  # a heading over a list (its items are the announcements) or a question
+    if _LABEL.match(raw):
+        return False  # "- **[Bedrock](...)**": the label of a group of changes, unless marked new
+    if _TWEAK.match(body) or _CHANGE.search(body):
+        return False
+    return not (_STATEMENT.search(body) and not _LAUNCH_WORD.search(body))
+
+
+def link_announces(reading: Reading, start: int, end: int, line_ok: bool) -> bool:
+    """Whether the line announces the capability found at words [start, end) (-1: from the context)."""
+    if not line_ok:
+        return False
+    if start < 0:
+        return True  # inherited from the parent line, which is the announcement
+    if start >= MAX_ANNOUNCING_WORDS:
+        return False  # deep in a long paragraph: a passing mention
+    clause = _clause_before(reading, start)
+    if _TWEAK.match(clause):
+        return False  # "add chromadb instrumentation + fix langchain instrumentation"
+    attached = _ATTACHED.search(_sentence_before(reading, start))
+    if attached and not set(attached[1].split()) - _ARTICLES <= _INTEGRATION_WORDS:
+        return False  # "add an h2_ports parameter to Sandbox.create": an addition to the capability
+    norm, starts = reading.norm, reading.starts
+    after = norm[starts[end - 1]:] if end - 1 < len(starts) else ""
+    m = _NOW_VERB.search(after)
+    if m and not _clause_break(reading, end, m.start() + starts[end - 1]):
+        return False  # the capability is the subject of "now <verb>": an extension
+    # "... async calls in the OpenAI integration": the integration is where the addition goes
+    ws = reading.words
+    before = [w for w in ws[max(0, start - 2):start] if w not in ("the", "a", "an", "our", "its", "your")]
+    tail = ws[end:end + 2]
+    return not (before and before[-1] in _EXTENDS and start > 0 and any(w in _INTEGRATION_NOUNS for w in tail)
+                and not _opens_with_capability(ws, start))
+
+
+def _clause_before(reading: Reading, start: int) -> str:
+    """The words from the start of the clause that holds word `start` up to it."""
+    first = 0
+    for j in range(start, 0, -1):
+        if any(c in reading.gaps[j] for c in ",;+&") or reading.words[j - 1] in ("and", "plus", "also", "then"):
+            first = j
+            break
+    return " ".join(reading.words[first:start + 1])
+
+
+def _sentence_before(reading: Reading, start: int) -> str:
+    """The words from the start of the sentence (or after a colon) up to word `start`."""
+    first = 0
+    for j in range(start, 0, -1):
+        if any(c in reading.gaps[j] for c in ".;:!?") and not reading.gaps[j].startswith("."):
+            first = j
+            break
+    return " ".join(reading.words[first:start + 1])
+
+
+def _clause_break(reading: Reading, end: int, offset: int) -> bool:
+    """A full stop or a new clause between the capability and "now": another subject ("A, B and C now ..."
+    share one)."""
+    for j in range(end, len(reading.words)):
+        if reading.starts[j] >= offset:
+            break
+        if any(c in reading.gaps[j] for c in ".;:") or reading.words[j] in ("but", "which", "that", "when", "while"):
+            return True
+    return False
+
+
+def _opens_with_capability(ws: tuple[str, ...], start: int) -> bool:
+    """"Support for X integration" announces X; only a preposition after other content extends it."""
+    return all(w in ("add", "adds", "added", "support", "for", "new", "the", "a", "an", "initial") for w in ws[:start - 1])

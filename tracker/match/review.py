@@ -1,0 +1,67 @@
+"""Reproducible samples of the matcher's output for checking by eye (`tracker review`).
+
+A party's *first-seen line* in a feature is its earliest announcing link (dated releases
+before undated ones); a party with mentioning links only is dated by those and flagged.
+The same seed over the same catalog always draws the same sample.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tracker.model import FeatureDef, MentionRow
+
+
+@dataclass(frozen=True, slots=True)
+class FirstSeen:
+    party: str
+    row: MentionRow
+    announcing: bool  # False: the party has no announcing line in this feature
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSample:
+    feature: FeatureDef
+    parties: tuple[FirstSeen, ...]  # earliest first
+
+
+def first_seen(rows: Iterable[MentionRow]) -> dict[str, list[FirstSeen]]:
+    """Each feature's parties with their first-seen line, earliest party first."""
+    by_party: defaultdict[tuple[str, str], list[MentionRow]] = defaultdict(list)
+    for row in rows:
+        by_party[(row.feature_key, row.party)].append(row)
+    found: defaultdict[str, list[FirstSeen]] = defaultdict(list)
+    for (key, party), own in by_party.items():
+        announcing = [r for r in own if r.announces]
+        pool = announcing or own
+        first = min(pool, key=_age)
+        found[key].append(FirstSeen(party, first, bool(announcing)))
+    for parties in found.values():
+        parties.sort(key=lambda p: (p.row.date_estimated, p.row.date, p.party))
+    return dict(found)
+
+
+def _age(row: MentionRow) -> tuple[object, ...]:
+    """Oldest first: by date; among undated releases (all dated the day they were first seen) by version."""
+    version = tuple(int(n) for n in re.findall(r"\d+", row.version)[:4]) if row.date_estimated else ()
+    return (row.date_estimated, row.date, version, row.source_url, row.line, row.entry_id)
+
+
+def sample_features(
+    features: Sequence[FeatureDef], rows: Iterable[MentionRow], *, size: int, seed: int
+) -> list[FeatureSample]:
+    """`size` random features shipped by two or more parties, each with every party's first-seen line."""
+    firsts = first_seen(rows)
+    candidates = sorted((f for f in features if len(firsts.get(f.key, ())) >= 2), key=lambda f: f.key)
+    chosen = random.Random(seed).sample(candidates, min(size, len(candidates)))
+    return [FeatureSample(f, tuple(firsts[f.key])) for f in chosen]
+
+
+def sample_links(rows: Iterable[MentionRow], *, role: str, size: int, seed: int) -> list[MentionRow]:
+    """`size` random linked mentions with this role."""
+    candidates = sorted((r for r in rows if r.role == role), key=lambda r: (r.feature_key, r.entry_id))
+    return random.Random(seed).sample(candidates, min(size, len(candidates)))
