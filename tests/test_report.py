@@ -280,7 +280,7 @@ def test_evidence_links_pin_the_fetched_commit_when_it_is_known(tmp_path: Path) 
     before = render(settings, out_dir=tmp_path / "before")
     page = soup(before.out_dir / "feature" / "prompt-caching.html")
     heads = [li for li in page.select("ul.mentions li") if "dynamo-ai/dynamo/blob/HEAD/" in str(li)]
-    assert heads and all("the line may have moved" in li.get_text() for li in heads)  # honest: no commit known
+    assert heads and all("line may have moved" in li.get_text() for li in heads)  # honest: no commit known
     with sqlite3.connect(settings.db_path) as conn:  # what the fetch layer records when the server names its commit
         conn.execute("UPDATE fetch SET revision = ? WHERE url = ?", (commit, dynamo))
     result = render(settings)

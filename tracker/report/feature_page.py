@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from tracker.model import MentionRow
@@ -109,12 +110,17 @@ def status_label(p: Presence, t: Timeline) -> str:
     return "undated: first seen by the crawler; no lag"
 
 
+@lru_cache(maxsize=4096)
+def _document_label(document: str) -> str:
+    parts = urlsplit(document)
+    name = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    return parts.netloc + (f" · {name}" if name else "")
+
+
 def source_label(url: str, line: int) -> str:
     """"github.com · CHANGELOG.md:1986": enough to recognise a link before following it."""
-    parts = urlsplit(url)
-    name = parts.path.rstrip("/").rsplit("/", 1)[-1]
-    label = parts.netloc + (f" · {name}" if name else "")
-    return label + (f":{line}" if line > 0 and "#L" in url else "")
+    # the links of one document differ only in their "#L" anchor: its label is worked out once
+    return _document_label(url.split("#", 1)[0]) + (f":{line}" if line > 0 and "#L" in url else "")
 
 
 def mention_view(m: MentionRow, revisions: Mapping[str, FetchedRevision] | None = None) -> MentionView:
