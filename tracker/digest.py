@@ -325,10 +325,14 @@ def _inline(items: Sequence[str], total: int) -> str:
     return text + (f"; and {total - len(items)} more" if total > len(items) else "")
 
 
+def _names(names: Sequence[str], shown: int = 2) -> str:
+    return ", ".join(names[:shown]) + (f" +{len(names) - shown}" if len(names) > shown else "")
+
+
 def _watch_md(w: Watch, window: int) -> list[str]:
     e = md_escape
     copied = [f"{e(c.name)} by {e(c.follower)} (+{c.lag_days} d)" for c in w.copied[:MAX_WATCH]]
-    missing = [f"{e(m.name)} ({e(', '.join(m.launchers))}, {m.launched_on})" for m in w.missing[:MAX_WATCH]]
+    missing = [f"{e(m.name)} ({e(_names(m.launchers))}, {m.launched_on})" for m in w.missing[:MAX_WATCH]]
     exclusive = [f"{e(x.name)} ({'undated' if x.days is None else f'{x.days} d'})" for x in w.exclusive[:MAX_WATCH]]
     return [
         "", f"## {e(w.party)}: exposure over the last {window} days", "",
