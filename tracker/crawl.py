@@ -23,6 +23,7 @@ from tracker.fetch.git_tags import TagReader
 from tracker.parse.model import ParseOptions
 from tracker.sources import adapter
 from tracker.sources.base import CollectContext, Harvest
+from tracker.sources.revisions import RevisionResolver
 
 
 ERROR, SKIPPED = "error", "skipped"
@@ -107,7 +108,7 @@ def _save_harvest(
                 conn, source_id=source_id, url=doc.url, now=now, status=doc.status,
                 outcome=doc.outcome, content_hash="" if failed else doc.content_hash,
                 etag=doc.etag, last_modified=doc.last_modified, size=doc.size,
-                error=doc.error.message if doc.error else "",
+                error=doc.error.message if doc.error else "", revision=doc.revision,
             )
         warnings = list(harvest.warnings)
         warnings += [
@@ -164,11 +165,12 @@ async def crawl(
     # for the GIL; measured in bench/bench_fetch.py, that is what keeps latency hidden.
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl-worker")
     loop = asyncio.get_running_loop()
+    revisions = RevisionResolver(fetcher)  # one commit lookup per repository in this crawl
 
     async def harvest(source: SourceConfig) -> tuple[SourceConfig, Harvest | BaseException]:
         source_id = ids[source.name][0]
         ctx = CollectContext(fetcher=fetcher, states=states.get(source_id, {}), options=options, parser=worker,
-                             tags=tags)
+                             tags=tags, revisions=revisions)
         try:
             return source, await adapter(source.kind).collect(source, ctx)
         except asyncio.CancelledError:

@@ -103,17 +103,22 @@ def record_fetch(
     last_modified: str = "",
     size: int = 0,
     error: str = "",
+    revision: str = "",
 ) -> None:
-    """Remember the latest answer for `url`; validators survive an error so the next try is still conditional."""
+    """Remember the latest answer for `url`; validators survive an error so the next try is still conditional.
+
+    `revision` (the commit the answer is, when known) is kept from the last answer that said one,
+    so an offline replay does not forget what an online crawl learnt."""
     conn.execute(
-        "INSERT INTO fetch(source_id, url, status, outcome, content_hash, etag, last_modified, bytes, fetched_at, error) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "INSERT INTO fetch(source_id, url, status, outcome, content_hash, etag, last_modified, bytes, fetched_at, error, "
+        "revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(source_id, url) DO UPDATE SET status = excluded.status, outcome = excluded.outcome, "
         "content_hash = CASE WHEN excluded.content_hash != '' THEN excluded.content_hash ELSE fetch.content_hash END, "
         "etag = CASE WHEN excluded.outcome IN ('new', 'unchanged') THEN excluded.etag ELSE fetch.etag END, "
         "last_modified = CASE WHEN excluded.outcome IN ('new', 'unchanged') THEN excluded.last_modified "
-        "ELSE fetch.last_modified END, bytes = excluded.bytes, fetched_at = excluded.fetched_at, error = excluded.error",
-        (source_id, url, status, outcome, content_hash, etag, last_modified, size, _ts(now), error),
+        "ELSE fetch.last_modified END, bytes = excluded.bytes, fetched_at = excluded.fetched_at, error = excluded.error, "
+        "revision = CASE WHEN excluded.revision != '' THEN excluded.revision ELSE fetch.revision END",
+        (source_id, url, status, outcome, content_hash, etag, last_modified, size, _ts(now), error, revision),
     )
 
 

@@ -20,6 +20,7 @@ from tracker.config import SourceConfig
 from tracker.errors import SourceError
 from tracker.fetch import Fetcher, FetchResult, Validators
 from tracker.fetch.git_tags import TagReader
+from tracker.sources.revisions import RevisionResolver
 from tracker.parse.limits import cap_document
 from tracker.parse.model import ParsedDocument, ParseOptions
 
@@ -38,6 +39,7 @@ class DocumentResult:
     document: ParsedDocument | None = None
     error: SourceError | None = None
     next_url: str = ""  # the next page, for paginated APIs
+    revision: str = ""  # the commit it was fetched at, when known (see `revisions`)
 
 
 @dataclass(slots=True)
@@ -61,6 +63,7 @@ class CollectContext:
     # Where parsing runs (None: the default executor); the crawl passes its one worker thread.
     parser: Executor | None = None
     tags: TagReader | None = None  # git tag listings, for changelogs dated by their tags
+    revisions: RevisionResolver | None = None  # commits of raw GitHub files, for pinned evidence links
 
 
 class SourceKind(Protocol):
@@ -102,16 +105,19 @@ async def fetch_document(
     """Fetch `url` conditionally; parse it (off the event loop) only when its content changed."""
     state = ctx.states.get(url)
     validators = Validators(etag=state.etag, last_modified=state.last_modified) if state else None
+    revision = await ctx.revisions.commit_of(url) if ctx.revisions is not None else ""  # asked first: see revisions
     try:
         result = await ctx.fetcher.fetch(url, validators=validators, accept=accept)
     except SourceError as error:
         return DocumentResult(url, "error", error=error)
     if result.not_modified:
         return DocumentResult(url, "not-modified", status=result.status, etag=result.etag or (state.etag if state else ""),
-                              last_modified=result.last_modified or (state.last_modified if state else ""))
+                              last_modified=result.last_modified or (state.last_modified if state else ""),
+                              revision=revision)
     digest = content_hash(result.content)
     common = dict(status=result.status, content_hash=digest, etag=result.etag,
-                  last_modified=result.last_modified, size=len(result.content), next_url=result.link_next)
+                  last_modified=result.last_modified, size=len(result.content), next_url=result.link_next,
+                  revision=revision)
     if state is not None and state.content_hash == digest:
         return DocumentResult(url, "unchanged", **common)  # type: ignore[arg-type]
     try:
