@@ -2,8 +2,8 @@
 
 The site opens from file:// with no network: one local stylesheet, inline SVG charts, and one
 local script that makes tables searchable, sortable and filterable (every page reads fully
-without it). Pages of features, parties or categories that no longer exist are removed from
-their folders; nothing else in the output folder is touched.
+without it). The site is put in place all at once (`publish`): a failure mid-write leaves the
+previous report as it was.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from tracker.errors import ReportError
 from tracker.metrics import build_timelines
 from tracker.report import history
 from tracker.report.plan import Page, SiteData, plan_empty, plan_site
+from tracker.report.publish import publish
 from tracker.report.render import STATIC_FILES, render_page, static_file
 from tracker.report.site_map import ReportParams
 
@@ -60,32 +61,6 @@ def _cannot_write(out_dir: Path, error: OSError) -> ReportError:
     return ReportError(f"cannot write the report to {out_dir} ({reason}); pass --out with a writable folder")
 
 
-class _Writer:
-    def __init__(self, out_dir: Path) -> None:
-        self.out_dir, self.bytes = out_dir, 0
-        self.written: set[Path] = set()
-
-    def write(self, relative: str, data: bytes) -> None:
-        path = self.out_dir.joinpath(*relative.split("/"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)  # a reader never sees half a page
-        self.bytes += len(data)
-        self.written.add(path)
-
-    def remove_stale(self) -> None:
-        """Pages this report no longer has (a feature that disappeared, or all of them on an empty catalog)."""
-        for name in TOP_PAGES + OLD_FILES:
-            page = self.out_dir / name
-            if page.exists() and page not in self.written:
-                page.unlink()
-        for folder in PAGE_FOLDERS:
-            for old in (self.out_dir / folder).glob("*.html"):
-                if old not in self.written:
-                    old.unlink()
-
-
 def render_report(
     conn: sqlite3.Connection, settings: Settings, *, out_dir: Path | None = None, now: dt.datetime | None = None
 ) -> ReportResult:
@@ -101,17 +76,12 @@ def render_report(
         pages, new = plan_site(data, params, home=settings.report.home)
     else:
         pages, new = plan_empty(data), history.WhatsNew(data.matched_at, False, (), ())
-    rendered = [(page.path, render_page(page, params, has_nav=bool(data.timelines)).encode("utf-8")) for page in pages]
-    writer = _Writer(out)
+    files = [(name, static_file(name)) for name in STATIC_FILES]
+    files += [(page.path, render_page(page, params, has_nav=bool(data.timelines)).encode("utf-8")) for page in pages]
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        for name in STATIC_FILES:
-            writer.write(name, static_file(name))
-        rendered.sort(key=lambda item: item[0] == "index.html")  # the index last: it only appears once all is in place
-        for path, body in rendered:
-            writer.write(path, body)
-        writer.remove_stale()
+        size = publish(out, files, report_names=("index.html", *TOP_PAGES, *PAGE_FOLDERS, *STATIC_FILES, *OLD_FILES),
+                       page_folders=PAGE_FOLDERS)
     except OSError as error:
         raise _cannot_write(out, error) from None
-    return ReportResult(out, out / "index.html", len(pages), writer.bytes, len(new.features),
+    return ReportResult(out, out / "index.html", len(pages), size, len(new.features),
                         len(new.counted_copies), new.first)

@@ -1,0 +1,62 @@
+"""The report is put in place all at once: a full disk mid-write leaves the previous report whole;
+the digest beside it survives; a folder of the user's is written into, never swapped away."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+
+from tracker.report import publish as publishing
+from tracker.report.publish import publish
+
+NAMES = ("index.html", "features.html", "feature", "report.css")
+
+
+def site(version: str, features: int = 3) -> list[tuple[str, bytes]]:
+    files = [("report.css", b"body{}"), ("index.html", f"index {version}".encode()),
+             ("features.html", f"features {version}".encode())]
+    return files + [(f"feature/f{i}.html", f"feature {i} {version}".encode()) for i in range(features)]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_new_report_replaces_the_old_one_whole_and_drops_stale_pages(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    publish(out, site("v1", features=3), report_names=NAMES, page_folders=("feature",))
+    (out / "digest.md").write_text("# digest", encoding="utf-8")
+    publish(out, site("v2", features=2), report_names=NAMES, page_folders=("feature",))
+    assert snapshot(out) == {**dict(site("v2", features=2)), "digest.md": b"# digest"}
+    assert [p.name for p in tmp_path.iterdir()] == ["reports"]  # no staging or old folder left behind
+
+
+def test_a_full_disk_mid_write_leaves_the_previous_report_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "reports"
+    publish(out, site("v1"), report_names=NAMES, page_folders=("feature",))
+    before = snapshot(out)
+    real_write, written = publishing._write, []
+
+    def fill_up(path: Path, data: bytes) -> None:
+        if len(written) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(path)
+        real_write(path, data)
+
+    monkeypatch.setattr(publishing, "_write", fill_up)
+    with pytest.raises(OSError, match="No space left"):
+        publish(out, site("v2"), report_names=NAMES, page_folders=("feature",))
+    assert snapshot(out) == before and (out / "index.html").read_bytes() == b"index v1"
+    assert [p.name for p in tmp_path.iterdir()] == ["reports"]
+
+
+def test_a_folder_of_the_users_is_written_into_not_swapped(tmp_path: Path) -> None:
+    out = tmp_path / "desktop"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    publish(out, site("v1"), report_names=NAMES, page_folders=("feature",))
+    publish(out, site("v2", features=1), report_names=NAMES, page_folders=("feature",))
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert snapshot(out) == {**dict(site("v2", features=1)), "notes.txt": b"mine"}
