@@ -104,12 +104,24 @@ def test_missing_config_file_and_missing_mirror_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("table", "needle"), [
-    ("[match]\ncommodity_k = 0\n", "[match]: commodity_k = 0 must be at least 2"),
-    ("[match]\ncommodity_k = -5\n", "[match]: commodity_k = -5 must be at least 2"),
-    ("[match]\nwindow_days = -30\n", "[match]: window_days = -30 must be a number of days from 1 to 3650"),
-    ("[match]\nwindow_days = 0\n", "window_days = 0 must be a number of days"),
+    ("[metrics]\ncommodity_k = 0\n", "[metrics]: commodity_k = 0 must be at least 2"),
+    ("[metrics]\ncommodity_k = -5\n", "[metrics]: commodity_k = -5 must be at least 2"),
+    ("[metrics]\nwindow_days = -30\n", "[metrics]: window_days = -30 must be a number of days from 1 to 3650"),
+    ("[match]\nwindow_days = 0\n", "window_days = 0 must be a number of days"),  # read from [match] before 0.2
+    ("[match]\ndiscovery_min_parties = 1\n", "[match]: discovery_min_parties = 1 must be at least 2"),
 ])
 def test_metric_knobs_out_of_range_are_one_clear_error(tmp_path: Path, table: str, needle: str) -> None:
     with pytest.raises(ConfigError) as info:
         load_settings(Overrides(config=write(tmp_path, table + GOOD)), env={})
     assert needle in str(info.value) and str(info.value).count("\n") == 0
+
+
+def test_metric_knobs_move_to_metrics_and_are_still_read_from_match(tmp_path: Path) -> None:
+    new = load_settings(Overrides(config=write(tmp_path, "[metrics]\ncommodity_k = 4\n" + GOOD)), env={})
+    old = load_settings(Overrides(config=write(tmp_path, "[match]\ncommodity_k = 5\nwindow_days = 30\n" + GOOD)), env={})
+    both = load_settings(Overrides(config=write(tmp_path, "[match]\ncommodity_k = 5\n[metrics]\ncommodity_k = 6\n" + GOOD)),
+                         env={})
+    assert (new.metrics.commodity_k, old.metrics.commodity_k, old.metrics.window_days, both.metrics.commodity_k) == (
+        4, 5, 30, 6)
+    knobs = load_settings(Overrides(config=write(tmp_path, "[match]\ndiscover = false\n" + GOOD)), env={})
+    assert knobs.match.discover is False and knobs.match.taxonomy is None

@@ -57,8 +57,8 @@ def test_the_corpus_report_renders_and_agrees_with_the_export(corpus: Path, tmp_
         assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>"), page
     as_of = catalog_as_of(settings)
     assert as_of < dt.date(2026, 9, 1)  # the newest dated entry, not the day of the render
-    expected = expected_headlines(records, as_of=as_of, k=settings.match.commodity_k,
-                                  window=settings.match.window_days)
+    expected = expected_headlines(records, as_of=as_of, k=settings.metrics.commodity_k,
+                                  window=settings.metrics.window_days)
     assert_same_numbers(shown_headlines(result.index), expected)
-    counted = expected_counted(records, as_of=as_of, k=settings.match.commodity_k, window=settings.match.window_days)
+    counted = expected_counted(records, as_of=as_of, k=settings.metrics.commodity_k, window=settings.metrics.window_days)
     assert_evidence_lists_what_each_card_counts(result.index, records, counted)

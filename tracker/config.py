@@ -63,9 +63,32 @@ class PartyConfig:
 
 @dataclass(frozen=True, slots=True)
 class MatchConfig:
+    """[match]: what the matcher knows and how boldly it discovers."""
+
+    taxonomy: Path | None = None  # None: the taxonomy shipped inside the package
+    discover: bool = True  # find capabilities the taxonomy lacks (phrases several parties announce)
+    discovery_min_parties: int = 2  # parties that must announce a phrase ...
+    discovery_window_days: int = 365  # ... within this many days of one another
+
+    def __post_init__(self) -> None:
+        if self.discovery_min_parties < 2:
+            raise ConfigError(f"discovery_min_parties = {self.discovery_min_parties} must be at least 2: "
+                              "a phrase one party uses is not shared")
+        if not 1 <= self.discovery_window_days <= 3650:
+            raise ConfigError(f"discovery_window_days = {self.discovery_window_days} must be a number of days "
+                              "from 1 to 3650")
+
+
+# Before 0.2 the metric knobs sat in [match]; they are still read from there.
+LEGACY_MATCH_KEYS = ("commodity_k", "window_days")
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsConfig:
+    """[metrics]: the knobs of the statistics (copy lag, commodity, pressure)."""
+
     commodity_k: int = 3  # time to commodity: days until k parties offer a feature
     window_days: int = 90  # crowding and pressure windows
-    taxonomy: Path | None = None  # None: the taxonomy shipped inside the package
 
     def __post_init__(self) -> None:
         if self.commodity_k < 2:
@@ -102,6 +125,7 @@ class Settings:
     mirror: Path | None = None
     fetch: FetchSettings = FetchSettings()  # the [fetch] table is the fetch layer's own settings
     match: MatchConfig = MatchConfig()
+    metrics: MetricsConfig = MetricsConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     report: ReportConfig = ReportConfig()
     webhooks: tuple[WebhookConfig, ...] = ()
@@ -286,7 +310,7 @@ def read_file(path: Path, base: Settings) -> Settings:
     except tomllib.TOMLDecodeError as error:
         raise _toml_error(path, error) from None
     top = _Reader(path, "top level", data)
-    top.check_keys({"tracker", "fetch", "match", "schedule", "report", "webhook", "party"})
+    top.check_keys({"tracker", "fetch", "match", "metrics", "schedule", "report", "webhook", "party"})
     settings = replace(base, config_path=path)
     root = path.parent
     if "tracker" in data:
@@ -298,8 +322,14 @@ def read_file(path: Path, base: Settings) -> Settings:
             settings = replace(settings, report_dir=root / out)
         if (mirror := r.get("mirror", str)) is not None:
             settings = replace(settings, mirror=root / mirror if mirror else None)
+    if isinstance(data.get("match"), dict) and any(k in data["match"] for k in LEGACY_MATCH_KEYS):
+        legacy = {k: data["match"][k] for k in LEGACY_MATCH_KEYS if k in data["match"]}
+        data = {**data, "match": {k: v for k, v in data["match"].items() if k not in LEGACY_MATCH_KEYS}}
+        newer = data.get("metrics") if isinstance(data.get("metrics"), dict) else {}
+        data["metrics"] = {**legacy, **newer}  # [metrics] wins where both say something
     for key, cls, attr in (("fetch", FetchSettings, "fetch"), ("match", MatchConfig, "match"),
-                           ("schedule", ScheduleConfig, "schedule"), ("report", ReportConfig, "report")):
+                           ("metrics", MetricsConfig, "metrics"), ("schedule", ScheduleConfig, "schedule"),
+                           ("report", ReportConfig, "report")):
         if key in data:
             if not isinstance(data[key], dict):
                 raise ConfigError(f"{path}: [{key}] must be a table")

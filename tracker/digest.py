@@ -271,7 +271,7 @@ def digest_for_run(
     data = read_site_data(conn, today=when.date())
     timelines = data.timelines
     # as of the newest dated entry, like the report, so both judge the same window
-    params = ReportParams(when, data.as_of or when.date(), settings.match.commodity_k, settings.match.window_days)
+    params = ReportParams(when, data.as_of or when.date(), settings.metrics.commodity_k, settings.metrics.window_days)
     pairs = list(copy_pairs(timelines))
     # A run whose match failed found nothing: the latest match is an earlier run's, already told.
     new = whats_new(timelines, data.matched_at if matched else None, pairs)

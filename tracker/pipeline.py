@@ -145,7 +145,7 @@ def match_catalog(
     conn: sqlite3.Connection, settings: Settings, *, rebuild: bool = False, now: Clock = utc_now
 ) -> MatchSummary:
     """Link entries the matcher has not seen yet (or all, with `rebuild`) and save the outcome."""
-    from tracker.match.matcher import StaleStateError, match
+    from tracker.match.matcher import MatchSettings, StaleStateError, match
     from tracker.match.state import MatchState
 
     taxonomy = load_settings_taxonomy(settings)
@@ -162,12 +162,15 @@ def match_catalog(
     last_id = features.max_entry_id(conn)
     seen_changes = features.changed_entry_ids(conn)
     offered = features.mentions(conn, after_id=stored.last_entry_id if stored else 0, changed=stored is not None)
+    knobs = MatchSettings(discover=settings.match.discover,
+                          discovery_min_parties=settings.match.discovery_min_parties,
+                          discovery_window_days=settings.match.discovery_window_days)
     try:
-        outcome = match(offered, taxonomy, state=state)
+        outcome = match(offered, taxonomy, state=state, settings=knobs)
     except StaleStateError:  # the matcher's records are from another version of its rules
         stored = None
         offered = features.mentions(conn)
-        outcome = match(offered, taxonomy)
+        outcome = match(offered, taxonomy, settings=knobs)
     saved = features.save_outcome(
         conn, features=outcome.features, links=outcome.links, state_json=outcome.state.to_json(),
         taxonomy_hash=taxonomy.digest, last_entry_id=last_id, now=now(), seen_changes=seen_changes,

@@ -59,7 +59,7 @@ def stats_command(
         newest = queries.newest_dated_entry(conn, not_after=dt.date.today())
         day = day or newest or dt.date.today()
         timelines = pipeline.timelines(conn, as_of=day)
-    stats = compute_stats(timelines, as_of=day, k=settings.match.commodity_k)
+    stats = compute_stats(timelines, as_of=day, k=settings.metrics.commodity_k)
     if fmt == "json":
         print(to_json(stats.as_json()))
         return

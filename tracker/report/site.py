@@ -69,8 +69,8 @@ def render_report(
     generated = _utc_naive(now)
     data = read_site_data(conn, today=generated.date())
     # As of the newest dated entry (as `tracker stats`), so a replayed or stale catalog is not judged by today.
-    params = ReportParams(generated, data.as_of or generated.date(), settings.match.commodity_k,
-                          settings.match.window_days)
+    params = ReportParams(generated, data.as_of or generated.date(), settings.metrics.commodity_k,
+                          settings.metrics.window_days)
     pages: list[Page]
     if data.timelines:
         pages, new = plan_site(data, params, home=settings.report.home)
