@@ -325,8 +325,8 @@ def read_file(path: Path, base: Settings) -> Settings:
     if isinstance(data.get("match"), dict) and any(k in data["match"] for k in LEGACY_MATCH_KEYS):
         legacy = {k: data["match"][k] for k in LEGACY_MATCH_KEYS if k in data["match"]}
         data = {**data, "match": {k: v for k, v in data["match"].items() if k not in LEGACY_MATCH_KEYS}}
-        newer = data.get("metrics") if isinstance(data.get("metrics"), dict) else {}
-        data["metrics"] = {**legacy, **newer}  # [metrics] wins where both say something
+        newer = data.get("metrics")
+        data["metrics"] = {**legacy, **(newer if isinstance(newer, dict) else {})}  # [metrics] wins where both say
     for key, cls, attr in (("fetch", FetchSettings, "fetch"), ("match", MatchConfig, "match"),
                            ("metrics", MetricsConfig, "metrics"), ("schedule", ScheduleConfig, "schedule"),
                            ("report", ReportConfig, "report")):

@@ -102,7 +102,7 @@ def _save_harvest(
                     conn, source_id=source_id, party_id=party_id, doc=doc.document, now=now
                 )
             failed = doc.error is not None
-            if failed and doc.error.category == NotInMirrorError.category:
+            if doc.error is not None and doc.error.category == NotInMirrorError.category:
                 continue  # offline: the stored validators of an earlier online fetch stay valid
             store.record_fetch(
                 conn, source_id=source_id, url=doc.url, now=now, status=doc.status,

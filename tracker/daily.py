@@ -106,7 +106,9 @@ def run_daily(
 ) -> RunSummary:
     """`tracker run`: the whole daily job. Raises CatalogLockedError at once if another run holds the lock."""
     if report is None:
-        from tracker.report import render_report as report
+        from tracker.report import render_report
+
+        report = render_report
     sources = pipeline.select_sources(settings)
     steps = [
         pipeline.crawl_step(sources, on_start=on_start, on_source=on_source, transport=transport),

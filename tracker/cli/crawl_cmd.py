@@ -58,7 +58,7 @@ def run_with_progress(run, label: str):  # type: ignore[no-untyped-def]
 
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
+        console=err.console, transient=True, disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task(label, total=None)
 

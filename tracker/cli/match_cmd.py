@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tracker.cli.app import app, err, out, parse_day, state
+from tracker.cli.app import app, out, parse_day, state
 from tracker.cli.crawl_cmd import export_app
 from tracker.cli.output import check_format, print_rows, terminal_safe, to_csv, to_json, write_output
 from tracker.errors import UsageError

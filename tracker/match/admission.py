@@ -153,8 +153,3 @@ def announcement(kind: str, text: str, scope: str = "", section: str = "") -> st
     if _LAUNCH_VERB.match(body) and not _REPAIR.search(body):
         return LAUNCH
     return None
-
-
-def is_launch(kind: str, text: str, scope: str = "", section: str = "") -> bool:
-    """True when an entry of this kind and text can announce a capability launch."""
-    return announcement(kind, text, scope, section) == LAUNCH

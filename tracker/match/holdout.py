@@ -111,7 +111,7 @@ def without_rules(data: dict[str, object], drop: set[RuleRef]) -> dict[str, obje
     """Taxonomy data with the rules dropped; capabilities and targets left without rules are removed."""
     data = copy.deepcopy(data)
     caps = []
-    for cap in data.get("capability", []):  # type: ignore[union-attr]
+    for cap in data.get("capability", []):  # type: ignore[union-attr,attr-defined]
         key = cap["key"]
         cap["aliases"] = [a for a in cap.get("aliases", []) if ("capability", key, f"alias:{a}") not in drop]
         cap["patterns"] = [p for p in cap.get("patterns", []) if ("capability", key, f"pattern:{p}") not in drop]
@@ -124,7 +124,7 @@ def without_rules(data: dict[str, object], drop: set[RuleRef]) -> dict[str, obje
                 cap[name] = [k for k in cap[name] if k in kept]
     data["capability"] = caps
     targets = []
-    for target in data.get("target", []):  # type: ignore[union-attr]
+    for target in data.get("target", []):  # type: ignore[union-attr,attr-defined]
         key = target["key"]
         target["aliases"] = [
             a for a in target.get("aliases", []) if ("target", key, " ".join(words(a))) not in drop

@@ -141,10 +141,6 @@ class Estimate:
         }
 
 
-def _finite(value: float) -> float | None:
-    return None if value is None or math.isinf(value) or math.isnan(value) else float(value)
-
-
 def kaplan_meier(sample: Sample, share_days: Sequence[int] = SHARE_DAYS) -> Estimate:
     """Fit the Kaplan–Meier estimator (lifelines) with a 95% interval for the median."""
     obs = sample.observations

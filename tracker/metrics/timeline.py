@@ -114,9 +114,6 @@ class Timeline:
     def group(self, role: str) -> tuple[Presence, ...]:
         return tuple(p for p in self.parties if p.role == role)
 
-    def first_of(self, role: str) -> Presence | None:
-        return next((p for p in self.parties if p.role == role and p.status == FIRST), None)
-
     @property
     def copiers(self) -> tuple[Presence, ...]:
         """Followers of the first mover's role whose copy lag counts, by lag."""

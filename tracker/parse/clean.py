@@ -43,7 +43,6 @@ _HANDLE = re.compile(
 _EMPHASIS = re.compile(r"(\*\*|__|~~)(.+?)\1")
 _SINGLE_EMPHASIS = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
 _CODE = re.compile(r"`+([^`]*)`+")
-_ENTITY_SPACE = re.compile(r"\s+")
 _JUNK = " \t,;:–—-"  # stripped from both ends of a cleaned line
 
 # `feat(scope)!: text`, `fix: text`, `chore(deps): text`
