@@ -8,6 +8,10 @@ same machine load, and prints the median of `--repeat` runs of each and their ra
     tracker sql "SELECT ..."                     vs   sqlite-utils query "SELECT ..."
     tracker --help                               vs   sqlite-utils --help
 
+sqlite-utils runs from a virtualenv of its own (made once under data/bench-sqlite-utils, from
+PyPI), as `pipx install sqlite-utils` would give it: in tracker's environment it would find
+pandas (which lifelines brings) and import it at every start, which would flatter the ratio.
+
 Target (issue 9): `tracker search` ≤ 1.5 × sqlite-utils.
 
     python bench/bench_cli.py [--repeat 7] [--db PATH]
@@ -42,6 +46,17 @@ def timed(args: list[str]) -> float:
     return elapsed
 
 
+def baseline_sqlite_utils() -> Path:
+    """sqlite-utils alone in a virtualenv of its own (made once)."""
+    venv = ROOT / "data" / "bench-sqlite-utils"
+    exe = venv / "bin" / "sqlite-utils"
+    if not exe.exists():
+        print(f"installing sqlite-utils into {venv} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "sqlite-utils"], check=True)
+    return exe
+
+
 def build_catalog(folder: Path) -> Path:
     db = folder / "catalog.db"
     print(f"crawling {CORPUS} into {db} ...", flush=True)
@@ -55,12 +70,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--db", type=Path, help="an existing catalog (default: crawl the corpus into a temp one)")
     args = parser.parse_args()
-    if shutil.which("sqlite-utils", path=str(BIN)) is None:
-        raise SystemExit("sqlite-utils is not installed in this environment (pip install -e '.[dev]')")
     folder = Path(tempfile.mkdtemp(prefix="bench-cli-"))
     db = args.db or build_catalog(folder)
     tracker = [str(BIN / "tracker"), "--config", str(ROOT / "config.toml"), "--db", str(db)]
-    utils = [str(BIN / "sqlite-utils")]
+    utils = [str(baseline_sqlite_utils())]
     pairs = {
         "search": (tracker + ["search", "prompt caching", "--limit", "20"], utils + ["query", str(db), FTS_SQL]),
         "sql": (tracker + ["sql", SQL, "--format", "json"], utils + ["query", str(db), SQL]),
