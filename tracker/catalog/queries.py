@@ -29,20 +29,21 @@ class SourceStatus:
 
 
 def source_statuses(conn: sqlite3.Connection) -> list[SourceStatus]:
-    rows = conn.execute(
+    return [SourceStatus(**r) for r in rows(
+        conn,
         """
-        SELECT s.name, p.name, s.kind, s.url,
-               (SELECT COUNT(*) FROM release r WHERE r.source_id = s.id),
-               (SELECT COUNT(*) FROM entry e WHERE e.source_id = s.id),
-               COALESCE((SELECT MIN(date) FROM release r WHERE r.source_id = s.id), ''),
-               COALESCE((SELECT MAX(date) FROM release r WHERE r.source_id = s.id), ''),
-               COALESCE(s.last_success_at, ''), s.last_error, COALESCE(s.last_error_at, ''),
-               COALESCE(s.failing_since, ''), s.last_warning
+        SELECT s.name, p.name AS party, s.kind, s.url,
+               (SELECT COUNT(*) FROM release r WHERE r.source_id = s.id) AS releases,
+               (SELECT COUNT(*) FROM entry e WHERE e.source_id = s.id) AS entries,
+               COALESCE((SELECT MIN(date) FROM release r WHERE r.source_id = s.id), '') AS first_date,
+               COALESCE((SELECT MAX(date) FROM release r WHERE r.source_id = s.id), '') AS last_date,
+               COALESCE(s.last_success_at, '') AS last_success_at, s.last_error,
+               COALESCE(s.last_error_at, '') AS last_error_at, COALESCE(s.failing_since, '') AS failing_since,
+               s.last_warning
         FROM source s JOIN party p ON p.id = s.party_id
         ORDER BY p.name, s.name
-        """
-    ).fetchall()
-    return [SourceStatus(*r) for r in rows]
+        """,
+    )]
 
 
 RELEASE_EXPORT_COLUMNS = (

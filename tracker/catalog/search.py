@@ -14,7 +14,9 @@ import datetime as dt
 import re
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
+from tracker.catalog.db import rows
 from tracker.catalog.limits import time_limit
 from tracker.errors import QueryError, UsageError
 from tracker.evidence import evidence_url
@@ -200,10 +202,10 @@ def search(
     )
     sql = f"""
         WITH top AS MATERIALIZED ({ranked})
-        SELECT e.id, p.name, s.name, e.date, e.date_estimated, r.version, e.kind, e.section, e.text,
-               highlight(entry_fts, 0, char(2), char(3)),
-               snippet(entry_fts, 0, char(2), char(3), '…', 24),
-               e.document_url, e.line, r.url, top.score
+        SELECT e.id AS entry_id, p.name AS party, s.name AS source, e.date, e.date_estimated, r.version, e.kind,
+               e.section, e.text, highlight(entry_fts, 0, char(2), char(3)) AS marked,
+               snippet(entry_fts, 0, char(2), char(3), '…', 24) AS marked_snippet,
+               e.document_url, e.line, r.url AS release_url, top.score
         FROM top JOIN entry_fts ON entry_fts.rowid = top.id
         JOIN entry e ON e.id = top.id JOIN party p ON p.id = e.party_id
         JOIN source s ON s.id = e.source_id JOIN release r ON r.id = e.release_id
@@ -213,25 +215,26 @@ def search(
     try:
         with time_limit(conn, timeout, what="the search",
                         hint="use fewer or more specific words, or pass --timeout SECONDS"):
-            rows = conn.execute(sql, params).fetchall()
+            found = list(rows(conn, sql, params))
     except sqlite3.OperationalError as error:  # the FTS5 parser's complaint; the query text is the user's
         raise QueryError(
             f"cannot search for {query[:80]!r}: {str(error).removeprefix('fts5: ')}; use plain words, "
             "\"a phrase\", a OR b, NEAR(a b, 5) or prefix*"
         ) from None
-    return [_hit(r) for r in rows]
+    return [_hit(r) for r in found]
 
 
-def _hit(r: tuple) -> SearchHit:  # type: ignore[type-arg]
-    text: str = r[8]
-    plain, spans = unmark(r[9] or "")
+def _hit(r: dict[str, Any]) -> SearchHit:
+    text: str = r["text"]
+    plain, spans = unmark(r["marked"] or "")
     if plain != text:
         spans = ()
-    snippet, snippet_spans = unmark(r[10] or "")
+    snippet, snippet_spans = unmark(r["marked_snippet"] or "")
     return SearchHit(
-        entry_id=r[0], party=r[1], source=r[2], date=dt.date.fromisoformat(r[3]), date_estimated=bool(r[4]),
-        version=r[5] or "", kind=r[6], section=r[7] or "", text=text, matches=spans, snippet=snippet,
-        snippet_matches=snippet_spans, link=evidence_url(r[11], r[12], r[13] or ""), score=float(r[14]),
+        entry_id=r["entry_id"], party=r["party"], source=r["source"], date=dt.date.fromisoformat(r["date"]),
+        date_estimated=bool(r["date_estimated"]), version=r["version"] or "", kind=r["kind"],
+        section=r["section"] or "", text=text, matches=spans, snippet=snippet, snippet_matches=snippet_spans,
+        link=evidence_url(r["document_url"], r["line"], r["release_url"] or ""), score=float(r["score"]),
     )
 
 
