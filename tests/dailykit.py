@@ -153,3 +153,14 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
         code = int(exit_.code or 0)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def day1_catalog(folder: Path) -> Path:
+    """A catalog after one daily run over the day-1 mirror, with a config.toml naming it; its path."""
+    from conftest import fixed_clock
+    from tracker.daily import run_daily
+
+    settings = daily_settings(folder, mirror=make_mirror(folder / "mirror"))
+    run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
+    (folder / "config.toml").write_text(f'[tracker]\ndb = "{settings.db_path.as_posix()}"\n', encoding="utf-8")
+    return settings.db_path

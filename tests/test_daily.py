@@ -11,9 +11,7 @@ import pytest
 
 from conftest import fixed_clock, party, source
 from dailykit import DAY1, DAY2, broken_report, cli, daily_settings, fake_report, make_mirror, rows, write_config
-from tracker.cli import run_cmd
 from tracker.config import WebhookConfig
-from tracker import daily
 from tracker.daily import run_daily, summary_lines
 from tracker.errors import CatalogLockedError
 from tracker.lock import run_lock

@@ -19,7 +19,6 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from conftest import CORPUS, ROOT, fixed_clock, party, source
-from tracker import pipeline
 from tracker.catalog import db
 from tracker.cli import main
 from tracker.config import Settings, WebhookConfig

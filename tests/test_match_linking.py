@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import pathlib
 import random
 from collections import defaultdict
 

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, fixed_clock
-from dailykit import DAY1, cli, daily_settings, fake_report, make_mirror
+from conftest import ROOT
+from dailykit import cli, day1_catalog
 from tracker.catalog import db, limits
 from tracker.catalog.search import search
 from tracker.catalog.sqlquery import query_catalog
-from tracker.daily import run_daily
 from tracker.errors import QueryError, UsageError
 
 FOREVER = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
@@ -28,11 +27,7 @@ FOREVER = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELEC
 
 @pytest.fixture(scope="module")
 def catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("bounds")
-    settings = daily_settings(folder, mirror=make_mirror(folder / "mirror"))
-    run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
-    (folder / "config.toml").write_text(f'[tracker]\ndb = "{settings.db_path.as_posix()}"\n', encoding="utf-8")
-    return settings.db_path
+    return day1_catalog(tmp_path_factory.mktemp("bounds"))
 
 
 def config_of(catalog: Path) -> str:

@@ -22,7 +22,6 @@ from test_report import (
 )
 from typer.testing import CliRunner
 
-from tracker import pipeline
 from tracker.cli import match_cmd  # noqa: F401  registers `export features`
 from tracker.cli.app import app
 from tracker.config import Overrides, load_settings

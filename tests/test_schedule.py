@@ -17,7 +17,7 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from dailykit import cli, daily_settings, rows, write_config
 from tracker.catalog import db
-from tracker import pipeline, schedule
+from tracker import schedule
 from tracker.config import Overrides, load_settings
 from tracker.errors import UsageError
 from tracker.lock import run_lock

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fixed_clock
-from dailykit import DAY1, cli, daily_settings, fake_report, make_mirror, rows
-from tracker.daily import run_daily
+from dailykit import cli, day1_catalog, rows
 from tracker.errors import CatalogError, QueryError
 from tracker.catalog.db import open_connection as open_readonly
 from tracker.catalog.sqlquery import query_catalog, run_query
@@ -20,11 +18,7 @@ from tracker.catalog.sqlquery import query_catalog, run_query
 
 @pytest.fixture(scope="module")
 def catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("sql")
-    settings = daily_settings(folder, mirror=make_mirror(folder / "mirror"))
-    run_daily(settings, now=fixed_clock(DAY1), report=fake_report)
-    (folder / "config.toml").write_text(f'[tracker]\ndb = "{settings.db_path.as_posix()}"\n', encoding="utf-8")
-    return settings.db_path
+    return day1_catalog(tmp_path_factory.mktemp("sql"))
 
 
 def test_select_returns_columns_and_rows(catalog: Path) -> None:

@@ -41,6 +41,16 @@ from tracker.match.model import MatchOutcome
 from tracker.model import Mention
 
 
+def precision(tp: int, fp: int) -> float:
+    """Pairwise precision; 1.0 when nothing was predicted (no wrong merges)."""
+    return tp / (tp + fp) if tp + fp else 1.0
+
+
+def recall(tp: int, fn: int) -> float:
+    """Pairwise recall; 1.0 when there was nothing to find."""
+    return tp / (tp + fn) if tp + fn else 1.0
+
+
 @dataclass(frozen=True, slots=True)
 class GoldMention:
     feature: str
@@ -96,11 +106,11 @@ class EvalReport:
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        return precision(self.tp, self.fp)
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return recall(self.tp, self.fn)
 
     @property
     def f1(self) -> float:

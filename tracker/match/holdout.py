@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tracker.match.evaluate import EvalReport, Gold, evaluate, locate
+from tracker.match.evaluate import EvalReport, Gold, evaluate, locate, precision, recall
 from tracker.match.matcher import MatchSettings, match
 from tracker.match.model import MatchOutcome
 from tracker.match.roles import INTEGRATION_RULE
@@ -58,11 +58,11 @@ class HoldoutReport:
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        return precision(self.tp, self.fp)
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return recall(self.tp, self.fn)
 
     def lines(self) -> list[str]:
         # every pair is scored once for each of its two parties: the sums count each pair twice
