@@ -55,9 +55,11 @@ def check_path(path: Path) -> None:
 
 
 def _writable_place(path: Path) -> bool:
-    """Can SQLite keep its -wal/-shm files next to the catalog? (not on a read-only filesystem)"""
-    folder = path.resolve().parent
-    return os.access(folder, os.W_OK) and os.access(path, os.W_OK)
+    """Can SQLite keep its -wal/-shm files next to the catalog? (not on a read-only filesystem)
+
+    Only then is `immutable=1` used: it tells SQLite nobody writes the file, which is true of a
+    read-only filesystem but not of a read-only file that a crawl of another user writes."""
+    return os.access(path.resolve().parent, os.W_OK)
 
 
 def _configure(conn: sqlite3.Connection, *, write: bool) -> None:
@@ -79,21 +81,28 @@ def open_connection(path: Path, *, write: bool = False, **connect_args: Any) -> 
             except OSError as error:
                 raise CatalogError(f"cannot create the folder for the catalog {path}: {error.strerror}") from None
             conn = sqlite3.connect(path, **connect_args)
-            _configure(conn, write=True)
-            with closing(conn.cursor()) as cur:
-                cur.execute("PRAGMA journal_mode = WAL")
-            migrations.migrate(conn)
+            try:
+                _configure(conn, write=True)
+                with closing(conn.cursor()) as cur:
+                    cur.execute("PRAGMA journal_mode = WAL")
+                migrations.migrate(conn)
+            except BaseException:
+                conn.close()
+                raise
             return conn
         if not path.exists():
             raise CatalogError(f"no catalog at {path}; run `tracker crawl` first or pass --db PATH")
         # On a read-only filesystem SQLite cannot make its -shm file: read the file as immutable then.
         flags = "mode=ro" if _writable_place(path) else "mode=ro&immutable=1"
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, **connect_args)
-        _configure(conn, write=False)
-        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # "not a database" surfaces here
-        if problem := _schema_problem(conn, path):
+        try:
+            _configure(conn, write=False)
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # "not a database" surfaces here
+            if problem := _schema_problem(conn, path):
+                raise CatalogError(problem)
+        except BaseException:
             conn.close()
-            raise CatalogError(problem)
+            raise
         return conn
     except sqlite3.DatabaseError as error:
         raise CatalogError(describe_db_error(path, error)) from None
