@@ -55,6 +55,27 @@ def test_every_pattern_compiles_and_is_blocked(taxonomy: Taxonomy) -> None:
     assert taxonomy.unanchored == ()
 
 
+@pytest.mark.parametrize(("pattern", "matches", "misses"), [
+    # every word a pattern needs is checked before its regex runs: one missing word and it is never tried
+    (r"(?:prompt|context) cach\w* (?:for|on) (?:bedrock|vertex)", "context caching for vertex ai",
+     "context caching for claude"),
+    (r"batch(?:es)? (?:inference|predictions?)(?: jobs?)?", "new batch inference jobs", "batch size limit"),
+    (r"guardrails? (?:for )?(?:tool calls?|agents?)", "guardrails for agents", "guardrail tests"),
+])
+def test_pattern_requirements_are_exactly_what_a_match_needs(pattern: str, matches: str, misses: str) -> None:
+    import re
+
+    from tracker.match.blocking import pattern_requirements
+    from tracker.match.text import block_key
+
+    required = pattern_requirements(pattern)
+    assert len(required) >= 2  # more than the one set the index already uses
+    for text, should in ((matches, True), (misses, False)):
+        keys = {block_key(w) for w in text.split()}
+        assert bool(re.search(r"\b(?:" + pattern + ")", text)) is should
+        assert all(not keys.isdisjoint(needed) for needed in required) is should, (text, required)
+
+
 def test_near_misses_are_symmetric_and_known(taxonomy: Taxonomy) -> None:
     pos = taxonomy.position
     for a, b in [

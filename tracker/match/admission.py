@@ -17,6 +17,7 @@ is an *integration candidate*, kept when it names an integration target (the mat
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from tracker.model import SUMMARY_SECTION as SUMMARY
 
@@ -111,6 +112,7 @@ _TEASER = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)  # admission and the announcement check read the same line one after the other
 def opening(text: str) -> tuple[str, str]:
     """The commit type written on the line, if any, and the text after scope prefixes."""
     kind = ""

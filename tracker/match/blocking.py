@@ -40,18 +40,36 @@ def pattern_keys(pattern: str) -> frozenset[str] | None:
 
     Patterns are matched from the start of a word (the linker prefixes them with `\\b`).
     """
+    required = pattern_requirements(pattern)
+    return _best(required) if required else None
+
+
+def pattern_requirements(pattern: str) -> tuple[frozenset[str], ...]:
+    """Every key set the pattern needs: a match contains a key of each set (empty: nothing known).
+
+    The linker indexes a pattern under the most selective set (`pattern_keys`) and checks the
+    others against an entry's keys before it runs the regex, which most entries then never reach.
+    """
     try:
         parsed = sre_parse.parse(pattern)
     except (re.error, RecursionError):  # pragma: no cover - compile() already validated it
-        return None
-    keys, _ = _sequence(list(parsed), at_start=True)
-    return keys
+        return ()
+    options, _ = _sequence(list(parsed), at_start=True)
+    return tuple(sorted(set(options), key=_selectivity))
+
+
+def _selectivity(keys: frozenset[str]) -> tuple[int, int, list[str]]:
+    return len(keys), -max(len(k) for k in keys), sorted(keys)
+
+
+def _best(options: list[frozenset[str]] | tuple[frozenset[str], ...]) -> frozenset[str] | None:
+    return min(options, key=_selectivity) if options else None
 
 
 def _sequence(
     items: list[_Item], at_start: bool, run: str = "", run_at_start: bool = False, ends_word: bool = False
-) -> tuple[frozenset[str] | None, bool]:
-    """Best key set of a concatenation; also whether it ends at a known word boundary.
+) -> tuple[list[frozenset[str]], bool]:
+    """The key sets a concatenation needs (one key of each); also whether it ends at a known word boundary.
 
     `run` is a word prefix carried in from before a group or branch (the regex parser
     factors common prefixes out of alternatives: `tts|text` becomes `t(?:ts|ext)`);
@@ -90,9 +108,12 @@ def _sequence(
             follows = _boundary_next(items, i + 1, ends_word)
             branches = [_sequence(alt, boundary, run, run_at_start, follows) for alt in alternatives]
             run = ""
-            found_keys = [keys for keys, _ in branches]
-            if all(found_keys):
-                options.append(frozenset(k for keys in found_keys if keys for k in keys))
+            if op is sre_c.SUBPATTERN:  # a group: everything its content needs
+                options.extend(branches[0][0])
+            else:  # alternatives: a key of one of them
+                found_keys = [_best(keys) for keys, _ in branches]
+                if all(found_keys):
+                    options.append(frozenset(k for keys in found_keys if keys for k in keys))
             boundary = all(ends for _, ends in branches)
             continue
         if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
@@ -100,7 +121,7 @@ def _sequence(
             close(False)
             found, ends = _sequence(list(sub), boundary)
             if low >= 1 and found:
-                options.append(found)
+                options.extend(found)
             # skipped, the boundary is what it was before; taken, it is where the content ends
             boundary = ends if low >= 1 else (boundary and ends)
             continue
@@ -111,9 +132,7 @@ def _sequence(
         close(False)
         boundary = False
     close(ends_word)
-    if not options:
-        return None, boundary
-    return min(options, key=lambda keys: (len(keys), -max(len(k) for k in keys), sorted(keys))), boundary
+    return options, boundary
 
 
 def _boundary_next(items: list[_Item], start: int, default: bool) -> bool:

@@ -60,14 +60,17 @@ def find_hits(reading: Reading, taxonomy: Taxonomy, *, retirement: bool = False)
         return []
     best: dict[int, Hit] = {}
     stem_set = frozenset(reading.stems)
-    for rule_id in _candidates(reading, taxonomy):
+    keys = {block_key(w) for w in reading.words}
+    for rule_id in _candidates(reading, keys, taxonomy):
         rule = taxonomy.rules[rule_id]
         if retirement and rule.capability not in taxonomy.retirement:
             continue
         if rule.stems:
             span = _alias_span(reading, rule.stems) if rule.stem_set <= stem_set else None
-        else:
+        elif all(not keys.isdisjoint(needed) for needed in rule.requires):
             span = _pattern_span(reading, rule.regex)
+        else:
+            span = None
         if span is None:
             continue
         score = ALIAS_SCORE if rule.stems else PATTERN_SCORE
@@ -126,12 +129,12 @@ def link_entry(
     return [Hit(h.capability, "context:" + h.rule, round(h.score * CONTEXT_FACTOR, 3), -1, -1) for h in ctx]
 
 
-def _candidates(reading: Reading, taxonomy: Taxonomy) -> list[int]:
-    """Rule ids worth trying: aliases indexed under one of the entry's stems, patterns under its keys."""
+def _candidates(reading: Reading, keys: set[str], taxonomy: Taxonomy) -> list[int]:
+    """Rule ids worth trying: aliases indexed under one of the entry's stems, patterns under its `keys`."""
     found: set[int] = set(taxonomy.unanchored)
     for s in set(reading.stems):
         found.update(taxonomy.alias_index.get(s, ()))
-    for k in {block_key(w) for w in reading.words}:
+    for k in keys:
         found.update(taxonomy.index.get(k, ()))
     return sorted(found)
 

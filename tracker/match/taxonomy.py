@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from tracker.errors import ConfigError
-from tracker.match.blocking import alias_key, pattern_keys
+from tracker.match.blocking import alias_key, pattern_requirements
 from tracker.match.targets import Targets, build_targets
 from tracker.match.text import stems
 
@@ -63,6 +63,7 @@ class Rule:
     stems: tuple[str, ...] = ()  # alias rules
     stem_set: frozenset[str] = frozenset()  # alias rules: a cheap subset test before the ordered match
     regex: re.Pattern[str] | None = None  # pattern rules
+    requires: tuple[frozenset[str], ...] = ()  # pattern rules: an entry needs a blocking key of each set
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,13 +236,14 @@ def _compile_rules(
             alias_index[alias_key(alias_stems)].append(len(rules))
             rules.append(Rule(ci, f"alias:{alias}", stems=alias_stems, stem_set=frozenset(alias_stems)))
         for pattern in cap.patterns:
-            keys = pattern_keys(pattern)
-            if keys is None:
+            required = pattern_requirements(pattern)
+            if not required:
                 unanchored.append(len(rules))
-            else:
-                for k in sorted(keys):
+            else:  # indexed under the most selective set; the others are checked before the regex runs
+                for k in sorted(required[0]):
                     index[k].append(len(rules))
-            rules.append(Rule(ci, f"pattern:{pattern}", regex=_compile(pattern, source, cap.key, "patterns")))
+            rules.append(Rule(ci, f"pattern:{pattern}", regex=_compile(pattern, source, cap.key, "patterns"),
+                              requires=required[1:]))
     return (
         rules,
         {k: tuple(v) for k, v in sorted(index.items())},

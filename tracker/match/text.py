@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-_CAMEL_1 = re.compile(r"([a-z])([A-Z])")  # not after digits: "A2A", "Agent2Agent" stay one word
-_CAMEL_2 = re.compile(r"([A-Z]+)([A-Z][a-z])")
+# camelCase humps ("aB") and the end of a capital run before a word ("ABc"); not after digits: "A2A" stays one word
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[a-z0-9]+")
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")  # LLMs, APIs, GPUs: a plural, not a camel hump
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
@@ -28,9 +28,13 @@ def _prepare(text: str) -> str:
     if not text.isascii():
         text = text.translate(_UNICODE_PUNCT)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = _POSSESSIVE.sub("", text)
-    text = _ACRONYM_PLURAL.sub(lambda m: m[1] + "S", text)
-    return _CAMEL_2.sub(r"\1 \2", _CAMEL_1.sub(r"\1 \2", text)).lower()
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text)
+    lowered = text.lower()
+    if lowered == text:  # no capitals: no identifier to split
+        return text
+    text = _ACRONYM_PLURAL.sub(r"\1S", text)
+    return _CAMEL.sub(" ", text).lower()
 
 
 def words(text: str) -> list[str]:
@@ -51,19 +55,14 @@ class Reading:
 
 def read(text: str) -> Reading:
     prepared = _prepare(text)
-    found: list[str] = []
-    gaps: list[str] = []
-    last = 0
-    for m in _WORD.finditer(prepared):
-        gaps.append(prepared[last:m.start()])
-        found.append(m[0])
-        last = m.end()
+    gaps = _WORD.split(prepared)[:-1]  # the separator before each word
+    found = tuple(_WORD.findall(prepared))
     starts: list[int] = []
     offset = 0
     for w in found:
         starts.append(offset)
         offset += len(w) + 1
-    return Reading(tuple(found), tuple(stem(w) for w in found), " ".join(found), tuple(starts), tuple(gaps))
+    return Reading(found, tuple(map(stem, found)), " ".join(found), tuple(starts), tuple(gaps))
 
 
 def normalise(text: str) -> str:
