@@ -114,6 +114,10 @@ def test_a_party_never_integrates_its_own_product(taxonomy: Taxonomy) -> None:
     ("- Perf improvements for usage-based routing", False),
     ("- Functions now return an HTTP 408 error code instead of a 502", False),
     ("- Over time, we expect managed files to be the way most teams use files", False),
+    ("- Separate the guardrail metrics into their own module", False),
+    ("- This update enhances the scoring engine to support code evaluators", False),
+    ("- Pass extra headers through to the batch API", False),
+    ("- Passthrough endpoints for the batch API", True),  # a noun, not the verb "pass"
 ])
 def test_which_lines_announce(raw: str, announces: bool) -> None:
     from tracker.match.announces import line_announces

@@ -29,7 +29,7 @@ def review_command(
     from tracker.catalog import features as feature_store
     from tracker.evidence import evidence_url
     from tracker.match.review import sample_features, sample_links
-    from tracker.model import NATIVE, SUPPORT
+    from tracker.model import NATIVE, SUPPORT, MentionRow
 
     if sample < 1:
         raise UsageError(f"--sample {sample} must be at least 1")
@@ -41,19 +41,24 @@ def review_command(
     def say(text: str) -> None:
         out.print(terminal_safe(text), markup=False)
 
+    def show(r: MentionRow, party: str) -> None:
+        role = r.role + (f" → {r.target}" if r.target else "")
+        say(f"   {r.date}{'~' if r.date_estimated else ' '} {party} — {role}")
+        say(f"      {_clip(r.raw)}")
+        say(f"      {evidence_url(r.source_url, r.line, r.release_url)}")
+
     if mode == "features":
         drawn = sample_features(defs, rows, size=sample, seed=seed)
-        say(f"{len(drawn)} cross-party features (seed {seed}); each party's first-seen line — does it announce "
-            "the capability? is the role right?")
+        say(f"{len(drawn)} features announced by two or more parties (seed {seed}); each party's first-seen line "
+            "— does it announce the capability? is the role right?")
         for n, s in enumerate(drawn, 1):
             say(f"\n{n}. {s.feature.key} — {s.feature.name} [{s.feature.category}] — {len(s.parties)} parties")
             for p in s.parties:
-                r = p.row
-                role = r.role + (f" → {r.target}" if r.target else "")
-                flag = "" if p.announcing else "  (mentions only, no announcing line)"
-                say(f"   {r.date}{'~' if r.date_estimated else ' '} {p.party} — {role}{flag}")
-                say(f"      {_clip(r.raw)}")
-                say(f"      {evidence_url(r.source_url, r.line, r.release_url)}")
+                show(p.row, p.party)
+            if s.mentioned:
+                say("   also mentioned, with no line announcing it (not dated as a launch, left out of lags):")
+                for p in s.mentioned:
+                    show(p.row, p.party)
         return
     for role in (SUPPORT, NATIVE):
         drawn_rows = sample_links(rows, role=role, size=sample, seed=seed)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from tracker.match.admission import opening
-from tracker.match.text import Reading
+from tracker.match.text import Reading, stem, words
 
 # Opening words of a line that changes something already there.
 _TWEAK = re.compile(
@@ -27,7 +27,10 @@ _TWEAK = re.compile(
     r"available in (?:\S+ )?v?\d|when|whenever|if|unless|once|while|perf|performance|faster|better|more|properly|correctly|"
     r"no longer|reorder\w*|reword\w*|clarif\w*|expand\w*|extend\w*|unif\w*|consolidat\w*|streamlin\w*|"
     r"deduplicat\w*|re ?enabl\w*|retry\w*|validat\w*|guard\w*|catch\w*|suppress\w*|silenc\w*|hid(?:e|es|den)|"
-    r"show\w* (?:the )?(?:correct|proper|right)|do not|don t|no more|see)\b",
+    r"show\w* (?:the )?(?:correct|proper|right)|do not|don t|no more|see|"
+    # verbs that set, keep or pass along something that is already there
+    r"set|sets|save|saves|saved|separat\w*|split|splits|pass|passes|passed|return|returns|returned|populat\w*|"
+    r"reus\w*|forward\w*|accept\w*|attach(?:es|ed)? (?:the |a )?\w+ to)\b",
     re.I,
 )
 # Anywhere in the line: a behaviour change or a repair, not a new capability.
@@ -36,7 +39,8 @@ _CHANGE = re.compile(
     r"(?:error|status) codes?|is now required|are now required|(?:a )?required (?:argument|parameter|field)|"
     r"perf(?:ormance)? improvements?|improvements?|enhancements?|appropriate|correctly|properly|in rare cases|"
     r"regression|backwards? compat\w*|fix(?:ed|es)? (?:a |an |the |several |some )?(?:bugs?|issues?|problems?|crash\w*)|"
-    r"how to|how do|we (?:expect|plan|hope|intend|aim)|expect \w+ to)\b",
+    r"how to|how do|we (?:expect|plan|hope|intend|aim)|expect \w+ to|"
+    r"this (?:update|release|change|version|pr) (?:enhances|improves|extends|expands|refines|updates))\b",
     re.I,
 )
 # A statement about how things are ("Claude prompts are different than OpenAI") with nothing launched in it.
@@ -57,6 +61,18 @@ _NOW_VERB = re.compile(
     r"out\b|shipping|released|launch))(?:also |automatically |correctly |properly )?\w+"
 )
 MAX_ANNOUNCING_WORDS = 40
+# A row of a table that lists models or renames (its text is "Column: value; ..."): a listing, not a launch.
+_LISTING_ROW = re.compile(r"(?:^|; )(?:Models?|Method/Attribute|Modules?|Variables?|Group|Function/Class): ")
+# Learning material about a capability is not the capability: "RAGAS cookbook", "add ... to the notebook"
+# (unless it is the capability: "support notebook job creation").
+_LEARNING = frozenset(stem(w) for w in "cookbook notebook tutorial walkthrough webinar recipe".split())
+_SENTENCE_END = re.compile(r"[.!?]\s|[;:]")
+# Code in a line: snake_case, dotted.names, calls() and lowerCamelCase identifiers (`tokenUsage`, `threadId`).
+_CODE = re.compile(r"\S*[A-Za-z0-9][_.][A-Za-z0-9]\S*|\S+\(\)|\b[a-z]{2,}[A-Z][a-z][A-Za-z0-9]*\b")
+# A data member of something already there: "Added `reranker` field", "usage_metadata property".
+_MEMBER_NOUNS = frozenset(stem(w) for w in (
+    "field fields property properties attribute attributes constant constants enum enums value values column columns"
+).split())
 # The capability is where something else is added: "<verb> <something> to|for|in <capability>".
 _ATTACHED = re.compile(
     r"\b(?:add|adds|added|adding|support|supports|supported|introduc\w*|implement\w*|enabl\w*|expos\w*|allow\w*)"
@@ -81,19 +97,38 @@ def line_announces(text: str, raw: str = "") -> bool:
         return False  # a heading over a list (its items are the announcements) or a question
     if _LABEL.match(raw):
         return False  # "- **[Bedrock](...)**": the label of a group of changes, unless marked new
+    if raw.lstrip().startswith("|") and _LISTING_ROW.search(text):
+        return False  # "| OpenAI | gpt-5-pro | ... | prompt caching |": a model that has it, not a launch
     if _TWEAK.match(body) or _CHANGE.search(body):
         return False
     return not (_STATEMENT.search(body) and not _LAUNCH_WORD.search(body))
 
 
-def link_announces(reading: Reading, start: int, end: int, line_ok: bool) -> bool:
-    """Whether the line announces the capability found at words [start, end) (-1: from the context)."""
+def plain_stems(text: str) -> frozenset[str]:
+    """Stems of the words a line writes as prose, not inside code identifiers."""
+    return frozenset(stem(w) for w in words(_CODE.sub(" ", text)))
+
+
+def link_announces(
+    reading: Reading, start: int, end: int, line_ok: bool, plain: frozenset[str] | None = None
+) -> bool:
+    """Whether the line announces the capability found at words [start, end) (-1: from the context).
+
+    `plain` (from `plain_stems`): a capability the line names only in code that is a field, a property
+    or an enum value ("Added `reranker` field", "Added the GenerationResponse.usage_metadata property")
+    is a data member added to something already there, not the capability's launch.
+    """
     if not line_ok:
         return False
     if start < 0:
         return True  # inherited from the parent line, which is the announcement
     if start >= MAX_ANNOUNCING_WORDS:
         return False  # deep in a long paragraph: a passing mention
+    if any(s in _LEARNING for s in reading.stems[:start]) or any(s in _LEARNING for s in reading.stems[end:]):
+        return False
+    if plain is not None and not all(s in plain for s in reading.stems[start:end]) \
+            and any(s in _MEMBER_NOUNS for s in reading.stems[end:end + 2]):
+        return False
     clause = _clause_before(reading, start)
     if _TWEAK.match(clause):
         return False  # "add chromadb instrumentation + fix langchain instrumentation"
@@ -117,7 +152,8 @@ def _clause_before(reading: Reading, start: int) -> str:
     """The words from the start of the clause that holds word `start` up to it."""
     first = 0
     for j in range(start, 0, -1):
-        if any(c in reading.gaps[j] for c in ",;+&") or reading.words[j - 1] in ("and", "plus", "also", "then"):
+        gap = reading.gaps[j]
+        if any(c in gap for c in ",;+&") or _sentence_end(reading, j) or reading.words[j - 1] in ("and", "plus", "also", "then"):
             first = j
             break
     return " ".join(reading.words[first:start + 1])
@@ -127,10 +163,15 @@ def _sentence_before(reading: Reading, start: int) -> str:
     """The words from the start of the sentence (or after a colon) up to word `start`."""
     first = 0
     for j in range(start, 0, -1):
-        if any(c in reading.gaps[j] for c in ".;:!?") and not reading.gaps[j].startswith("."):
+        if _sentence_end(reading, j):
             first = j
             break
     return " ".join(reading.words[first:start + 1])
+
+
+def _sentence_end(reading: Reading, j: int) -> bool:
+    """A sentence ends before word `j` (not the dot of a numbered item: "2. Enhanced playground")."""
+    return bool(_SENTENCE_END.search(reading.gaps[j])) and not reading.words[j - 1].isdigit()
 
 
 def _clause_break(reading: Reading, end: int, offset: int) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tracker.match.admission import INTEGRATION_ONLY, RETIREMENT, announcement
-from tracker.match.announces import line_announces, link_announces
+from tracker.match.announces import line_announces, link_announces, plain_stems
 from tracker.match.discovery import candidate_phrases, discover
 from tracker.match.linker import Hit, is_nested, link_entry
 from tracker.match.model import MatchOutcome
@@ -31,7 +31,7 @@ from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "2"
+RECORDS_VERSION = "3"
 
 
 class StaleStateError(ValueError):
@@ -164,9 +164,10 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     if retiring and not placed:
         return None
     line_ok = not retiring and line_announces(mention.text, mention.raw)
+    plain = plain_stems(mention.text) if line_ok and placed else None
     stored: list[StoredHit] = [
         (p.key, p.rule, p.score, p.role, p.target,
-         link_announces(reading, p.start, p.end, line_ok) and not _modifies(p, placed, reading))
+         link_announces(reading, p.start, p.end, line_ok, plain) and not _modifies(p, placed, reading))
         for p in placed
     ]
     return EntryRecord(

@@ -1,7 +1,10 @@
 """Reproducible samples of the matcher's output for checking by eye (`tracker review`).
 
 A party's *first-seen line* in a feature is its earliest announcing link (dated releases
-before undated ones); a party with mentioning links only is dated by those and flagged.
+before undated ones). A party with mentioning links only (fixes, tweaks, extensions) has the
+feature but no launch to date it by: statistics leave it out (status `unannounced`), and the
+review lists it apart, under "also mentioned". A feature is drawn when two or more parties
+announce it: those are the features whose copy lag the report can measure.
 The same seed over the same catalog always draws the same sample.
 """
 
@@ -26,7 +29,8 @@ class FirstSeen:
 @dataclass(frozen=True, slots=True)
 class FeatureSample:
     feature: FeatureDef
-    parties: tuple[FirstSeen, ...]  # earliest first
+    parties: tuple[FirstSeen, ...]  # parties that announce it, earliest first
+    mentioned: tuple[FirstSeen, ...] = ()  # parties with mentions only, earliest first
 
 
 def first_seen(rows: Iterable[MentionRow]) -> dict[str, list[FirstSeen]]:
@@ -54,11 +58,13 @@ def _age(row: MentionRow) -> tuple[object, ...]:
 def sample_features(
     features: Sequence[FeatureDef], rows: Iterable[MentionRow], *, size: int, seed: int
 ) -> list[FeatureSample]:
-    """`size` random features shipped by two or more parties, each with every party's first-seen line."""
+    """`size` random features announced by two or more parties, each with every party's first-seen line."""
     firsts = first_seen(rows)
-    candidates = sorted((f for f in features if len(firsts.get(f.key, ())) >= 2), key=lambda f: f.key)
+    announced = {key: [p for p in parties if p.announcing] for key, parties in firsts.items()}
+    candidates = sorted((f for f in features if len(announced.get(f.key, ())) >= 2), key=lambda f: f.key)
     chosen = random.Random(seed).sample(candidates, min(size, len(candidates)))
-    return [FeatureSample(f, tuple(firsts[f.key])) for f in chosen]
+    return [FeatureSample(f, tuple(announced[f.key]), tuple(p for p in firsts[f.key] if not p.announcing))
+            for f in chosen]
 
 
 def sample_links(rows: Iterable[MentionRow], *, role: str, size: int, seed: int) -> list[MentionRow]:
