@@ -30,7 +30,7 @@ _TWEAK = re.compile(
     r"show\w* (?:the )?(?:correct|proper|right)|do not|don t|no more|see|"
     # verbs that set, keep or pass along something that is already there
     r"set|sets|save|saves|saved|separat\w*|split|splits|pass|passes|passed|return|returns|returned|populat\w*|"
-    r"reus\w*|forward\w*|accept\w*|attach(?:es|ed)? (?:the |a )?\w+ to)\b",
+    r"reus\w*|forward\w*|accept\w*|attach(?:es|ed)? (?:the |a )?\w+ to|configure|configures|configured|configuring)\b",
     re.I,
 )
 # Anywhere in the line: a behaviour change or a repair, not a new capability.
@@ -68,11 +68,30 @@ _LISTING_ROW = re.compile(r"(?:^|; )(?:Models?|Method/Attribute|Modules?|Variabl
 _LEARNING = frozenset(stem(w) for w in "cookbook notebook tutorial walkthrough webinar recipe".split())
 _SENTENCE_END = re.compile(r"[.!?]\s|[;:]")
 # Code in a line: snake_case, dotted.names, calls() and lowerCamelCase identifiers (`tokenUsage`, `threadId`).
-_CODE = re.compile(r"\S*[A-Za-z0-9][_.][A-Za-z0-9]\S*|\S+\(\)|\b[a-z]{2,}[A-Z][a-z][A-Za-z0-9]*\b")
+_CODE = re.compile(
+    r"(?!\S*\.(?:ai|js|io|net|dev|com)\b)\S*[A-Za-z0-9][_.][A-Za-z0-9]\S*|\S+\(\)|\b[a-z]{2,}[A-Z][a-z][A-Za-z0-9]*\b"
+)  # (not product names: "fast.ai", "Node.js")
+# Settings: environment variables and config keys (`LANGFUSE_OTEL_HOST`).
+_SETTING = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
 # A data member of something already there: "Added `reranker` field", "usage_metadata property".
 _MEMBER_NOUNS = frozenset(stem(w) for w in (
-    "field fields property properties attribute attributes constant constants enum enums value values column columns"
+    "field fields property properties attribute attributes constant constants enum enums value values column columns "
+    "accessor accessors shortcut shortcuts mutation mutations getter getters setter setters"
 ).split())
+# Right after the capability, words that make the line about something other than shipping it:
+# its documentation ("OpenTelemetry integration documentation"), a new version of it ("Datasets v2").
+# ("Docs" alone is too often a link label at the end of a launch line to count.)
+_ABOUT_IT = frozenset(stem(w) for w in "documentation v2 v3 v4 v5".split())
+# Test doubles: "export mock image, speech and transcription models".
+_TESTING = frozenset(stem(w) for w in "mock mocks mocked stub stubs".split())
+# "The scorer now evaluates trace attachments": the capability is what an existing thing now does more of;
+# "The playground now supports image inputs" still announces that the playground has it.
+_NOW_BEFORE = re.compile(
+    r"\bnow (?!(?:also )?(?:supports?|offers?|includes?|has|have|provides?|allows?|lets?|enables?|ships?|comes? with|"
+    r"available|generally|live|in (?:public |private )?(?:beta|preview)))(?:also )?\w+(?:s|es)\b"
+)
+# A line that is only a list of code tags: "`langfuse`, `ui`, `secret management`".
+_TAG_LIST = re.compile(r"^\s*(?:[-*+]\s+)?`[^`]+`(?:\s*,\s*`[^`]+`)+\s*$")
 # The capability is where something else is added: "<verb> <something> to|for|in <capability>".
 _ATTACHED = re.compile(
     r"\b(?:add|adds|added|adding|support|supports|supported|introduc\w*|implement\w*|enabl\w*|expos\w*|allow\w*)"
@@ -97,6 +116,8 @@ def line_announces(text: str, raw: str = "") -> bool:
         return False  # a heading over a list (its items are the announcements) or a question
     if _LABEL.match(raw):
         return False  # "- **[Bedrock](...)**": the label of a group of changes, unless marked new
+    if _TAG_LIST.match(raw):
+        return False  # a list of area tags, not a sentence about any of them
     if raw.lstrip().startswith("|") and _LISTING_ROW.search(text):
         return False  # "| OpenAI | gpt-5-pro | ... | prompt caching |": a model that has it, not a launch
     if _TWEAK.match(body) or _CHANGE.search(body):
@@ -109,14 +130,23 @@ def plain_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(_CODE.sub(" ", text)))
 
 
+def setting_stems(text: str) -> frozenset[str]:
+    """Stems of the words a line writes only inside environment variables or config keys."""
+    inside = {stem(w) for m in _SETTING.finditer(text) for w in words(m[0])}
+    return frozenset(inside - {stem(w) for w in words(_SETTING.sub(" ", text))})
+
+
 def link_announces(
-    reading: Reading, start: int, end: int, line_ok: bool, plain: frozenset[str] | None = None
+    reading: Reading, start: int, end: int, line_ok: bool, plain: frozenset[str] | None = None,
+    settings: frozenset[str] = frozenset(), integration: bool = False,
 ) -> bool:
     """Whether the line announces the capability found at words [start, end) (-1: from the context).
 
     `plain` (from `plain_stems`): a capability the line names only in code that is a field, a property
     or an enum value ("Added `reranker` field", "Added the GenerationResponse.usage_metadata property")
-    is a data member added to something already there, not the capability's launch.
+    is a data member added to something already there, not the capability's launch; an integration
+    whose target is named only in a setting (`settings`, from `setting_stems`: "Allow using
+    LANGFUSE_OTEL_HOST") is configured, not launched.
     """
     if not line_ok:
         return False
@@ -124,10 +154,16 @@ def link_announces(
         return True  # inherited from the parent line, which is the announcement
     if start >= MAX_ANNOUNCING_WORDS:
         return False  # deep in a long paragraph: a passing mention
-    if any(s in _LEARNING for s in reading.stems[:start]) or any(s in _LEARNING for s in reading.stems[end:]):
+    stems = reading.stems
+    if any(s in _LEARNING or s in _TESTING for s in stems[:start]) or any(s in _LEARNING for s in stems[end:]):
         return False
-    if plain is not None and not all(s in plain for s in reading.stems[start:end]) \
-            and any(s in _MEMBER_NOUNS for s in reading.stems[end:end + 2]):
+    if any(s in _ABOUT_IT for s in stems[end:end + 2]):
+        return False
+    if integration and settings and all(s in settings for s in stems[start:end]):
+        return False
+    if plain is not None and not all(s in plain for s in stems[start:end]) and _member_follows(stems, end, plain):
+        return False
+    if _NOW_BEFORE.search(_clause_before(reading, start)):
         return False
     clause = _clause_before(reading, start)
     if _TWEAK.match(clause):
@@ -146,6 +182,20 @@ def link_announces(
     tail = ws[end:end + 2]
     return not (before and before[-1] in _EXTENDS and start > 0 and any(w in _INTEGRATION_NOUNS for w in tail)
                 and not _opens_with_capability(ws, start))
+
+
+def _member_follows(stems: tuple[str, ...], end: int, plain: frozenset[str]) -> bool:
+    """A data-member noun follows the code that names the capability, past other code and "and"/"or"
+    ("Added max_provisioned_throughput and min_provisioned_throughput fields")."""
+    prose = 0
+    for s in stems[end:end + 8]:
+        if s in _MEMBER_NOUNS:
+            return True
+        if s in plain and s not in ("and", "or"):
+            prose += 1  # "shell_call_output status field": a noun or two may qualify the member
+            if prose > 2:
+                return False
+    return False
 
 
 def _clause_before(reading: Reading, start: int) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tracker.match.admission import INTEGRATION_ONLY, RETIREMENT, announcement
-from tracker.match.announces import line_announces, link_announces, plain_stems
+from tracker.match.announces import line_announces, link_announces, plain_stems, setting_stems
 from tracker.match.discovery import candidate_phrases, discover
 from tracker.match.linker import Hit, is_nested, link_entry
 from tracker.match.model import MatchOutcome
@@ -165,9 +165,12 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         return None
     line_ok = not retiring and line_announces(mention.text, mention.raw)
     plain = plain_stems(mention.text) if line_ok and placed else None
+    settings = setting_stems(mention.text) if plain is not None else frozenset()
     stored: list[StoredHit] = [
         (p.key, p.rule, p.score, p.role, p.target,
-         link_announces(reading, p.start, p.end, line_ok, plain) and not _modifies(p, placed, reading))
+         link_announces(reading, p.start, p.end, line_ok, plain, settings,
+                        integration=split_integration_key(p.key) is not None)
+         and not _modifies(p, placed, reading))
         for p in placed
     ]
     return EntryRecord(
