@@ -82,6 +82,29 @@ _MEMBER_NOUNS = frozenset(stem(w) for w in (
 # its documentation ("OpenTelemetry integration documentation"), a new version of it ("Datasets v2").
 # ("Docs" alone is too often a link label at the end of a launch line to count.)
 _ABOUT_IT = frozenset(stem(w) for w in "documentation v2 v3 v4 v5".split())
+# A part or setting of the capability, named right after it: "WebSocket stream IDs", "deep research model
+# pricing", "RAG engine config", "rate limit key". The capability then qualifies the new thing: an extension.
+_PART_NOUNS = frozenset(stem(w) for w in (
+    "config configs configuration configurations setting settings key keys field fields property properties "
+    "attribute attributes id ids type types request requests result results permission permissions "
+    "alias aliases name names spec specs proto enum enums value values column columns tag tags label "
+    "labels index indexes indices map pricing price prices cost costs limit limits quota quotas header headers event "
+    "events status error errors message messages chunk chunks delta deltas detail details timeout timeouts flag flags "
+    "variable variables accessor accessors mutation mutations getter getters setter setters schema schemas button "
+    "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables"
+).split())
+# A launch's own head nouns: after these the capability is what is launched ("Realtime API support").
+_HEADS = frozenset(stem(w) for w in (
+    "support supports supported api apis tool tools integration integrations feature features provider providers "
+    "method methods service services sdk sdks endpoint endpoints server servers client clients library plugin plugins "
+    "connector connectors capability capabilities mode modes beta preview ga"
+).split())
+_PART_LOOKAHEAD = 3
+_FUNCTION_WORDS = frozenset(
+    "to for and or in with on from by via when using is are was were as into within that which at across under "
+    "during without of through now so can will".split()
+)
+_BREAK = re.compile(r"[,;:()\[\]{}!?|+&/]|\s[-\u2013\u2014]\s|[\u2013\u2014]|\.\s")
 # Test doubles: "export mock image, speech and transcription models".
 _TESTING = frozenset(stem(w) for w in "mock mocks mocked stub stubs".split())
 # "The scorer now evaluates trace attachments": the capability is what an existing thing now does more of;
@@ -165,6 +188,8 @@ def link_announces(
         return False
     if _NOW_BEFORE.search(_clause_before(reading, start)):
         return False
+    if not integration and _part_follows(reading, end):
+        return False
     clause = _clause_before(reading, start)
     if _TWEAK.match(clause):
         return False  # "add chromadb instrumentation + fix langchain instrumentation"
@@ -182,6 +207,20 @@ def link_announces(
     tail = ws[end:end + 2]
     return not (before and before[-1] in _EXTENDS and start > 0 and any(w in _INTEGRATION_NOUNS for w in tail)
                 and not _opens_with_capability(ws, start))
+
+
+def _part_follows(reading: Reading, end: int) -> bool:
+    """A part or setting of the capability is named right after it, in the same phrase (`_PART_NOUNS`)."""
+    stems, gaps = reading.stems, reading.gaps
+    for j in range(end, min(end + _PART_LOOKAHEAD, len(stems))):
+        if _BREAK.search(gaps[j]):
+            return False
+        s = stems[j]
+        if s in _PART_NOUNS:
+            return True
+        if s in _HEADS or s in _FUNCTION_WORDS:
+            return False
+    return False
 
 
 def _member_follows(stems: tuple[str, ...], end: int, plain: frozenset[str]) -> bool:
