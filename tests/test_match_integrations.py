@@ -118,6 +118,8 @@ def test_a_party_never_integrates_its_own_product(taxonomy: Taxonomy) -> None:
     ("- This update enhances the scoring engine to support code evaluators", False),
     ("- Pass extra headers through to the batch API", False),
     ("- Passthrough endpoints for the batch API", True),  # a noun, not the verb "pass"
+    ("- The Keras callback has a new option for logging every N batches", False),
+    ("- Hoist thread grouping metadata into the trace", False),
 ])
 def test_which_lines_announce(raw: str, announces: bool) -> None:
     from tracker.match.announces import line_announces

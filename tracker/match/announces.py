@@ -30,7 +30,8 @@ _TWEAK = re.compile(
     r"show\w* (?:the )?(?:correct|proper|right)|do not|don t|no more|see|"
     # verbs that set, keep or pass along something that is already there
     r"set|sets|save|saves|saved|separat\w*|split|splits|pass|passes|passed|return|returns|returned|populat\w*|"
-    r"reus\w*|forward\w*|accept\w*|attach(?:es|ed)? (?:the |a )?\w+ to|configure|configures|configured|configuring)\b",
+    r"reus\w*|forward\w*|accept\w*|attach(?:es|ed)? (?:the |a )?\w+ to|configure|configures|configured|configuring|"
+    r"hoist|hoists|paginat\w*|record|records|recorded|persist\w*|infer|infers)\b",
     re.I,
 )
 # Anywhere in the line: a behaviour change or a repair, not a new capability.
@@ -40,7 +41,9 @@ _CHANGE = re.compile(
     r"perf(?:ormance)? improvements?|improvements?|enhancements?|appropriate|correctly|properly|in rare cases|"
     r"regression|backwards? compat\w*|fix(?:ed|es)? (?:a |an |the |several |some )?(?:bugs?|issues?|problems?|crash\w*)|"
     r"how to|how do|we (?:expect|plan|hope|intend|aim)|expect \w+ to|"
-    r"this (?:update|release|change|version|pr) (?:enhances|improves|extends|expands|refines|updates))\b",
+    r"this (?:update|release|change|version|pr) (?:enhances|improves|extends|expands|refines|updates)|"
+    # "The Keras callback has a new `log_batch_frequency`": something already there gets more
+    r"(?:has|have|gets?|got|now has) (?:a |an )?(?:new|additional|extra|more|much)\b)\b",
     re.I,
 )
 # A statement about how things are ("Claude prompts are different than OpenAI") with nothing launched in it.
