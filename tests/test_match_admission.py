@@ -24,6 +24,8 @@ from tracker.match.admission import LAUNCH, RETIREMENT, announcement
         ("breaking", "Removed the legacy completions endpoint", "", RETIREMENT),
         ("feature", "The async interface has been deprecated from Sandbox.from_id", "", RETIREMENT),
         ("breaking", "Web functions are now required to take no arguments", "", None),
+        ("fix", "Anthropic integration", "New integration", LAUNCH),  # the label says what the line is
+        ("fix", "Anthropic integration", "", None),
     ],
 )
 def test_admission(kind: str, text: str, scope: str, expected: str | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import pathlib
 
 import pytest
@@ -108,6 +109,8 @@ def test_digest_changes_with_content(tmp_path: pathlib.Path) -> None:
         (("patterns = ['cach\\w* read tokens?']", "patterns = ['Cache-Read']"), "cache-token-tracking"),
         (('key = "cache-token-tracking"', 'key = "prompt-caching"'), "prompt-caching"),
         (('aliases = ["prompt caching"]', 'aliases = ["prompt caching"]\ncolour = "red"'), "colour"),
+        (('aliases = ["prompt caching"]', 'aliases = ["prompt caching"]\nscoped_aliases = ["caching"]'),
+         "alias_scope"),
     ],
 )
 def test_broken_taxonomy_names_the_key(tmp_path: pathlib.Path, change: tuple[str, str], needle: str) -> None:
@@ -119,6 +122,26 @@ def test_broken_taxonomy_names_the_key(tmp_path: pathlib.Path, change: tuple[str
         load_taxonomy(path)
     message = str(err.value)
     assert str(path) in message and needle in message
+
+
+def test_a_scoped_alias_counts_only_at_parties_of_its_categories(tmp_path: pathlib.Path) -> None:
+    from tracker.match.matcher import MatchSettings, match
+    from tracker.model import Mention
+
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(GOOD.replace('aliases = ["prompt caching"]',
+                                 'aliases = ["prompt caching"]\nscoped_aliases = ["caching"]\nalias_scope = ["llm-api"]'))
+    taxonomy = load_taxonomy(path)
+
+    def linked(category: str) -> list[str]:
+        mention = Mention(entry_id=1, party="Acme", party_kind="startup", category=category,
+                          source_url="https://example.com/CHANGELOG.md", line=3, version="1.0",
+                          date=dt.date(2025, 1, 2), date_estimated=False, kind="feature", section="Added",
+                          text="Add caching", context="", scope="", raw="- Add caching")
+        return [link.feature_key for link in match([mention], taxonomy, settings=MatchSettings(discover=False)).links]
+
+    assert linked("llm-api") == ["prompt-caching"]  # a model provider's "caching" is its prompt caching
+    assert linked("gateway") == []  # a gateway's "caching" may be response caching
 
 
 def test_unreadable_taxonomy_files(tmp_path: pathlib.Path) -> None:

@@ -62,6 +62,7 @@ _DOC_OBJECT = re.compile(
     r"links?|snippets?|videos?|walkthroughs?|quickstarts?|references?|typos?|docstrings?|blog|posts?)\b",
     re.I,
 )
+_NEW_SCOPE = re.compile(r"\s*(?:new|added)\b(?! in\b)", re.I)  # "New integration", "New feature", "Added"
 _SUMMARY_WORDS = 30  # a one-line summary ("Adds prompt caching.") still announces
 _NEVER_KINDS = frozenset({"docs", "deps", "chore"})
 # Scopes that name the project's own housekeeping, not its product.
@@ -135,8 +136,8 @@ def announcement(kind: str, text: str, scope: str = "", section: str = "") -> st
     written, body = opening(text)
     # a docs: or chore: tag is a cue, not a verdict: such a line that launches an integration still counts
     documentation = kind == "docs" or written in ("doc", "docs", "chore")
-    if written in ("feat", "feature"):
-        kind = "feature"
+    if written in ("feat", "feature") or _NEW_SCOPE.match(scope):
+        kind = "feature"  # a scope or label such as "New integration" says what the line is
     elif written:
         kind = "fix" if written in ("fix", "bugfix", "hotfix") else "chore"
     if documentation and _LAUNCH_VERB.match(body) and not _REPAIR.search(body) and not _DOC_OBJECT.search(body) \

@@ -113,9 +113,13 @@ def without_rules(data: dict[str, object], drop: set[RuleRef]) -> dict[str, obje
     caps = []
     for cap in data.get("capability", []):  # type: ignore[union-attr,attr-defined]
         key = cap["key"]
-        cap["aliases"] = [a for a in cap.get("aliases", []) if ("capability", key, f"alias:{a}") not in drop]
+        for name in ("aliases", "scoped_aliases"):
+            cap[name] = [a for a in cap.get(name, []) if ("capability", key, f"alias:{a}") not in drop]
         cap["patterns"] = [p for p in cap.get("patterns", []) if ("capability", key, f"pattern:{p}") not in drop]
-        if cap["aliases"] or cap["patterns"]:
+        if not cap["scoped_aliases"]:
+            cap.pop("scoped_aliases")
+            cap.pop("alias_scope", None)
+        if cap["aliases"] or cap["patterns"] or cap.get("scoped_aliases"):
             caps.append(cap)
     kept = {c["key"] for c in caps}
     for cap in caps:

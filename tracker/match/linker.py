@@ -51,10 +51,13 @@ def is_nested(raw: str) -> bool:
     return bool(_NESTED.match(raw))
 
 
-def find_hits(reading: Reading, taxonomy: Taxonomy, *, retirement: bool = False) -> list[Hit]:
+def find_hits(
+    reading: Reading, taxonomy: Taxonomy, *, retirement: bool = False, party_category: str = ""
+) -> list[Hit]:
     """All capabilities the text mentions, after exclusion and conflict resolution.
 
-    With `retirement`, only capabilities announced by removals are looked for.
+    With `retirement`, only capabilities announced by removals are looked for; scoped aliases
+    count only for a `party_category` they name.
     """
     if not reading.words:
         return []
@@ -64,6 +67,8 @@ def find_hits(reading: Reading, taxonomy: Taxonomy, *, retirement: bool = False)
     for rule_id in _candidates(reading, keys, taxonomy):
         rule = taxonomy.rules[rule_id]
         if retirement and rule.capability not in taxonomy.retirement:
+            continue
+        if rule.party_categories and party_category not in rule.party_categories:
             continue
         if rule.stems:
             span = _alias_span(reading, rule.stems) if rule.stem_set <= stem_set else None
@@ -107,19 +112,21 @@ def resolve(hits: list[Hit], reading: Reading, taxonomy: Taxonomy) -> list[Hit]:
 def link_entry(
     text: str, context: str, raw: str, taxonomy: Taxonomy, *,
     reading: Reading | None = None, context_hits: dict[str, list[Hit]] | None = None, retirement: bool = False,
+    party_category: str = "",
 ) -> list[Hit]:
     """Hits of an entry, using its context to veto readings and to fill in nested bullets.
 
     `reading` is `read(text)` when the caller has it already; `context_hits` caches the
     hits of contexts shared by many entries (a post title, a parent bullet).
     """
-    own = find_hits(reading or read(text), taxonomy, retirement=retirement)
+    own = find_hits(reading or read(text), taxonomy, retirement=retirement, party_category=party_category)
     if retirement or not context or context == text:
         return own
     cache = context_hits if context_hits is not None else {}
-    ctx = cache.get(context)
+    cache_key = f"{party_category}\x00{context}"
+    ctx = cache.get(cache_key)
     if ctx is None:
-        ctx = cache[context] = find_hits(read(context), taxonomy)
+        ctx = cache[cache_key] = find_hits(read(context), taxonomy, party_category=party_category)
     if not ctx:
         return own
     ctx_caps = {h.capability for h in ctx}

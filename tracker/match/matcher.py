@@ -143,7 +143,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     reading = read(mention.text)
     hits = link_entry(
         mention.text, mention.context, mention.raw, taxonomy,
-        reading=reading, context_hits=context_cache, retirement=retiring,
+        reading=reading, context_hits=context_cache, retirement=retiring, party_category=mention.category,
     )
     targets = taxonomy.targets
     text_targets = [] if retiring else find_targets(reading, targets)

@@ -35,7 +35,7 @@ from tracker.match.text import stems
 _KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PATTERN_TEXT = re.compile(r"^[a-z0-9 ()?:|.*+{}\[\],^$=!<>-]*$")
 _ESCAPE = re.compile(r"\\.")
-_LIST_FIELDS = ("aliases", "patterns", "exclude", "near_miss_of", "supersedes")
+_LIST_FIELDS = ("aliases", "patterns", "exclude", "near_miss_of", "supersedes", "scoped_aliases", "alias_scope")
 _KNOWN_FIELDS = {"key", "name", "definition", "category", "retirement", "hosted", *_LIST_FIELDS}
 
 
@@ -52,6 +52,10 @@ class Capability:
     supersedes: tuple[str, ...] = ()
     retirement: bool = False
     hosted: bool = False
+    # Short names that mean this capability only at parties of some categories: "Datasets" at an
+    # evaluation or LLM-observability tool is its evaluation datasets, at a data platform it is not.
+    scoped_aliases: tuple[str, ...] = ()
+    alias_scope: tuple[str, ...] = ()  # the party categories `scoped_aliases` apply to
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,7 @@ class Rule:
     stem_set: frozenset[str] = frozenset()  # alias rules: a cheap subset test before the ordered match
     regex: re.Pattern[str] | None = None  # pattern rules
     requires: tuple[frozenset[str], ...] = ()  # pattern rules: an entry needs a blocking key of each set
+    party_categories: frozenset[str] = frozenset()  # scoped aliases: only at parties of these categories
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,9 +202,14 @@ def _capability(raw: object, source: str, categories: tuple[str, ...]) -> Capabi
     retirement, hosted = raw.get("retirement", False), raw.get("hosted", False)
     if not isinstance(retirement, bool) or not isinstance(hosted, bool):
         raise ConfigError(f"{source}: capability '{key}': `retirement` and `hosted` must be true or false")
-    if not lists["aliases"] and not lists["patterns"]:
+    if not lists["aliases"] and not lists["patterns"] and not lists["scoped_aliases"]:
         raise ConfigError(f"{source}: capability '{key}' has no aliases or patterns; add at least one")
-    for alias in lists["aliases"]:
+    if bool(lists["scoped_aliases"]) != bool(lists["alias_scope"]):
+        raise ConfigError(
+            f"{source}: capability '{key}': `scoped_aliases` and `alias_scope` go together; "
+            "list the party categories the scoped aliases apply to, or remove both"
+        )
+    for alias in lists["aliases"] + lists["scoped_aliases"]:
         if not stems(alias):
             raise ConfigError(f"{source}: capability '{key}': alias {alias!r} has no words; remove it")
     for name in ("patterns", "exclude"):
@@ -231,10 +241,12 @@ def _compile_rules(
     alias_index: defaultdict[str, list[int]] = defaultdict(list)
     unanchored: list[int] = []
     for ci, cap in enumerate(caps):
-        for alias in cap.aliases:
+        scope = frozenset(cap.alias_scope)
+        for alias, where in [(a, frozenset[str]()) for a in cap.aliases] + [(a, scope) for a in cap.scoped_aliases]:
             alias_stems = tuple(stems(alias))
             alias_index[alias_key(alias_stems)].append(len(rules))
-            rules.append(Rule(ci, f"alias:{alias}", stems=alias_stems, stem_set=frozenset(alias_stems)))
+            rules.append(Rule(ci, f"alias:{alias}", stems=alias_stems, stem_set=frozenset(alias_stems),
+                              party_categories=where))
         for pattern in cap.patterns:
             required = pattern_requirements(pattern)
             if not required:
