@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from tracker.match.admission import opening
+from tracker.match.objects import integration_object_ends
 from tracker.match.text import Reading, stem, words
 
 # Opening words of a line that changes something already there.
@@ -109,7 +110,8 @@ _FUNCTION_WORDS = frozenset(
 )
 _BREAK = re.compile(r"[,;:()\[\]{}!?|+&/]|\s[-\u2013\u2014]\s|[\u2013\u2014]|\.\s")
 # Test doubles: "export mock image, speech and transcription models".
-_TESTING = frozenset(stem(w) for w in "mock mocks mocked stub stubs".split())
+# ... and cosmetics: "new icons for mastra, llamaindex, bedrock".
+_TESTING = frozenset(stem(w) for w in "mock mocks mocked stub stubs icon icons logo logos badge badges".split())
 # "The scorer now evaluates trace attachments": the capability is what an existing thing now does more of;
 # "The playground now supports image inputs" still announces that the playground has it.
 _NOW_BEFORE = re.compile(
@@ -186,6 +188,8 @@ def link_announces(
     if any(s in _ABOUT_IT for s in stems[end:end + 2]):
         return False
     if integration and settings and all(s in settings for s in stems[start:end]):
+        return False
+    if integration and not integration_object_ends(reading, start, end):
         return False
     if plain is not None and not all(s in plain for s in stems[start:end]) and _member_follows(stems, end, plain):
         return False

@@ -86,6 +86,30 @@ def is_object(
     return words[j] in _INTEGRATION or words[j] in _PRODUCT or words[j] in _STOP_AFTER
 
 
+def integration_object_ends(reading: Reading, start: int, end: int) -> bool:
+    """After the integration target at words [start, end), does the line go on about the integration itself?
+
+    False when a further thing of the target follows ("Instrument LlamaIndex streaming responses",
+    "instrumentation for openai synchronous streaming": an extension of an integration already there) or,
+    after a label dash or colon, a change that launches nothing ("Bedrock - cache IAM role credentials").
+    """
+    words, gaps = reading.words, reading.gaps
+    j = end
+    while j < len(words) and words[j] in _ADJECTIVES and not _breaks(gaps[j]):
+        j += 1
+    if j >= len(words):
+        return True
+    if " - " in gaps[j] or ":" in gaps[j] or "\u2013" in gaps[j] or "\u2014" in gaps[j]:
+        return words[j] in _LAUNCH or words[j] in _INTEGRATION
+    if _breaks(gaps[j]):
+        return True
+    return words[j] in _INTEGRATION or words[j] in _PRODUCT or words[j] in _STOP_AFTER or words[j] in _BACKEND
+
+
+# What a store or metrics backend is integrated as: "Cassandra online store", "Custom Prometheus metrics".
+_BACKEND = frozenset("online offline store stores registry source sources backend backends metrics exporter".split())
+
+
 def _by_means(reading: Reading, start: int, end: int) -> bool:
     """"... with the new OpenTelemetry exporter": a new integration named as the means of the launch."""
     words = reading.words
