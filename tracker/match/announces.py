@@ -70,6 +70,9 @@ _LISTING_ROW = re.compile(r"(?:^|; )(?:Models?|Method/Attribute|Modules?|Variabl
 # Learning material about a capability is not the capability: "RAGAS cookbook", "add ... to the notebook"
 # (unless it is the capability: "support notebook job creation").
 _LEARNING = frozenset(stem(w) for w in "cookbook notebook tutorial walkthrough webinar recipe".split())
+# Code samples ("Added deploy_model_..._sample, ... and get_model samples"): documentation, not a launch
+# (a whole word: "sampling" is a capability of its own).
+_SAMPLES = re.compile(r"\bsamples?\b(?! (?:rate|rates|size|efficient|weights?|level)\b)")
 _SENTENCE_END = re.compile(r"[.!?]\s|[;:]")
 # Code in a line: snake_case, dotted.names, calls() and lowerCamelCase identifiers (`tokenUsage`, `threadId`).
 _CODE = re.compile(
@@ -185,7 +188,7 @@ def link_announces(
     stems = reading.stems
     if any(s in _LEARNING or s in _TESTING for s in stems[:start]) or any(s in _LEARNING for s in stems[end:]):
         return False
-    if any(s in _ABOUT_IT for s in stems[end:end + 2]):
+    if any(s in _ABOUT_IT for s in stems[end:end + 2]) or _SAMPLES.search(reading.norm):
         return False
     if integration and settings and all(s in settings for s in stems[start:end]):
         return False
