@@ -40,7 +40,7 @@ _PREPOSITIONS = frozenset("for of with to via through using into on in from".spl
 _VERBS = frozenset(
     """adds added introduces introduced supports supported now launches launched releases released enables
     enabled implements implemented integrates integrated exposes exposed brings ships offers provides
-    provided""".split()
+    provided add introduce support launch release enable implement integrate expose ship offer provide""".split()
 )
 # Nouns naming the kind of thing integrated: "Anthropic python SDK", "Ollama LLMs", "Groq models".
 _PRODUCT = frozenset(

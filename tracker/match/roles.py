@@ -102,8 +102,12 @@ def place(
         skip = [(h.start, h.end) for h in hits if h.capability in absorbs] + [(t.start, t.end) for t in text_targets]
         others = [t.start for t in text_targets if t.target != th.target]
         # (a capability that is the target's own name is already a link: it only takes the integration's key)
-        if th.start >= 0 and pick not in implied and not is_object(
-                reading, th.start, th.end, skip, others, frozenset(words(party))):
+        own_words = frozenset(words(party))
+        if th.start >= 0 and pick not in implied and not is_object(reading, th.start, th.end, skip, others, own_words) \
+                and not any(o is not th and o.start >= 0 and _coordinated(reading, th, o)
+                            and is_object(reading, o.start, o.end, skip, [t.start for t in text_targets if t is not o],
+                                          own_words)
+                            for o in text_targets):
             continue  # "OpenAI rate limiting", "authentication for the OpenAI client": a modifier
         absorbed |= absorbs
         score = TEXT_TARGET_SCORE if th.start >= 0 else NAMED_TARGET_SCORE
@@ -122,6 +126,17 @@ def place(
         if p.key not in unique:
             unique[p.key] = p
     return list(unique.values())
+
+
+def _coordinated(reading: Reading, a: TargetHit, b: TargetHit) -> bool:
+    """Two targets joined by "and", "or" or a comma ("for LangChain and LlamaIndex apps") share one role."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    if first.end > second.start:
+        return False
+    between = reading.words[first.end:second.start]
+    gaps = reading.gaps[first.end:second.start + 1]
+    return len(between) <= 1 and all(w in ("and", "or") for w in between) \
+        and all(g.strip() in ("", ",") for g in gaps)
 
 
 def _drop_owners(found: Sequence[TargetHit], targets: Sequence[Target]) -> list[TargetHit]:
