@@ -37,6 +37,10 @@ class MentionView:
     entry_id: int = 0
     pinned: bool = False  # the link names the commit that was fetched, so its line number cannot drift
     fetched: dt.date | None = None  # when the document the line number refers to was fetched
+    # worked out once here rather than by template filters, one line of thousands at a time
+    day: str = ""  # `date` as the page shows it
+    fetched_day: str = ""  # `fetched` as the page shows it, "" when unknown
+    drifts: bool = False  # the link opens today's file at a line number that may have moved
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +132,11 @@ def mention_view(m: MentionRow, revisions: Mapping[str, FetchedRevision] | None 
     revision = fetch.revision if fetch else ""
     url = evidence_url(m.source_url, m.line, m.release_url, revision)
     url = url if is_web_url(url) else ""
+    pinned = bool(url) and is_commit(revision) and f"/{revision}/" in url
+    fetched = fetch.fetched_at.date() if fetch and fetch.fetched_at else None
     return MentionView(m.date, m.date_estimated, m.version, m.raw, url, source_label(url, m.line) if url else "",
-                       m.line, m.kind, m.rule, m.entry_id, bool(url) and is_commit(revision) and f"/{revision}/" in url,
-                       fetch.fetched_at.date() if fetch and fetch.fetched_at else None)
+                       m.line, m.kind, m.rule, m.entry_id, pinned, fetched, fmt.day(m.date),
+                       fmt.day(fetched) if fetched else "", not pinned and "#L" in url)
 
 
 SHORT = {PRESENT_AT_START: "had it when tracking began", UNANNOUNCED: "not announced",
