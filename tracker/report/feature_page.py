@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from tracker.model import MentionRow
@@ -22,8 +23,10 @@ from tracker.report import charts, fmt
 from tracker.report.site_map import ReportParams, SiteMap
 
 
-@dataclass(frozen=True, slots=True)
-class MentionView:
+class MentionView(NamedTuple):
+    """One changelog line on a feature page (a NamedTuple: immutable, and ~6x cheaper to make than a frozen
+    dataclass; a report makes one per linked line, 6,839 on the shared corpus)."""
+
     date: dt.date
     estimated: bool
     version: str
@@ -43,8 +46,9 @@ class MentionView:
     drifts: bool = False  # the link opens today's file at a line number that may have moved
 
 
-@dataclass(frozen=True, slots=True)
-class PresenceView:
+class PresenceView(NamedTuple):
+    """One party's block on a feature page (a NamedTuple, like `MentionView`)."""
+
     party: str
     href: str
     kind: str
