@@ -36,6 +36,7 @@ class EvidenceRow(NamedTuple):
     category: str = ""  # for the table's filters (report issue 13)
     origin: str = ""
     first_kind: str = ""
+    first_day: str = ""  # `first_seen` as the page shows it
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def _judged(t: Timeline, p: ReportParams) -> bool:
 def _row(t: Timeline, site: SiteMap, value: str, counted: bool, note: str = "", sort: float = 0.0) -> EvidenceRow:
     return EvidenceRow(t.feature.name, site.feature(t.key), t.first.party, site.party(t.first.party),
                        t.first.first_seen, t.first.estimated, value, counted, note, sort,
-                       t.feature.category, t.feature.origin, t.first.kind)
+                       t.feature.category, t.feature.origin, t.first.kind, fmt.day(t.first.first_seen))
 
 
 def _followers(t: Timeline, limit: int = 6) -> str:
