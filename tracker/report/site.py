@@ -68,10 +68,11 @@ def _cannot_write(out_dir: Path, error: OSError) -> ReportError:
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a report is made.
 
-    A report builds about a million small objects (timelines, view-models, page fragments) that all
-    live until its files are written, and makes next to no reference cycles; the collector's passes over them
-    cost a tenth of the render and find nothing. Reference counting frees everything as usual, and
-    the collector is back on (if it was on) when the report is written, or fails.
+    A report allocates hundreds of thousands of small objects (timelines, view-models, page fragments)
+    and makes next to no reference cycles. On the shared corpus the collector ran ~180 times during one
+    report, one of them a full collection over every object of the process, for ~0.1 s, and found
+    nothing. Reference counting frees everything as usual, and the collector is back on (if it was on)
+    when the report is written, or fails.
     """
     was_on = gc.isenabled()
     gc.disable()
