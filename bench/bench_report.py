@@ -3,9 +3,13 @@
     python bench/bench_report.py [--runs 3] [--out DIR] [--corpus ../shared/corpus/current]
 
 Prints the crawl and match times, each render's time, and the pages and size of the output.
-The first render pays for importing lifelines (the Kaplan–Meier estimator, loaded lazily); its
-import cost is measured on its own in a fresh interpreter and printed next to it. The target is
-a render under 1 s on 2 cores (the warm figure), with the import cost stated.
+Every timed render does the full work: the Kaplan–Meier fits a process keeps (`survival.clear_fits`)
+are forgotten before each one. The first render also pays for importing lifelines (the estimator,
+loaded lazily) and compiling the templates; the import cost is measured on its own in a fresh
+interpreter and printed next to it. One more render, with the fits kept, shows what a second report
+or the daily run's digest in the same process pays; it is labelled and not part of the target.
+The target is a warm render (the median after the first) within 0.5 s on 2 cores, with the import
+cost stated.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from tracker import pipeline  # noqa: E402
 from tracker.catalog import db  # noqa: E402
 from tracker.config import Overrides, load_settings  # noqa: E402
+from tracker.metrics.survival import clear_fits  # noqa: E402
 from tracker.report import render_report  # noqa: E402
 
 FALLBACK_TAXONOMY = ROOT / "tests" / "fixtures" / "report" / "taxonomy.toml"
@@ -58,13 +63,19 @@ def main() -> None:
             times = []
             result = None
             for _ in range(args.runs):
+                clear_fits()  # the full work: every Kaplan–Meier fit made again
                 t0 = time.perf_counter()
                 result = render_report(conn, settings, now=dt.datetime(2026, 9, 1, 6, 0))
                 times.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            render_report(conn, settings, now=dt.datetime(2026, 9, 1, 6, 0))  # the fits of the last render kept
+            kept = time.perf_counter() - t0
         assert result is not None
+        warm = statistics.median(times[1:] or times)
         print("render: " + ", ".join(f"{t:.2f} s" for t in times)
               + f" (first, with the lifelines import: {times[0]:.2f} s; after it: median "
-              f"{statistics.median(times[1:] or times):.2f} s, best {min(times):.2f} s)")
+              f"{warm:.2f} s, best {min(times):.2f} s; target 0.5 s: {'met' if warm <= 0.5 else 'missed'})")
+        print(f"render with this process's fits already made (a second report, the daily digest): {kept:.2f} s")
         print(f"output: {result.pages} pages, {result.bytes / 1_000_000:.1f} MB in {result.out_dir}")
         print(f"lifelines import in a fresh interpreter: {import_cost():.2f} s (median of 3)")
 

@@ -1,8 +1,12 @@
-"""The report's pure parts on hand-built data: chart geometry, cadence, what's new, formatting."""
+"""The report's pure parts on hand-built data: chart geometry, cadence, what's new, formatting; and the garbage
+collector's pause while a report is made."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
+
+import pytest
 
 from tracker.model import FeatureDef, MentionRow
 from tracker.metrics import build_timelines
@@ -10,6 +14,7 @@ from tracker.report import charts, fmt
 from tracker.report.cadence import cadence, quarter_range
 from tracker.report.headtohead import copy_pairs
 from tracker.report.history import WhatsNew, whats_new
+from tracker.report.site import collector_paused
 
 D = dt.date
 
@@ -104,3 +109,20 @@ def test_only_http_urls_with_a_host_are_web_links() -> None:
     bad = ["javascript:alert(1)", "https://", "https:///x", "ftp://x.test", "data:text/html,x", "https://[bad/x",
            "//x.test/a", "jav\tascript:alert(1)"]
     assert all(is_web_url(u) for u in good) and not any(is_web_url(u) for u in bad)
+
+
+def test_the_garbage_collector_is_paused_only_while_a_report_is_made() -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("a failing report")
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned it off itself keeps it off
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_metrics_status import D, row, windows
 
-from tracker.metrics import build_timelines
+from tracker.metrics import build_timelines, survival
 from tracker.metrics.stats import compute_stats, headline_sentence
 from tracker.metrics.survival import (
     NOT_DATED,
@@ -16,6 +16,7 @@ from tracker.metrics.survival import (
     Observation,
     Sample,
     adoption_sample,
+    clear_fits,
     commodity_sample,
     first_copy_sample,
     incumbent_sample,
@@ -70,6 +71,18 @@ def test_no_median_while_more_than_half_are_still_exclusive() -> None:
     e = kaplan_meier(Sample((Observation("a", 5, True), Observation("b", 50, False), Observation("c", 60, False))))
     assert e.median_days is None and e.ci95[1] is None and e.share_within[30] == round(1 / 3, 6)
     assert kaplan_meier(Sample(())).n == 0
+
+
+def test_the_same_times_are_fitted_once_whatever_their_features_and_order() -> None:
+    clear_fits()
+    first = kaplan_meier(Sample((Observation("a", 5, True), Observation("b", 50, False)), (("c", UNKNOWN),)))
+    again = kaplan_meier(Sample((Observation("y", 50, False), Observation("x", 5, True))))
+    assert survival._fit.cache_info().misses == 1 and survival._fit.cache_info().hits == 1
+    assert (again.median_days, again.curve, again.share_within) == (first.median_days, first.curve, first.share_within)
+    assert first.left_out == {UNKNOWN: 1} and again.left_out == {}
+    assert again.share_within is not first.share_within  # each estimate owns its dicts
+    clear_fits()
+    assert survival._fit.cache_info().currsize == 0
 
 
 def test_a_curve_that_reaches_zero_is_known_after_its_last_day() -> None:

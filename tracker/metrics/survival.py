@@ -16,7 +16,8 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from tracker.metrics import rules
@@ -143,13 +144,24 @@ class Estimate:
 
 def kaplan_meier(sample: Sample, share_days: Sequence[int] = SHARE_DAYS) -> Estimate:
     """Fit the Kaplan–Meier estimator (lifelines) with a 95% interval for the median."""
-    obs = sample.observations
     left_out = sample.left_out_counts()
-    if not obs:
+    if not sample.observations:
         return Estimate(0, 0, 0, None, (None, None), {d: None for d in share_days}, left_out=left_out)
+    fit = _fit(tuple(sorted((o.days, o.event) for o in sample.observations)), tuple(share_days))
+    return replace(fit, share_within=dict(fit.share_within), left_out=left_out)
+
+
+@lru_cache(maxsize=256)
+def _fit(times: tuple[tuple[int, bool], ...], share_days: tuple[int, ...]) -> Estimate:
+    """The estimate of (days, event) pairs, fitted once per process.
+
+    An estimate depends on nothing else, and a process often asks for the same one twice: the daily
+    run's report and digest fit the same samples. Each lifelines fit costs a few milliseconds of
+    pandas work however small the sample, and a report fits about thirty.
+    """
     from lifelines import KaplanMeierFitter  # heavy: only commands that estimate pay for it
 
-    fitter = KaplanMeierFitter(alpha=0.05).fit([o.days for o in obs], [o.event for o in obs])
+    fitter = KaplanMeierFitter(alpha=0.05).fit([d for d, _ in times], [e for _, e in times])
     sf = fitter.survival_function_.iloc[:, 0]
     lower, upper = (fitter.confidence_interval_.iloc[:, i] for i in (0, 1))
     days, values = sf.index.to_numpy(dtype=float), sf.to_numpy(dtype=float)
@@ -159,14 +171,19 @@ def kaplan_meier(sample: Sample, share_days: Sequence[int] = SHARE_DAYS) -> Esti
         return 1.0 if i < 0 else float(values[i])
 
     # Past the longest follow-up the curve is known only if it already reached zero.
-    known_until = max(o.days for o in obs) if values[-1] > 0 else math.inf
+    known_until = max(d for d, _ in times) if values[-1] > 0 else math.inf
     shares = {d: (None if d > known_until else round(1.0 - at(d), 6)) for d in share_days}
     curve = ((0.0, 1.0), *((float(t), float(v)) for t, v in zip(days, values, strict=True) if t > 0 or v < 1))
-    marks = tuple((float(d), at(d)) for d in sorted({o.days for o in obs if not o.event}))
-    events = sum(1 for o in obs if o.event)
+    marks = tuple((float(d), at(d)) for d in sorted({d for d, event in times if not event}))
+    events = sum(1 for _, event in times if event)
     # The CI of the median: where the pointwise 95% band crosses one half (lifelines' median_survival_times).
     ci = (_median_of(lower), _median_of(upper))
-    return Estimate(len(obs), events, len(obs) - events, _median_of(sf), ci, shares, curve, marks, left_out)
+    return Estimate(len(times), events, len(times) - events, _median_of(sf), ci, shares, curve, marks)
+
+
+def clear_fits() -> None:
+    """Forget the fits made so far (a benchmark that times the full work of a report calls this)."""
+    _fit.cache_clear()
 
 
 def _median_of(curve: Any) -> float | None:
@@ -201,5 +218,5 @@ def category_samples(timelines: Sequence[Timeline], as_of: dt.date) -> dict[str,
 
 
 __all__ = ["AFTER_AS_OF", "NOT_DATED", "UNKNOWN", "Estimate", "Observation", "Sample",
-           "adoption_sample", "by_group", "category_samples", "cohort_samples", "commodity_sample",
+           "adoption_sample", "by_group", "category_samples", "cohort_samples", "clear_fits", "commodity_sample",
            "first_copy_sample", "incumbent_sample", "kaplan_meier"]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from tracker.model import NATIVE, SUPPORT, FeatureDef, MentionRow
@@ -87,12 +87,32 @@ class Presence:
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
-    """Who shipped a feature when."""
+    """Who shipped a feature when.
+
+    The groups every statistic reads (`copiers`, `competitors`, `integrators`) are worked out once, when
+    the timeline is made: a report reads them tens of thousands of times.
+    """
 
     feature: FeatureDef
     parties: tuple[Presence, ...]  # the first mover, its role's parties by first seen, then the other role's
     detected_at: str = ""
     first_mover_certain: bool = True
+    # Followers of the first mover's role whose copy lag counts, by lag.
+    copiers: tuple[Presence, ...] = field(init=False, repr=False, compare=False)
+    # One presence per competitor of the first mover's role (same-company lines left out).
+    competitors: tuple[Presence, ...] = field(init=False, repr=False, compare=False)
+    integrators: tuple[Presence, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        role = self.parties[0].role
+        derived = {
+            "copiers": tuple(p for p in self.parties[1:] if p.role == role and p.status == COPIED),
+            "competitors": tuple(p for p in self.parties if p.role == role and p.status != SAME_COMPANY),
+            "integrators": tuple(p for p in self.parties if p.role == SUPPORT and p.status != SAME_COMPANY)
+            if role == NATIVE else (),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     @property
     def key(self) -> str:
@@ -105,7 +125,7 @@ class Timeline:
     @property
     def role(self) -> str:
         """The role statistics compare for this feature: native when any party ships it natively."""
-        return self.first.role
+        return self.parties[0].role
 
     @property
     def followers(self) -> tuple[Presence, ...]:
@@ -115,26 +135,13 @@ class Timeline:
         return tuple(p for p in self.parties if p.role == role)
 
     @property
-    def copiers(self) -> tuple[Presence, ...]:
-        """Followers of the first mover's role whose copy lag counts, by lag."""
-        return tuple(p for p in self.parties[1:] if p.role == self.role and p.status == COPIED)
-
-    exact_followers = copiers  # the name earlier callers used
-
-    @property
-    def competitors(self) -> tuple[Presence, ...]:
-        """One presence per competitor of the first mover's role (same-company lines left out)."""
-        return tuple(p for p in self.parties if p.role == self.role and p.status != SAME_COMPANY)
+    def exact_followers(self) -> tuple[Presence, ...]:  # the name earlier callers used
+        return self.copiers
 
     @property
     def copied(self) -> bool:
         """Another competitor of the same role has it (whatever its status)."""
         return len(self.competitors) > 1
-
-    @property
-    def integrators(self) -> tuple[Presence, ...]:
-        return tuple(p for p in self.parties if p.role == SUPPORT and p.status != SAME_COMPANY) \
-            if self.role == NATIVE else ()
 
 
 def _arrival(mentions: Sequence[MentionRow]) -> tuple[dt.date, bool, bool]:

@@ -3,8 +3,8 @@
     render_report(conn, settings, out_dir=None, now=None) -> ReportResult
 
 Modules: `plan` (pure: which pages, with which view-models), `scope`, `feature_page`,
-`party_page`, `evidence_pages`, `overview`, `tables`, `cadence`, `charts` (view-models and
-chart geometry), `history` (what is new since the previous report), `render` (Jinja2),
+`party_page`, `evidence_pages`, `new_page`, `overview`, `tables`, `cadence`, `charts` (view-models
+and chart geometry), `history` (what is new since the previous report), `render` (Jinja2),
 `site` (reads the catalog, writes the files).
 """
 

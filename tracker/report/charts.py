@@ -14,6 +14,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +154,10 @@ def date_ticks(start: dt.date, end: dt.date, x_of) -> tuple[Tick, ...]:  # type:
     return tuple(ticks)
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineRow:
+class TimelineRow(NamedTuple):
+    """One party on a feature's timeline (a NamedTuple: immutable, and ~6x cheaper to make than a frozen
+    dataclass; a report makes one per party and feature)."""
+
     y: float
     label: str
     href: str

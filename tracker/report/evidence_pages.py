@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from tracker.metrics import Timeline, rules
 from tracker.metrics.survival import first_copy_sample
@@ -18,8 +19,10 @@ from tracker.report.scope import MetricCard
 from tracker.report.site_map import ReportParams, SiteMap
 
 
-@dataclass(frozen=True, slots=True)
-class EvidenceRow:
+class EvidenceRow(NamedTuple):
+    """One feature on an evidence page (a NamedTuple: immutable, and ~6x cheaper to make than a frozen
+    dataclass; a report makes ~3,000)."""
+
     name: str
     href: str
     first_party: str
@@ -33,6 +36,7 @@ class EvidenceRow:
     category: str = ""  # for the table's filters (report issue 13)
     origin: str = ""
     first_kind: str = ""
+    first_day: str = ""  # `first_seen` as the page shows it
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,7 @@ def _judged(t: Timeline, p: ReportParams) -> bool:
 def _row(t: Timeline, site: SiteMap, value: str, counted: bool, note: str = "", sort: float = 0.0) -> EvidenceRow:
     return EvidenceRow(t.feature.name, site.feature(t.key), t.first.party, site.party(t.first.party),
                        t.first.first_seen, t.first.estimated, value, counted, note, sort,
-                       t.feature.category, t.feature.origin, t.first.kind)
+                       t.feature.category, t.feature.origin, t.first.kind, fmt.day(t.first.first_seen))
 
 
 def _followers(t: Timeline, limit: int = 6) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from tracker.model import MentionRow
@@ -22,8 +23,10 @@ from tracker.report import charts, fmt
 from tracker.report.site_map import ReportParams, SiteMap
 
 
-@dataclass(frozen=True, slots=True)
-class MentionView:
+class MentionView(NamedTuple):
+    """One changelog line on a feature page (a NamedTuple: immutable, and ~6x cheaper to make than a frozen
+    dataclass; a report makes one per linked line, 6,839 on the shared corpus)."""
+
     date: dt.date
     estimated: bool
     version: str
@@ -37,10 +40,15 @@ class MentionView:
     entry_id: int = 0
     pinned: bool = False  # the link names the commit that was fetched, so its line number cannot drift
     fetched: dt.date | None = None  # when the document the line number refers to was fetched
+    # worked out once here rather than by template filters, one line of thousands at a time
+    day: str = ""  # `date` as the page shows it
+    fetched_day: str = ""  # `fetched` as the page shows it, "" when unknown
+    drifts: bool = False  # the link opens today's file at a line number that may have moved
 
 
-@dataclass(frozen=True, slots=True)
-class PresenceView:
+class PresenceView(NamedTuple):
+    """One party's block on a feature page (a NamedTuple, like `MentionView`)."""
+
     party: str
     href: str
     kind: str
@@ -128,9 +136,11 @@ def mention_view(m: MentionRow, revisions: Mapping[str, FetchedRevision] | None 
     revision = fetch.revision if fetch else ""
     url = evidence_url(m.source_url, m.line, m.release_url, revision)
     url = url if is_web_url(url) else ""
+    pinned = bool(url) and is_commit(revision) and f"/{revision}/" in url
+    fetched = fetch.fetched_at.date() if fetch and fetch.fetched_at else None
     return MentionView(m.date, m.date_estimated, m.version, m.raw, url, source_label(url, m.line) if url else "",
-                       m.line, m.kind, m.rule, m.entry_id, bool(url) and is_commit(revision) and f"/{revision}/" in url,
-                       fetch.fetched_at.date() if fetch and fetch.fetched_at else None)
+                       m.line, m.kind, m.rule, m.entry_id, pinned, fetched, fmt.day(m.date),
+                       fmt.day(fetched) if fetched else "", not pinned and "#L" in url)
 
 
 SHORT = {PRESENT_AT_START: "had it when tracking began", UNANNOUNCED: "not announced",

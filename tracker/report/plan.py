@@ -16,7 +16,7 @@ from typing import Any
 from tracker.catalog.queries import CatalogCounts, FetchedRevision, PartyInfo, PartyWindow, SourceStatus
 from tracker.metrics import Timeline, summarize
 from tracker.metrics.stats import compute_stats
-from tracker.report import history
+from tracker.report import history, new_page
 from tracker.report.cadence import Cadence, cadence
 from tracker.report.evidence_pages import evidence_page
 from tracker.report.feature_page import feature_page
@@ -107,7 +107,9 @@ def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> t
               "categories": category_rows(summaries, site), "counts": data.counts,
               "honest": honest_answer(figures, data, no_data, covers, site),
               "watches": watches(home, timelines, pairs, site, as_of=p.as_of, window=p.window)}),
-        Page("new.html", "new.html", "What's new", "new", {**common, "new": new}),
+        Page("new.html", "new.html", "What's new", "new",
+             {**common, "new": new, "copy_rows": new_page.copy_rows(new, site),
+              "feature_rows": new_page.feature_rows(new, site)}),
         Page("features.html", "features.html", "All features", "features", {**common, "rows": all_rows}),
         Page("parties.html", "parties.html", "Parties", "parties", {**common, "rows": party_rows}),
         Page("head-to-head.html", "head-to-head.html", "Head to head: who copies whom", "head-to-head",

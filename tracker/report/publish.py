@@ -20,10 +20,27 @@ DIGEST_FILES = ("digest.md", "digest.html")
 
 
 def _write(path: Path, data: bytes) -> None:
+    """One file of the staged site: nobody reads the staging folder, so no temporary name is needed."""
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def _write_staged(staging: Path, files: Sequence[tuple[str, bytes]]) -> None:
+    folders: set[Path] = set()
+    for relative, data in files:
+        path = staging.joinpath(*relative.split("/"))
+        if path.parent not in folders:  # each folder made once, not once per page
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        _write(path, data)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """One file of a site written in place: a reader never sees half a page."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
-    tmp.replace(path)  # a reader never sees half a page
+    tmp.replace(path)
 
 
 def _ours(out: Path, names: frozenset[str]) -> bool:
@@ -46,8 +63,7 @@ def publish(out: Path, files: Sequence[tuple[str, bytes]], *, report_names: Iter
     staging = out.with_name(f".{out.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        for relative, data in ordered:
-            _write(staging.joinpath(*relative.split("/")), data)
+        _write_staged(staging, ordered)
         if out.exists():
             for name in DIGEST_FILES:
                 if (out / name).is_file() and not (staging / name).exists():
@@ -79,7 +95,7 @@ def _in_place(out: Path, ordered: Sequence[tuple[str, bytes]], page_folders: Seq
     written: set[Path] = set()
     for relative, data in ordered:
         path = out.joinpath(*relative.split("/"))
-        _write(path, data)
+        _replace(path, data)
         written.add(path)
     # Pages this report no longer has (a feature that disappeared); nothing else is touched.
     for name in names - set(DIGEST_FILES):

@@ -35,6 +35,7 @@ def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates ship with the package: no need to stat them on every page
     )
     env.filters.update(fmt.FILTERS)
     env.filters["grid"] = dot_grid

@@ -9,7 +9,10 @@ previous report as it was.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,10 +64,36 @@ def _cannot_write(out_dir: Path, error: OSError) -> ReportError:
     return ReportError(f"cannot write the report to {out_dir} ({reason}); pass --out with a writable folder")
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a report is made.
+
+    A report allocates hundreds of thousands of small objects (timelines, view-models, page fragments)
+    and makes next to no reference cycles. On the shared corpus the collector ran ~180 times during one
+    report, one of them a full collection over every object of the process, for ~0.1 s, and found
+    nothing. Reference counting frees everything as usual, and the collector is back on (if it was on)
+    when the report is written, or fails.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def render_report(
     conn: sqlite3.Connection, settings: Settings, *, out_dir: Path | None = None, now: dt.datetime | None = None
 ) -> ReportResult:
     """Render the static report of the catalog into `out_dir` (default: `settings.report_dir`)."""
+    with collector_paused():
+        return _render_report(conn, settings, out_dir=out_dir, now=now)
+
+
+def _render_report(
+    conn: sqlite3.Connection, settings: Settings, *, out_dir: Path | None, now: dt.datetime | None
+) -> ReportResult:
     out = Path(out_dir if out_dir is not None else settings.report_dir)
     generated = _utc_naive(now)
     data = read_site_data(conn, today=generated.date())
