@@ -144,11 +144,12 @@ def feature_rows(conn: sqlite3.Connection) -> tuple[list[FeatureDef], list[Menti
     for r in rows(conn, "SELECT key, name, definition, category, origin, detected_at FROM feature ORDER BY key"):
         defs.append(FeatureDef(r["key"], r["name"], r["definition"], r["category"], r["origin"]))
         detected[r["key"]] = r["detected_at"]
+    # positional and by index: the column order is MentionRow's field order (6,839 rows on the corpus)
+    fromiso = dt.date.fromisoformat
     mentions = [
-        MentionRow(**{**r, "date": dt.date.fromisoformat(r["date"]), "date_estimated": bool(r["date_estimated"]),
-                      "announces": bool(r["announces"])})
-        for r in rows(
-            conn,
+        MentionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], fromiso(r[8]), bool(r[9]), r[10], r[11], r[12],
+                   r[13], r[14], r[15], r[16], r[17], bool(r[18]))
+        for r in conn.execute(
             """
             SELECT fl.feature_key, e.id AS entry_id, p.name AS party, p.kind AS party_kind,
                    p.category AS party_category, e.document_url AS source_url, r.url AS release_url, r.version,
@@ -157,7 +158,7 @@ def feature_rows(conn: sqlite3.Connection) -> tuple[list[FeatureDef], list[Menti
             FROM feature_link fl JOIN entry e ON e.id = fl.entry_id JOIN party p ON p.id = e.party_id
             JOIN release r ON r.id = e.release_id
             ORDER BY fl.feature_key, e.date, e.date_estimated, p.name, e.id
-            """,
+            """
         )
     ]
     return defs, mentions, detected
