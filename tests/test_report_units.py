@@ -14,7 +14,7 @@ from tracker.report import charts, fmt
 from tracker.report.cadence import cadence, quarter_range
 from tracker.report.headtohead import copy_pairs
 from tracker.report.history import WhatsNew, whats_new
-from tracker.report.site import collector_paused
+from tracker.gcpause import collector_paused
 
 D = dt.date
 

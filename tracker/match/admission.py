@@ -145,7 +145,12 @@ def announcement(kind: str, text: str, scope: str = "", section: str = "") -> st
         return INTEGRATION_ONLY
     if kind in _NEVER_KINDS or scope.strip().lower() in _INTERNAL_SCOPES:
         return None  # documentation, dependency bumps and the project's own site/CI announce no capability
-    if not body or _NOT_LAUNCH.match(body) or _TEASER.search(body) or _NEGATIVE.search(body):
+    if not body:
+        return None
+    if kind not in LAUNCH_KINDS and not _LAUNCH_VERB.match(body) and not _RETIRE.match(body) \
+            and not _RETIRED_ANYWHERE.search(body):
+        return None  # a fix or chore line that neither launches nor retires (the checks below only say None)
+    if _NOT_LAUNCH.match(body) or _TEASER.search(body) or _NEGATIVE.search(body):
         return None
     if (_RETIRE.match(body) and not _LIFTED.match(body)) or _RETIRED_ANYWHERE.search(body):
         return RETIREMENT if kind not in ("docs", "chore", "deps") else None

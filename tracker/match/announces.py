@@ -75,9 +75,8 @@ _LEARNING = frozenset(stem(w) for w in "cookbook notebook tutorial walkthrough w
 _SAMPLES = re.compile(r"\bsamples?\b(?! (?:rate|rates|size|efficient|weights?|level)\b)")
 _SENTENCE_END = re.compile(r"[.!?]\s|[;:]")
 # Code in a line: snake_case, dotted.names, calls() and lowerCamelCase identifiers (`tokenUsage`, `threadId`).
-_CODE = re.compile(
-    r"(?!\S*\.(?:ai|js|io|net|dev|com)\b)\S*[A-Za-z0-9][_.][A-Za-z0-9]\S*|\S+\(\)|\b[a-z]{2,}[A-Z][a-z][A-Za-z0-9]*\b"
-)  # (not product names: "fast.ai", "Node.js")
+_CODE = re.compile(r"(?<!\S)(?:\S*[A-Za-z0-9][_.][A-Za-z0-9]\S*|\S+\(\))|\b[a-z]{2,}[A-Z][a-z][A-Za-z0-9]*\b")
+_PRODUCT_DOT = re.compile(r"\.(?:ai|js|io|net|dev|com)\b")  # product names, not code: "fast.ai", "Node.js"
 # Settings: environment variables and config keys (`LANGFUSE_OTEL_HOST`).
 _SETTING = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
 # A data member of something already there: "Added `reranker` field", "usage_metadata property".
@@ -158,11 +157,17 @@ def line_announces(text: str, raw: str = "") -> bool:
 
 def plain_stems(text: str) -> frozenset[str]:
     """Stems of the words a line writes as prose, not inside code identifiers."""
-    return frozenset(stem(w) for w in words(_CODE.sub(" ", text)))
+    return frozenset(stem(w) for w in words(_CODE.sub(_unless_product, text)))
+
+
+def _unless_product(m: re.Match[str]) -> str:
+    return m[0] if _PRODUCT_DOT.search(m[0]) else " "
 
 
 def setting_stems(text: str) -> frozenset[str]:
     """Stems of the words a line writes only inside environment variables or config keys."""
+    if not _SETTING.search(text):
+        return frozenset()
     inside = {stem(w) for m in _SETTING.finditer(text) for w in words(m[0])}
     return frozenset(inside - {stem(w) for w in words(_SETTING.sub(" ", text))})
 

@@ -83,7 +83,8 @@ GENERIC = frozenset(
 )
 _HAS_DIGIT = re.compile(r"\d")
 # `code`, snake_case, dotted.names and paths: identifiers, not the words a capability is named with
-_IDENTIFIER = re.compile(r"`[^`]*`|\S*[A-Za-z0-9][_./][A-Za-z0-9]\S*")
+# (an identifier is tried only where a token starts: the same matches, without rescanning every token)
+_IDENTIFIER = re.compile(r"`[^`]*`|(?<![^\s`])\S*[A-Za-z0-9][_./][A-Za-z0-9]\S*")
 # A phrase opening with a verb form or an adverb describes an action, not a thing that is launched.
 _VERBAL = re.compile(r"^(?:\w+(?:ing|ly)|avoid|follow|save|pass|access|allow|enable|make|use|get|set|send|let)$")
 SHORT_HEADING = 6  # a line this short is a title: all of it names the launch

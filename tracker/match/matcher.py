@@ -27,6 +27,7 @@ from tracker.match.state import EntryRecord, MatchState, StoredHit
 from tracker.match.targets import find_named, find_targets
 from tracker.match.taxonomy import Taxonomy
 from tracker.match.text import Reading, normalise, read
+from tracker.gcpause import collector_paused
 from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split_integration_key
 
 DISCOVERED_SCORE = 0.5
@@ -76,13 +77,14 @@ def match(
     state = state.copy()
     state.taxonomy_digest, state.records_version = taxonomy.digest, RECORDS_VERSION
     context_cache: dict[str, list[Hit]] = {}
-    for mention in _unique(mentions):
-        record = _record(mention, taxonomy, context_cache)
-        if record is None:
-            state.entries.pop(mention.entry_id, None)
-        else:
-            state.entries[mention.entry_id] = record
-    features, links = finalise(state, taxonomy, settings)
+    with collector_paused():  # ~100k short-lived objects per corpus run and no cycles among them
+        for mention in _unique(mentions):
+            record = _record(mention, taxonomy, context_cache)
+            if record is None:
+                state.entries.pop(mention.entry_id, None)
+            else:
+                state.entries[mention.entry_id] = record
+        features, links = finalise(state, taxonomy, settings)
     return MatchOutcome(features=features, links=links, state=state)
 
 

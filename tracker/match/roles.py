@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tracker.match.linker import Hit
 from tracker.match.objects import is_object
@@ -71,6 +72,8 @@ def place(
 
     `cue_text` is the normalised line with its scope and section: "Expanded Model Support" over a bare
     "Anthropic Claude Opus 4.1" says which integration the target stands for."""
+    if not hits and not text_targets and not named_targets:
+        return []  # most lines: nothing to place
     tx = taxonomy.targets
     own = [t for t in text_targets if party not in tx.targets[t.target].parties]
     named = [t for t in named_targets if party not in tx.targets[t.target].parties]
@@ -102,7 +105,7 @@ def place(
         skip = [(h.start, h.end) for h in hits if h.capability in absorbs] + [(t.start, t.end) for t in text_targets]
         others = [t.start for t in text_targets if t.target != th.target]
         # (a capability that is the target's own name is already a link: it only takes the integration's key)
-        own_words = frozenset(words(party))
+        own_words = _party_words(party)
         if th.start >= 0 and pick not in implied and not is_object(reading, th.start, th.end, skip, others, own_words) \
                 and not any(o is not th and o.start >= 0 and _coordinated(reading, th, o)
                             and is_object(reading, o.start, o.end, skip, [t.start for t in text_targets if t is not o],
@@ -126,6 +129,11 @@ def place(
         if p.key not in unique:
             unique[p.key] = p
     return list(unique.values())
+
+
+@lru_cache(maxsize=1024)
+def _party_words(party: str) -> frozenset[str]:
+    return frozenset(words(party))
 
 
 def _coordinated(reading: Reading, a: TargetHit, b: TargetHit) -> bool:

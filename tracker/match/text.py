@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 # camelCase humps ("aB") and the end of a capital run before a word ("ABc"); not after digits: "A2A" stays one word
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -57,12 +58,8 @@ def read(text: str) -> Reading:
     prepared = _prepare(text)
     gaps = _WORD.split(prepared)[:-1]  # the separator before each word
     found = tuple(_WORD.findall(prepared))
-    starts: list[int] = []
-    offset = 0
-    for w in found:
-        starts.append(offset)
-        offset += len(w) + 1
-    return Reading(found, tuple(map(stem, found)), " ".join(found), tuple(starts), tuple(gaps))
+    starts = tuple(accumulate([len(w) + 1 for w in found[:-1]], initial=0)) if found else ()
+    return Reading(found, tuple(map(stem, found)), " ".join(found), starts, tuple(gaps))
 
 
 def normalise(text: str) -> str:

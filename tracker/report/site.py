@@ -9,10 +9,7 @@ previous report as it was.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from tracker.catalog import queries
 from tracker.catalog.features import feature_rows
 from tracker.config import Settings
 from tracker.errors import ReportError
+from tracker.gcpause import collector_paused
 from tracker.metrics import build_timelines
 from tracker.report import history
 from tracker.report.plan import Page, SiteData, plan_empty, plan_site
@@ -62,25 +60,6 @@ def read_site_data(conn: sqlite3.Connection, *, today: dt.date | None = None) ->
 def _cannot_write(out_dir: Path, error: OSError) -> ReportError:
     reason = error.strerror or type(error).__name__
     return ReportError(f"cannot write the report to {out_dir} ({reason}); pass --out with a writable folder")
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a report is made.
-
-    A report allocates hundreds of thousands of small objects (timelines, view-models, page fragments)
-    and makes next to no reference cycles. On the shared corpus the collector ran ~180 times during one
-    report, one of them a full collection over every object of the process, for ~0.1 s, and found
-    nothing. Reference counting frees everything as usual, and the collector is back on (if it was on)
-    when the report is written, or fails.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def render_report(
