@@ -4,12 +4,13 @@
 
 Prints the crawl and match times, each render's time, and the pages and size of the output.
 Every timed render does the full work: the Kaplan–Meier fits a process keeps (`survival.clear_fits`)
-are forgotten before each one. The first render also pays for importing lifelines (the estimator,
-loaded lazily) and compiling the templates; the import cost is measured on its own in a fresh
-interpreter and printed next to it. One more render, with the fits kept, shows what a second report
-or the daily run's digest in the same process pays; it is labelled and not part of the target.
-The target is a warm render (the median after the first) within 0.5 s on 2 cores, with the import
-cost stated.
+are forgotten before each one, and made again in a forked child while the pages that show no
+statistic render (`metrics.background`). The first render runs in a process that has not loaded
+lifelines: its child pays the import (about a second) in parallel with the rendering. The warm
+renders run after lifelines is loaded, as in any process that has estimated something before (the
+import is timed on its own). One more render, with the fits kept, shows what a second report or the
+daily run's digest in the same process pays; it is labelled and not part of the target.
+The target is a warm render (the median) within 0.5 s on 2 cores, with the import cost stated.
 """
 
 from __future__ import annotations
@@ -60,8 +61,14 @@ def main() -> None:
             matched = time.perf_counter()
             print(f"crawl {crawled - started:.2f} s; match {matched - crawled:.2f} s "
                   f"({summary.features} features)")
+            clear_fits()
+            t0 = time.perf_counter()
+            result = render_report(conn, settings, now=dt.datetime(2026, 9, 1, 6, 0))
+            cold = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            import lifelines  # noqa: F401,E402 - loaded once, as in any process that has estimated before
+            loaded = time.perf_counter() - t0
             times = []
-            result = None
             for _ in range(args.runs):
                 clear_fits()  # the full work: every Kaplan–Meier fit made again
                 t0 = time.perf_counter()
@@ -71,10 +78,11 @@ def main() -> None:
             render_report(conn, settings, now=dt.datetime(2026, 9, 1, 6, 0))  # the fits of the last render kept
             kept = time.perf_counter() - t0
         assert result is not None
-        warm = statistics.median(times[1:] or times)
-        print("render: " + ", ".join(f"{t:.2f} s" for t in times)
-              + f" (first, with the lifelines import: {times[0]:.2f} s; after it: median "
-              f"{warm:.2f} s, best {min(times):.2f} s; target 0.5 s: {'met' if warm <= 0.5 else 'missed'})")
+        warm = statistics.median(times)
+        print(f"first render in the process, lifelines not loaded (its import overlaps the rendering): {cold:.2f} s")
+        print(f"lifelines import in this process: {loaded:.2f} s")
+        print("render, warm: " + ", ".join(f"{t:.2f} s" for t in times)
+              + f" (median {warm:.2f} s, best {min(times):.2f} s; target 0.5 s: {'met' if warm <= 0.5 else 'missed'})")
         print(f"render with this process's fits already made (a second report, the daily digest): {kept:.2f} s")
         print(f"output: {result.pages} pages, {result.bytes / 1_000_000:.1f} MB in {result.out_dir}")
         print(f"lifelines import in a fresh interpreter: {import_cost():.2f} s (median of 3)")

@@ -49,20 +49,51 @@ class Stats:
         }
 
 
-def compute_stats(timelines: Sequence[Timeline], *, as_of: dt.date, k: int) -> Stats:
-    first = survival.first_copy_sample(timelines, as_of)
-    in_sample = {o.key for o in first.observations}
+@dataclass(frozen=True, slots=True)
+class StatsSamples:
+    """Every sample the headline statistics estimate, before any fit."""
+
+    first_copy: survival.Sample
+    commodity: survival.Sample
+    incumbent: survival.Sample
+    adoption: survival.Sample
+    certain_only: survival.Sample
+    by_cohort: dict[str, survival.Sample]
+    by_category: dict[str, survival.Sample]
+
+    def all(self) -> list[survival.Sample]:
+        return [self.first_copy, self.commodity, self.incumbent, self.adoption, self.certain_only,
+                *self.by_cohort.values(), *self.by_category.values()]
+
+
+def stats_samples(timelines: Sequence[Timeline], *, as_of: dt.date, k: int) -> StatsSamples:
+    return StatsSamples(
+        first_copy=survival.first_copy_sample(timelines, as_of),
+        commodity=survival.commodity_sample(timelines, as_of, k),
+        incumbent=survival.incumbent_sample(timelines, as_of),
+        adoption=survival.adoption_sample(timelines, as_of),
+        certain_only=survival.first_copy_sample([t for t in timelines if t.first_mover_certain], as_of),
+        by_cohort=survival.cohort_samples(timelines, as_of),
+        by_category=survival.category_samples(timelines, as_of),
+    )
+
+
+def compute_stats(
+    timelines: Sequence[Timeline], *, as_of: dt.date, k: int, samples: StatsSamples | None = None
+) -> Stats:
+    """The headline statistics; `samples` when the caller has made them already (`stats_samples`)."""
+    s = samples or stats_samples(timelines, as_of=as_of, k=k)
+    in_sample = {o.key for o in s.first_copy.observations}
     return Stats(
         as_of=as_of, k=k, features=len(timelines),
-        first_copy=survival.kaplan_meier(first),
-        commodity=survival.kaplan_meier(survival.commodity_sample(timelines, as_of, k)),
-        incumbent=survival.kaplan_meier(survival.incumbent_sample(timelines, as_of)),
-        adoption=survival.kaplan_meier(survival.adoption_sample(timelines, as_of)),
-        by_cohort=survival.by_group(survival.cohort_samples(timelines, as_of)),
-        by_category=survival.by_group(survival.category_samples(timelines, as_of)),
+        first_copy=survival.kaplan_meier(s.first_copy),
+        commodity=survival.kaplan_meier(s.commodity),
+        incumbent=survival.kaplan_meier(s.incumbent),
+        adoption=survival.kaplan_meier(s.adoption),
+        by_cohort=survival.by_group(s.by_cohort),
+        by_category=survival.by_group(s.by_category),
         uncertain_first=sum(1 for t in timelines if t.key in in_sample and not t.first_mover_certain),
-        certain_only=survival.kaplan_meier(survival.first_copy_sample([t for t in timelines if t.first_mover_certain],
-                                                                      as_of)),
+        certain_only=survival.kaplan_meier(s.certain_only),
     )
 
 

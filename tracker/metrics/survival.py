@@ -17,7 +17,6 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Any
 
 from tracker.metrics import rules
@@ -142,23 +141,53 @@ class Estimate:
         }
 
 
+FitKey = tuple[tuple[tuple[int, bool], ...], tuple[int, ...]]  # sorted (days, event) pairs, share days
+_FITS: dict[FitKey, Estimate] = {}
+_MAX_FITS = 1024  # a long-running scheduler fits a few dozen a day
+
+
+def fit_key(sample: Sample, share_days: Sequence[int] = SHARE_DAYS) -> FitKey:
+    """What an estimate depends on: the sample's (days, event) pairs, whatever their features and order."""
+    return tuple(sorted((o.days, o.event) for o in sample.observations)), tuple(share_days)
+
+
 def kaplan_meier(sample: Sample, share_days: Sequence[int] = SHARE_DAYS) -> Estimate:
     """Fit the Kaplan–Meier estimator (lifelines) with a 95% interval for the median."""
     left_out = sample.left_out_counts()
     if not sample.observations:
         return Estimate(0, 0, 0, None, (None, None), {d: None for d in share_days}, left_out=left_out)
-    fit = _fit(tuple(sorted((o.days, o.event) for o in sample.observations)), tuple(share_days))
+    fit = fitted(fit_key(sample, share_days))
     return replace(fit, share_within=dict(fit.share_within), left_out=left_out)
 
 
-@lru_cache(maxsize=256)
-def _fit(times: tuple[tuple[int, bool], ...], share_days: tuple[int, ...]) -> Estimate:
-    """The estimate of (days, event) pairs, fitted once per process.
+def fitted(key: FitKey) -> Estimate:
+    """The estimate of a fit key, fitted once per process.
 
     An estimate depends on nothing else, and a process often asks for the same one twice: the daily
     run's report and digest fit the same samples. Each lifelines fit costs a few milliseconds of
     pandas work however small the sample, and a report fits about thirty.
     """
+    found = _FITS.get(key)
+    if found is None:
+        if len(_FITS) >= _MAX_FITS:
+            _FITS.clear()
+        found = _FITS[key] = _fit(*key)
+    return found
+
+
+def known(key: FitKey) -> bool:
+    return key in _FITS
+
+
+def remember(fits: Mapping[FitKey, Estimate]) -> None:
+    """Keep estimates fitted elsewhere (`metrics.background`: in a child process, while pages render)."""
+    if len(_FITS) + len(fits) > _MAX_FITS:
+        _FITS.clear()
+    _FITS.update(fits)
+
+
+def _fit(times: tuple[tuple[int, bool], ...], share_days: tuple[int, ...]) -> Estimate:
+    """Fit (days, event) pairs with lifelines."""
     from lifelines import KaplanMeierFitter  # heavy: only commands that estimate pay for it
 
     fitter = KaplanMeierFitter(alpha=0.05).fit([d for d, _ in times], [e for _, e in times])
@@ -183,7 +212,7 @@ def _fit(times: tuple[tuple[int, bool], ...], share_days: tuple[int, ...]) -> Es
 
 def clear_fits() -> None:
     """Forget the fits made so far (a benchmark that times the full work of a report calls this)."""
-    _fit.cache_clear()
+    _FITS.clear()
 
 
 def _median_of(curve: Any) -> float | None:

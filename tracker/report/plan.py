@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.catalog.queries import CatalogCounts, FetchedRevision, PartyInfo, PartyWindow, SourceStatus
 from tracker.metrics import Timeline, summarize
-from tracker.metrics.stats import compute_stats
+from tracker.metrics import party_stats
+from tracker.metrics.stats import Stats, StatsSamples, stats_samples
 from tracker.report import history, new_page
 from tracker.report.cadence import Cadence, cadence
 from tracker.report.evidence_pages import evidence_page
@@ -67,7 +68,24 @@ def plan_empty(data: SiteData) -> list[Page]:
     return [Page("index.html", "empty.html", "Overview", "overview", {"counts": data.counts})]
 
 
-def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> tuple[list[Page], history.WhatsNew]:
+@dataclass(frozen=True, slots=True)
+class SitePlan:
+    """The site in two parts: the pages that show no survival estimate, planned now, and the overview,
+    category and headline-evidence pages, planned once the estimates exist (`with_stats`).
+
+    The split lets a report render most pages while the Kaplan–Meier fits are made elsewhere
+    (`metrics.background`); `pages + with_stats(compute_stats(..., samples=samples))` is the whole site."""
+
+    pages: list[Page]
+    new: history.WhatsNew
+    samples: StatsSamples
+    finish: Callable[[Stats], list[Page]]
+
+    def with_stats(self, figures: Stats) -> list[Page]:
+        return self.finish(figures)
+
+
+def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> SitePlan:
     """Every page of a catalog with at least one feature, and what the latest match found new.
 
     `home`: the user's own parties; the overview leads with their exposure (`report.watchlist`).
@@ -86,9 +104,8 @@ def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> t
     # after a catalog's first match everything is new, and a badge on every row would say nothing
     new_keys = frozenset(t.key for t in new.features) if not new.first else frozenset()
     cadences: dict[str, Cadence] = {name: cadence(data.releases.get(name, []), as_of=p.as_of) for name in infos}
-    figures = compute_stats(timelines, as_of=p.as_of, k=p.k)
-    market = scope_view(timelines, MARKET, "All features", site, p, new=new_keys, lead=figures.first_copy)
-    stats = {s.party: s for s in market.stats}
+    market_stats = party_stats(timelines, as_of=p.as_of)
+    stats = {s.party: s for s in market_stats}
     matrix, matrix_left_out = copy_matrix(timelines, site, p)
     summaries = {c: summarize(ts, as_of=p.as_of, k=p.k, window=p.window) for c, ts in by_category.items()}
     all_rows = [feature_row(t, site, p, new=new_keys) for t in timelines]
@@ -102,11 +119,6 @@ def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> t
         key=lambda r: (-r.pioneered, -r.features, r.name.casefold()))
     common = {"site": site}
     pages = [
-        Page("index.html", "index.html", "Is AI infrastructure a tarpit?", "overview",
-             {**common, "view": market, "new": new, "matrix": matrix, "matrix_left_out": matrix_left_out,
-              "categories": category_rows(summaries, site), "counts": data.counts,
-              "honest": honest_answer(figures, data, no_data, covers, site),
-              "watches": watches(home, timelines, pairs, site, as_of=p.as_of, window=p.window)}),
         Page("new.html", "new.html", "What's new", "new",
              {**common, "new": new, "copy_rows": new_page.copy_rows(new, site),
               "feature_rows": new_page.feature_rows(new, site)}),
@@ -118,12 +130,6 @@ def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> t
              {**common, "categories": category_rows(summaries, site)}),
         Page("method.html", "method.html", "Method", "method", {"counts": data.counts}),
     ]
-    pages += _evidence(market, timelines, "the overview", "index.html", site, p)
-    for name, ts in sorted(by_category.items()):
-        view = scope_view(ts, name, name, site, p, new=new_keys, lead=figures.by_category.get(name))
-        pages.append(Page(site.category(name), "category.html", f"Category: {name}", "categories",
-                          {**common, "view": view, "rows": [r for r in all_rows if r.category == name]}))
-        pages += _evidence(view, ts, f"category {name}", site.category(name), site, p)
     for t in timelines:
         pages.append(Page(site.feature(t.key), "feature.html", t.feature.name, "features",
                           {**common, "page": feature_page(t, site, p, is_new=t.key in new_keys,
@@ -137,5 +143,23 @@ def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> t
                           {**common, "page": party_page(info, party_timelines.get(name, []), stats.get(name),
                                                         cadences[name], site, p, covers.get(name)),
                            "rivalry": rivalry(name, pairs, site, window=p.window)}))
-    return pages, new
 
+    def finish(figures: Stats) -> list[Page]:
+        market = scope_view(timelines, MARKET, "All features", site, p, new=new_keys, lead=figures.first_copy,
+                            stats=market_stats)
+        done = [
+            Page("index.html", "index.html", "Is AI infrastructure a tarpit?", "overview",
+                 {**common, "view": market, "new": new, "matrix": matrix, "matrix_left_out": matrix_left_out,
+                  "categories": category_rows(summaries, site), "counts": data.counts,
+                  "honest": honest_answer(figures, data, no_data, covers, site),
+                  "watches": watches(home, timelines, pairs, site, as_of=p.as_of, window=p.window)}),
+        ]
+        done += _evidence(market, timelines, "the overview", "index.html", site, p)
+        for name, ts in sorted(by_category.items()):
+            view = scope_view(ts, name, name, site, p, new=new_keys, lead=figures.by_category.get(name))
+            done.append(Page(site.category(name), "category.html", f"Category: {name}", "categories",
+                             {**common, "view": view, "rows": [r for r in all_rows if r.category == name]}))
+            done += _evidence(view, ts, f"category {name}", site.category(name), site, p)
+        return done
+
+    return SitePlan(pages, new, stats_samples(timelines, as_of=p.as_of, k=p.k), finish)

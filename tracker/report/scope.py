@@ -213,13 +213,14 @@ def trend_charts(timelines: Sequence[Timeline], p: ReportParams) -> tuple[charts
 
 def scope_view(
     timelines: Sequence[Timeline], scope: str, title: str, site: SiteMap, p: ReportParams,
-    *, new: frozenset[str] = frozenset(), lead: Estimate | None = None,
+    *, new: frozenset[str] = frozenset(), lead: Estimate | None = None, stats: Sequence[PartyStats] | None = None,
 ) -> ScopeView:
+    """One scope's view; `stats` when the caller has this scope's party statistics already."""
     s = summarize(timelines, as_of=p.as_of, k=p.k, window=p.window)
     since = p.as_of - dt.timedelta(days=RECENT_DAYS)
     recent = [t for t in timelines if rules.measurable(t) and t.first.first_seen >= since]
     quarters = by_quarter(timelines, as_of=p.as_of, window=p.window)
-    stats = party_stats(timelines, as_of=p.as_of)
+    stats = list(stats) if stats is not None else party_stats(timelines, as_of=p.as_of)
     ttc = [v for t in timelines if (v := rules.time_to_commodity(t, p.k)) is not None]
     lag_trend, pressure_trend = trend_charts(timelines, p)
     return ScopeView(

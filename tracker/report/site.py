@@ -19,6 +19,8 @@ from tracker.config import Settings
 from tracker.errors import ReportError
 from tracker.gcpause import collector_paused
 from tracker.metrics import build_timelines
+from tracker.metrics.background import fit_in_background
+from tracker.metrics.stats import compute_stats
 from tracker.report import history
 from tracker.report.plan import Page, SiteData, plan_empty, plan_site
 from tracker.report.publish import publish
@@ -57,6 +59,10 @@ def read_site_data(conn: sqlite3.Connection, *, today: dt.date | None = None) ->
                     matched_at=queries.last_match_at(conn), revisions=queries.fetched_revisions(conn))
 
 
+def _rendered(pages: list[Page], params: ReportParams, *, has_nav: bool) -> list[tuple[str, bytes]]:
+    return [(page.path, render_page(page, params, has_nav=has_nav).encode("utf-8")) for page in pages]
+
+
 def _cannot_write(out_dir: Path, error: OSError) -> ReportError:
     reason = error.strerror or type(error).__name__
     return ReportError(f"cannot write the report to {out_dir} ({reason}); pass --out with a writable folder")
@@ -79,13 +85,21 @@ def _render_report(
     # As of the newest dated entry (as `tracker stats`), so a replayed or stale catalog is not judged by today.
     params = ReportParams(generated, data.as_of or generated.date(), settings.metrics.commodity_k,
                           settings.metrics.window_days)
+    files = [(name, static_file(name)) for name in STATIC_FILES]
     pages: list[Page]
     if data.timelines:
-        pages, new = plan_site(data, params, home=settings.report.home)
+        plan = plan_site(data, params, home=settings.report.home)
+        # the Kaplan–Meier fits are made in a child process while the pages that show none render here
+        fits = fit_in_background(plan.samples.all())
+        files += _rendered(plan.pages, params, has_nav=True)
+        fits.collect()
+        figures = compute_stats(data.timelines, as_of=params.as_of, k=params.k, samples=plan.samples)
+        with_stats = plan.with_stats(figures)
+        files += _rendered(with_stats, params, has_nav=True)
+        pages, new = plan.pages + with_stats, plan.new
     else:
         pages, new = plan_empty(data), history.WhatsNew(data.matched_at, False, (), ())
-    files = [(name, static_file(name)) for name in STATIC_FILES]
-    files += [(page.path, render_page(page, params, has_nav=bool(data.timelines)).encode("utf-8")) for page in pages]
+        files += _rendered(pages, params, has_nav=False)
     try:
         size = publish(out, files, report_names=("index.html", *TOP_PAGES, *PAGE_FOLDERS, *STATIC_FILES, *OLD_FILES),
                        page_folders=PAGE_FOLDERS)
