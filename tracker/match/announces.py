@@ -199,8 +199,9 @@ def link_announces(
         return False
     if integration and not integration_object_ends(reading, start, end):
         return False
-    if plain is not None and not all(s in plain for s in stems[start:end]) and _member_follows(stems, end, plain):
-        return False
+    if plain is not None and not all(s in plain for s in stems[start:end]) and (
+            any(s in _MEMBER_NOUNS for s in stems[start + 1:end]) or _member_follows(stems, end, plain)):
+        return False  # (a rule may take the member noun into its span: "rate_limits field for ...")
     if _NOW_BEFORE.search(_clause_before(reading, start)):
         return False
     if not integration and _part_follows(reading, end):
