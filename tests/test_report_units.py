@@ -126,3 +126,17 @@ def test_the_garbage_collector_is_paused_only_while_a_report_is_made() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_changelog_line_is_written_escaped_whatever_it_holds() -> None:
+    import datetime as dt
+
+    from tracker.report.feature_page import MentionView, mention_html
+
+    view = MentionView(dt.date(2025, 1, 2), False, '1.0"><img src=x onerror=alert(1)>', "<script>alert(1)</script> & co",
+                       'https://github.com/o/r/blob/HEAD/CHANGELOG.md#L3"onmouseover="x', "o/r ↗", 3,
+                       "feature</span>", "alias:x", 7, day="2025-01-02", drifts=True)
+    html = str(mention_html(view))
+    assert "<script>" not in html and "<img" not in html and '"onmouseover' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html and "feature&lt;/span&gt;" in html
+    assert html.startswith('<li id="e7">') and "line may have moved" in html

@@ -6,6 +6,8 @@ their source only through `evidence_url`, which yields http(s) URLs or nothing.
 
 from __future__ import annotations
 
+from markupsafe import Markup, escape
+
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,6 +46,7 @@ class MentionView(NamedTuple):
     day: str = ""  # `date` as the page shows it
     fetched_day: str = ""  # `fetched` as the page shows it, "" when unknown
     drifts: bool = False  # the link opens today's file at a line number that may have moved
+    html: Markup = Markup("")  # the whole list item (`mention_html`), escaped
 
 
 class PresenceView(NamedTuple):
@@ -138,9 +141,35 @@ def mention_view(m: MentionRow, revisions: Mapping[str, FetchedRevision] | None 
     url = url if is_web_url(url) else ""
     pinned = bool(url) and is_commit(revision) and f"/{revision}/" in url
     fetched = fetch.fetched_at.date() if fetch and fetch.fetched_at else None
-    return MentionView(m.date, m.date_estimated, m.version, m.raw, url, source_label(url, m.line) if url else "",
+    view = MentionView(m.date, m.date_estimated, m.version, m.raw, url, source_label(url, m.line) if url else "",
                        m.line, m.kind, m.rule, m.entry_id, pinned, fetched, fmt.day(m.date),
                        fmt.day(fetched) if fetched else "", not pinned and "#L" in url)
+    return view._replace(html=mention_html(view))
+
+
+def mention_html(m: MentionView) -> Markup:
+    """One changelog line as a list item: the stable record is the item (its anchor, the quoted line, when
+    it was fetched); the source link pins the fetched commit when the fetch knew it, else it points at
+    HEAD and says so.
+
+    Written here rather than in a template because a report has thousands (6,839 on the corpus) and a
+    template spends most of their time on lookups; every scraped or stored value is escaped."""
+    day = f"≈ {escape(m.day)} (first seen by the crawler)" if m.estimated else escape(m.day)
+    version = f"<span>version {escape(m.version)}</span>" if m.version else ""
+    fetched = f'<span class="fetched">fetched {escape(m.fetched_day)}</span>' if m.fetched_day else ""
+    if m.evidence:
+        note = ('<span class="pin">at the fetched commit</span>' if m.pinned
+                else '<span class="drift">line may have moved</span>' if m.drifts else "")
+        link = (f'<a class="evidence" href="{escape(m.evidence)}" rel="noopener noreferrer nofollow">'
+                f"{escape(m.source_label)} ↗</a>\n{note}")
+    else:
+        link = "<span>no public link</span>"
+    return Markup(
+        f'<li id="e{int(m.entry_id)}">\n  <div class="mention-meta">\n    <span class="date">{day}</span>\n'
+        f"{version}    <span>{escape(m.kind)}</span>\n{fetched}{link}    "
+        f'<a class="anchor" href="#e{int(m.entry_id)}">#</a>\n  </div>\n  <code class="line">{escape(m.raw)}</code>\n'
+        "</li>\n"
+    )
 
 
 SHORT = {PRESENT_AT_START: "had it when tracking began", UNANNOUNCED: "not announced",
