@@ -1,12 +1,10 @@
 """The page of one feature: who shipped it when, the lag of each follower, and the changelog lines.
 
-Mentions keep the raw changelog line (escaped by the templates, never trusted) and link to
+Mentions keep the raw changelog line (escaped by `mention_html`, never trusted) and link to
 their source only through `evidence_url`, which yields http(s) URLs or nothing.
 """
 
 from __future__ import annotations
-
-from markupsafe import Markup, escape
 
 import datetime as dt
 from collections.abc import Mapping
@@ -14,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
 
 from tracker.model import MentionRow
 from tracker.catalog.queries import FetchedRevision
