@@ -44,7 +44,9 @@ _CHANGE = re.compile(
     r"how to|how do|we (?:expect|plan|hope|intend|aim)|expect \w+ to|"
     r"this (?:update|release|change|version|pr) (?:enhances|improves|extends|expands|refines|updates)|"
     # "The Keras callback has a new `log_batch_frequency`": something already there gets more
-    r"(?:has|have|gets?|got|now has) (?:a |an )?(?:new|additional|extra|more|much)\b)\b",
+    r"(?:has|have|gets?|got|now has) (?:a |an )?(?:new|additional|extra|more|much)\b|"
+    # "CPU Functions can now be configured to run on ...": a setting of something already there
+    r"can now be (?:configured|set) to\b|can now be (?:passed|customi[sz]ed|overridden|tuned)\b)\b",
     re.I,
 )
 # A statement about how things are ("Claude prompts are different than OpenAI") with nothing launched in it.
@@ -82,7 +84,8 @@ _SETTING = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
 # A data member of something already there: "Added `reranker` field", "usage_metadata property".
 _MEMBER_NOUNS = frozenset(stem(w) for w in (
     "field fields property properties attribute attributes constant constants enum enums value values column columns "
-    "accessor accessors shortcut shortcuts mutation mutations getter getters setter setters"
+    "accessor accessors shortcut shortcuts mutation mutations getter getters setter setters dataclass dataclasses "
+    "proto protos"
 ).split())
 # Right after the capability, words that make the line about something other than shipping it:
 # its documentation ("OpenTelemetry integration documentation"), a new version of it ("Datasets v2").
@@ -97,7 +100,7 @@ _PART_NOUNS = frozenset(stem(w) for w in (
     "labels index indexes indices map pricing price prices cost costs limit limits quota quotas header headers event "
     "events status error errors message messages chunk chunks delta deltas detail details timeout timeouts flag flags "
     "variable variables accessor accessors mutation mutations getter getters setter setters schema schemas button "
-    "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables"
+    "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables data"
 ).split())
 # A launch's own head nouns: after these the capability is what is launched ("Realtime API support").
 _HEADS = frozenset(stem(w) for w in (
@@ -204,7 +207,9 @@ def link_announces(
         return False  # (a rule may take the member noun into its span: "rate_limits field for ...")
     if _NOW_BEFORE.search(_clause_before(reading, start)):
         return False
-    if not integration and _part_follows(reading, end):
+    if _part_follows(reading, end):
+        return False  # ("OpenAI LLM advanced configurations": an integration's settings, too)
+    if not integration and _means(reading, start):
         return False
     clause = _clause_before(reading, start)
     if _TWEAK.match(clause):
@@ -223,6 +228,21 @@ def link_announces(
     tail = ws[end:end + 2]
     return not (before and before[-1] in _EXTENDS and start > 0 and any(w in _INTEGRATION_NOUNS for w in tail)
                 and not _opens_with_capability(ws, start))
+
+
+_MEANS = frozenset("using via through".split())
+_USE_IS_LAUNCHED = frozenset("for support supports supported of allow allows enable enables".split())
+
+
+def _means(reading: Reading, start: int) -> bool:
+    """The capability is the means of something else: "router query engine using OpenAI function calling"."""
+    words = reading.words
+    for j in (start - 1, start - 2, start - 3):  # (a provider's name may stand between: "using OpenAI ...")
+        if j < 0 or _BREAK.search(reading.gaps[j + 1]):
+            return False
+        if words[j] in _MEANS:  # ... but "adds support for using Provisioned Throughput" launches it
+            return j == 0 or words[j - 1] not in _USE_IS_LAUNCHED
+    return False
 
 
 def _part_follows(reading: Reading, end: int) -> bool:
@@ -258,7 +278,8 @@ def _clause_before(reading: Reading, start: int) -> str:
     first = 0
     for j in range(start, 0, -1):
         gap = reading.gaps[j]
-        if any(c in gap for c in ",;+&") or _sentence_end(reading, j) or reading.words[j - 1] in ("and", "plus", "also", "then"):
+        if any(c in gap for c in ",;+&") or " - " in gap or _sentence_end(reading, j) \
+                or reading.words[j - 1] in ("and", "plus", "also", "then"):
             first = j
             break
     return " ".join(reading.words[first:start + 1])
