@@ -77,7 +77,9 @@ _LEARNING = frozenset(stem(w) for w in "cookbook notebook tutorial walkthrough w
 _SAMPLES = re.compile(r"\bsamples?\b(?! (?:rate|rates|size|efficient|weights?|level)\b)")
 _SENTENCE_END = re.compile(r"[.!?]\s|[;:]")
 # Code in a line: snake_case, dotted.names, calls() and lowerCamelCase identifiers (`tokenUsage`, `threadId`).
-_CODE = re.compile(r"(?<!\S)(?:\S*[A-Za-z0-9][_.][A-Za-z0-9]\S*|\S+\(\))|\b[a-z]{2,}[A-Z][a-z][A-Za-z0-9]*\b")
+_CODE = re.compile(
+    r"`[^`\n]+`|(?<!\S)(?:\S*[A-Za-z0-9][_.][A-Za-z0-9]\S*|\S+\(\))|\b[a-z]{2,}[A-Z][a-z][A-Za-z0-9]*\b"
+)  # (and anything in backticks, in the line as written)
 _PRODUCT_DOT = re.compile(r"\.(?:ai|js|io|net|dev|com)\b")  # product names, not code: "fast.ai", "Node.js"
 # Settings: environment variables and config keys (`LANGFUSE_OTEL_HOST`).
 _SETTING = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")

@@ -166,7 +166,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     if retiring and not placed:
         return None
     line_ok = not retiring and line_announces(mention.text, mention.raw)
-    plain = plain_stems(mention.text) if line_ok and placed else None
+    plain = plain_stems(mention.raw or mention.text) if line_ok and placed else None  # raw keeps the backticks
     settings = setting_stems(mention.text) if plain is not None else frozenset()
     stored: list[StoredHit] = [
         (p.key, p.rule, p.score, p.role, p.target,
