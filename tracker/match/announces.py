@@ -160,6 +160,14 @@ def line_announces(text: str, raw: str = "") -> bool:
     return not (_STATEMENT.search(body) and not _LAUNCH_WORD.search(body))
 
 
+_MAYBE_CODE = re.compile(r"`|[A-Za-z0-9][_.][A-Za-z0-9]|\(\)|[a-z]{2}[A-Z][a-z]")
+
+
+def maybe_code(text: str) -> bool:
+    """Whether the line may hold code at all (one quick scan; most lines are prose)."""
+    return _MAYBE_CODE.search(text) is not None
+
+
 def plain_stems(text: str) -> frozenset[str]:
     """Stems of the words a line writes as prose, not inside code identifiers."""
     return frozenset(stem(w) for w in words(_CODE.sub(_unless_product, text)))

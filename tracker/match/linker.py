@@ -120,10 +120,15 @@ def link_entry(
     `reading` is `read(text)` when the caller has it already; `context_hits` caches the
     hits of contexts shared by many entries (a post title, a parent bullet).
     """
-    own = find_hits(reading or read(text), taxonomy, retirement=retirement, party_category=party_category)
+    cache = context_hits if context_hits is not None else {}
+    own_key = f"{int(retirement)}{party_category}\x01{text}"  # one changelog line often repeats ("Bug fixes")
+    own = cache.get(own_key)
+    if own is None:
+        own = cache[own_key] = find_hits(reading or read(text), taxonomy, retirement=retirement,
+                                         party_category=party_category)
+    own = list(own)
     if retirement or not context or context == text:
         return own
-    cache = context_hits if context_hits is not None else {}
     cache_key = f"{party_category}\x00{context}"
     ctx = cache.get(cache_key)
     if ctx is None:

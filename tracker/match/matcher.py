@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tracker.match.admission import INTEGRATION_ONLY, RETIREMENT, announcement
-from tracker.match.announces import line_announces, link_announces, plain_stems, setting_stems
+from tracker.match.announces import line_announces, link_announces, maybe_code, plain_stems, setting_stems
 from tracker.match.discovery import candidate_phrases, discover
 from tracker.match.linker import Hit, is_nested, link_entry
 from tracker.match.model import MatchOutcome
@@ -166,7 +166,9 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     if retiring and not placed:
         return None
     line_ok = not retiring and line_announces(mention.text, mention.raw)
-    plain = plain_stems(mention.raw or mention.text) if line_ok and placed else None  # raw keeps the backticks
+    # the words the line writes as prose (raw keeps the backticks); a line with no code is all prose
+    plain = plain_stems(mention.raw or mention.text) if line_ok and placed and maybe_code(mention.raw or mention.text) \
+        else None
     settings = setting_stems(mention.text) if plain is not None else frozenset()
     stored: list[StoredHit] = [
         (p.key, p.rule, p.score, p.role, p.target,
