@@ -85,10 +85,12 @@ class SitePlan:
         return self.finish(figures)
 
 
-def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> SitePlan:
+def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = (),
+              samples: StatsSamples | None = None) -> SitePlan:
     """Every page of a catalog with at least one feature, and what the latest match found new.
 
     `home`: the user's own parties; the overview leads with their exposure (`report.watchlist`).
+    `samples`: the statistics' samples (`stats_samples`) when the caller has made them already.
     """
     timelines = data.timelines
     by_category: dict[str, list[Timeline]] = defaultdict(list)
@@ -162,4 +164,4 @@ def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> S
             done += _evidence(view, ts, f"category {name}", site.category(name), site, p)
         return done
 
-    return SitePlan(pages, new, stats_samples(timelines, as_of=p.as_of, k=p.k), finish)
+    return SitePlan(pages, new, samples or stats_samples(timelines, as_of=p.as_of, k=p.k), finish)

@@ -20,7 +20,7 @@ from tracker.errors import ReportError
 from tracker.gcpause import collector_paused
 from tracker.metrics import build_timelines
 from tracker.metrics.background import fit_in_background
-from tracker.metrics.stats import compute_stats
+from tracker.metrics.stats import compute_stats, stats_samples
 from tracker.report import history
 from tracker.report.plan import Page, SiteData, plan_empty, plan_site
 from tracker.report.publish import publish
@@ -88,9 +88,11 @@ def _render_report(
     files = [(name, static_file(name)) for name in STATIC_FILES]
     pages: list[Page]
     if data.timelines:
-        plan = plan_site(data, params, home=settings.report.home)
-        # the Kaplan–Meier fits are made in a child process while the pages that show none render here
-        fits = fit_in_background(plan.samples.all())
+        # the Kaplan–Meier fits are made in a child process while the pages that show none are planned
+        # and rendered here
+        samples = stats_samples(data.timelines, as_of=params.as_of, k=params.k)
+        fits = fit_in_background(samples.all())
+        plan = plan_site(data, params, home=settings.report.home, samples=samples)
         files += _rendered(plan.pages, params, has_nav=True)
         fits.collect()
         figures = compute_stats(data.timelines, as_of=params.as_of, k=params.k, samples=plan.samples)
