@@ -44,6 +44,17 @@ def test_nothing_is_forked_for_what_is_known_or_while_other_threads_run() -> Non
     assert kaplan_meier(SAMPLES[0]).n == 3  # fitted here instead
 
 
+def test_a_child_started_before_the_samples_exist_fits_what_it_is_handed_later() -> None:
+    clear_fits()
+    fits = background.BackgroundFits.start()  # as a report does, before it reads the catalog
+    assert fits.started
+    fits.submit(SAMPLES)
+    assert fits.collect() == len(SAMPLES) and all(survival.known(survival.fit_key(s)) for s in SAMPLES)
+    idle = background.BackgroundFits.start()  # a report of an empty catalog hands it nothing
+    assert idle.collect(timeout=5) == 0 and not idle.started  # and the child is gone
+    clear_fits()
+
+
 def test_a_child_that_fails_leaves_the_fits_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     clear_fits()
 

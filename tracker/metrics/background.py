@@ -2,9 +2,12 @@
 
 A report needs about thirty lifelines fits (a few milliseconds of pandas work each, however small
 the sample) and, in a fresh process, the lifelines import itself (about a second). Neither
-depends on the pages that show no statistic, so `fit_in_background` forks a child that fits the
-samples while the report renders those pages; `collect` then keeps the child's estimates in this
-process's fit cache (`survival.remember`), where `compute_stats` finds them.
+depends on the pages that show no statistic, so a report starts a child (`BackgroundFits.start`)
+before it reads the catalog, hands it the samples once they exist (`submit`), and renders those
+pages while the child fits; `collect` then keeps the child's estimates in this process's fit cache
+(`survival.remember`), where `compute_stats` finds them. The child is forked while the parent is
+still small: what the report builds afterwards lives in fresh memory, not in pages the two
+processes share, so the parent pays no copy-on-write faults on it.
 
 Nothing here can change a figure: any failure (no `fork` on this platform, other threads running,
 a child that dies or sends nothing) leaves the cache as it was, and the fits are made in this
@@ -25,65 +28,96 @@ WAIT_SECONDS = 300.0  # far above the ~1 s the corpus takes; past it the caller 
 
 
 class BackgroundFits:
-    """Estimates being fitted in a child process; `collect` once, when they are needed."""
+    """A child process that fits the samples it is given; `submit` once, then `collect` once."""
 
-    def __init__(self, process: BaseProcess | None = None, receiver: Connection | None = None) -> None:
-        self._process, self._receiver = process, receiver
+    def __init__(self, process: BaseProcess | None = None, connection: Connection | None = None) -> None:
+        self._process, self._connection = process, connection
+        self._submitted = False
+
+    @classmethod
+    def start(cls) -> BackgroundFits:
+        """Fork the child now (it waits for `submit`); a handle that does nothing where that is unsafe.
+
+        Only where `fork` exists and no other thread runs (forking a threaded process can deadlock
+        the child)."""
+        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+            return cls()
+        context = multiprocessing.get_context("fork")
+        here, there = context.Pipe(duplex=True)
+        process = context.Process(target=_serve, args=(there, here), daemon=True, name="tracker-fits")
+        try:
+            process.start()
+        except OSError:  # cannot fork (a process limit, no memory): fit here instead
+            here.close()
+            there.close()
+            return cls()
+        there.close()
+        return cls(process, here)
 
     @property
     def started(self) -> bool:
         return self._process is not None
 
-    def collect(self, timeout: float = WAIT_SECONDS) -> int:
-        """Wait for the child and keep its estimates; how many it sent (0 when it failed)."""
-        process, receiver = self._process, self._receiver
-        self._process = self._receiver = None
-        if process is None or receiver is None:
-            return 0
+    def submit(self, samples: Sequence[survival.Sample]) -> None:
+        """Hand the child the samples this process does not know yet (none: it exits)."""
+        keys = [key for key in dict.fromkeys(survival.fit_key(s) for s in samples if s.observations)
+                if not survival.known(key)]
+        if self._connection is None or self._submitted:
+            return
+        self._submitted = True
         try:
-            found = receiver.recv() if receiver.poll(timeout) else None
+            self._connection.send(keys)
+        except OSError:
+            self._close()
+
+    def collect(self, timeout: float = WAIT_SECONDS) -> int:
+        """Wait for the child and keep its estimates; how many it sent (0 when it failed or had none)."""
+        connection = self._connection
+        if connection is None:
+            return 0
+        if not self._submitted:
+            self.submit(())
+        try:
+            found = connection.recv() if connection.poll(timeout) else None
         except (EOFError, OSError):
             found = None  # the child died before it sent anything
         finally:
-            receiver.close()
-            process.join(timeout=1)
-            if process.is_alive():
-                process.terminate()
-                process.join(timeout=1)
+            self._close()
         if not found:
             return 0
         survival.remember(dict(found))
         return len(found)
 
+    def _close(self) -> None:
+        process, connection = self._process, self._connection
+        self._process = self._connection = None
+        if connection is not None:
+            connection.close()
+        if process is not None:
+            process.join(timeout=1)
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=1)
+
 
 def fit_in_background(samples: Sequence[survival.Sample]) -> BackgroundFits:
-    """Start fitting the samples this process does not know yet in a forked child.
-
-    Only where `fork` exists and no other thread runs (forking a threaded process can deadlock the
-    child); otherwise nothing starts and the fits happen in this process when asked for.
-    """
-    keys = [key for key in dict.fromkeys(survival.fit_key(s) for s in samples if s.observations)
-            if not survival.known(key)]
-    if not keys or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    """Start a child and hand it `samples` at once (`BackgroundFits.start` then `submit`); none when this
+    process knows every estimate already."""
+    if all(survival.known(survival.fit_key(s)) for s in samples if s.observations):
         return BackgroundFits()
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_fit_and_send, args=(sender, keys), daemon=True, name="tracker-fits")
-    try:
-        process.start()
-    except OSError:  # cannot fork (a process limit, no memory): fit here instead
-        receiver.close()
-        sender.close()
-        return BackgroundFits()
-    sender.close()
-    return BackgroundFits(process, receiver)
+    fits = BackgroundFits.start()
+    fits.submit(samples)
+    return fits
 
 
-def _fit_and_send(sender: Connection, keys: list[survival.FitKey]) -> None:
-    """In the child: fit every key and send the estimates back (nothing, if anything fails)."""
+def _serve(connection: Connection, parent_end: Connection) -> None:
+    """In the child: wait for the keys, fit every one and send the estimates back (nothing, if anything fails)."""
+    parent_end.close()  # the child's copy of the parent's end: without it a dead parent is never noticed
     try:
-        sender.send([(key, survival.fitted(key)) for key in keys])
+        keys = connection.recv()
+        if keys:
+            connection.send([(key, survival.fitted(key)) for key in keys])
     except Exception:  # noqa: BLE001 - the parent fits for itself when nothing arrives
         pass
     finally:
-        sender.close()
+        connection.close()

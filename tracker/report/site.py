@@ -19,7 +19,7 @@ from tracker.config import Settings
 from tracker.errors import ReportError
 from tracker.gcpause import collector_paused
 from tracker.metrics import build_timelines
-from tracker.metrics.background import fit_in_background
+from tracker.metrics.background import BackgroundFits
 from tracker.metrics.stats import compute_stats, stats_samples
 from tracker.report import history
 from tracker.report.plan import Page, SiteData, plan_empty, plan_site
@@ -81,6 +81,18 @@ def _render_report(
 ) -> ReportResult:
     out = Path(out_dir if out_dir is not None else settings.report_dir)
     generated = _utc_naive(now)
+    # The Kaplan–Meier fits are made in a child process while this one reads the catalog and renders
+    # the pages that show none; forked now, while this process is still small (`metrics.background`).
+    fits = BackgroundFits.start()
+    try:
+        return _render_site(conn, settings, out, generated, fits)
+    finally:
+        fits.collect(timeout=0)  # a report that failed half-way: the child is not left waiting
+
+
+def _render_site(
+    conn: sqlite3.Connection, settings: Settings, out: Path, generated: dt.datetime, fits: BackgroundFits
+) -> ReportResult:
     data = read_site_data(conn, today=generated.date())
     # As of the newest dated entry (as `tracker stats`), so a replayed or stale catalog is not judged by today.
     params = ReportParams(generated, data.as_of or generated.date(), settings.metrics.commodity_k,
@@ -88,10 +100,8 @@ def _render_report(
     files = [(name, static_file(name)) for name in STATIC_FILES]
     pages: list[Page]
     if data.timelines:
-        # the Kaplan–Meier fits are made in a child process while the pages that show none are planned
-        # and rendered here
         samples = stats_samples(data.timelines, as_of=params.as_of, k=params.k)
-        fits = fit_in_background(samples.all())
+        fits.submit(samples.all())
         plan = plan_site(data, params, home=settings.report.home, samples=samples)
         files += _rendered(plan.pages, params, has_nav=True)
         fits.collect()
