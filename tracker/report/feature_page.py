@@ -141,10 +141,11 @@ def mention_view(m: MentionRow, revisions: Mapping[str, FetchedRevision] | None 
     url = url if is_web_url(url) else ""
     pinned = bool(url) and is_commit(revision) and f"/{revision}/" in url
     fetched = fetch.fetched_at.date() if fetch and fetch.fetched_at else None
-    view = MentionView(m.date, m.date_estimated, m.version, m.raw, url, source_label(url, m.line) if url else "",
-                       m.line, m.kind, m.rule, m.entry_id, pinned, fetched, fmt.day(m.date),
-                       fmt.day(fetched) if fetched else "", not pinned and "#L" in url)
-    return view._replace(html=mention_html(view))
+    label = source_label(url, m.line) if url else ""
+    day, fetched_day, drifts = fmt.day(m.date), fmt.day(fetched) if fetched else "", not pinned and "#L" in url
+    html = _item(m.entry_id, m.date_estimated, day, m.version, m.kind, fetched_day, url, label, pinned, drifts, m.raw)
+    return MentionView(m.date, m.date_estimated, m.version, m.raw, url, label, m.line, m.kind, m.rule, m.entry_id,
+                       pinned, fetched, day, fetched_day, drifts, html)
 
 
 def mention_html(m: MentionView) -> Markup:
@@ -154,20 +155,27 @@ def mention_html(m: MentionView) -> Markup:
 
     Written here rather than in a template because a report has thousands (6,839 on the corpus) and a
     template spends most of their time on lookups; every scraped or stored value is escaped."""
-    day = f"≈ {escape(m.day)} (first seen by the crawler)" if m.estimated else escape(m.day)
-    version = f"<span>version {escape(m.version)}</span>" if m.version else ""
-    fetched = f'<span class="fetched">fetched {escape(m.fetched_day)}</span>' if m.fetched_day else ""
-    if m.evidence:
-        note = ('<span class="pin">at the fetched commit</span>' if m.pinned
-                else '<span class="drift">line may have moved</span>' if m.drifts else "")
-        link = (f'<a class="evidence" href="{escape(m.evidence)}" rel="noopener noreferrer nofollow">'
-                f"{escape(m.source_label)} ↗</a>\n{note}")
+    return _item(m.entry_id, m.estimated, m.day, m.version, m.kind, m.fetched_day, m.evidence, m.source_label,
+                 m.pinned, m.drifts, m.raw)
+
+
+def _item(entry_id: int, estimated: bool, day_text: str, version_text: str, kind: str, fetched_day: str,
+          evidence: str, source: str, pinned: bool, drifts: bool, raw: str) -> Markup:
+    day = f"≈ {escape(day_text)} (first seen by the crawler)" if estimated else escape(day_text)
+    version = f"<span>version {escape(version_text)}</span>" if version_text else ""
+    fetched = f'<span class="fetched">fetched {escape(fetched_day)}</span>' if fetched_day else ""
+    if evidence:
+        note = ('<span class="pin">at the fetched commit</span>' if pinned
+                else '<span class="drift">line may have moved</span>' if drifts else "")
+        link = (f'<a class="evidence" href="{escape(evidence)}" rel="noopener noreferrer nofollow">'
+                f"{escape(source)} ↗</a>\n{note}")
     else:
         link = "<span>no public link</span>"
+    anchor = int(entry_id)
     return Markup(
-        f'<li id="e{int(m.entry_id)}">\n  <div class="mention-meta">\n    <span class="date">{day}</span>\n'
-        f"{version}    <span>{escape(m.kind)}</span>\n{fetched}{link}    "
-        f'<a class="anchor" href="#e{int(m.entry_id)}">#</a>\n  </div>\n  <code class="line">{escape(m.raw)}</code>\n'
+        f'<li id="e{anchor}">\n  <div class="mention-meta">\n    <span class="date">{day}</span>\n'
+        f"{version}    <span>{escape(kind)}</span>\n{fetched}{link}    "
+        f'<a class="anchor" href="#e{anchor}">#</a>\n  </div>\n  <code class="line">{escape(raw)}</code>\n'
         "</li>\n"
     )
 
