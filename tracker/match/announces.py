@@ -7,7 +7,13 @@ required argument", "Perf improvements for X", "X now returns HTTP 408 instead o
 "Add support for async calls in the OpenAI integration" (an extension of that integration).
 
 Per link, the capability must not be the subject of an extension ("The LangChain integration
-now submits tool spans") nor the thing an extension is added to.
+now submits tool spans") nor the thing an extension is added to. Nor is it announced when the
+line names it only as a code member ("Added `reranker` field"), qualifies a part or setting of it
+("WebSocket stream IDs", "deep research model pricing"), uses it as the means of something else
+("... using OpenAI function calling"), or is learning material, a test double or a listing; an
+integration is not announced by a further thing of its target ("Instrument LlamaIndex streaming
+responses"), a label dash before a change that launches nothing, or a setting that names it.
+The rules are general word classes, each with a test; README "Matching" lists them.
 """
 
 from __future__ import annotations
