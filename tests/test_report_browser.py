@@ -230,6 +230,12 @@ def test_a_head_to_head_cell_shows_the_features_behind_it(site, browser) -> None
     cell = row.locator("td.cell a[data-hash*='Cirrus']")
     assert cell.locator("b").inner_text() == "2"
     cell.click()
+    # the click sets the URL hash; the table filters on the "hashchange" event, which comes a moment later
+    page.wait_for_function(
+        """n => location.hash.includes("pairs.leader=Cirrus") && Array.from(
+               document.querySelectorAll('[data-table="pairs"] tbody tr')).filter(tr => !tr.hidden).length === n""",
+        arg=len(behind), timeout=10_000,
+    )
     feature = column(page, "pairs", "feature")
     assert sorted(r[feature] for r in visible_rows(page, "pairs")) == behind
     assert "pairs.leader=Cirrus" in page.url
