@@ -13,8 +13,8 @@ TRUSTED_ATTRIBUTES = frozenset({
     "x", "y", "x_start", "width", "height", "left", "right", "top", "bottom", "half_y", "median_x", "window_x",
     "observed_x", "pos", "cx", "cy", "tone", "href", "path",
 })
-TRUSTED_NAMES = frozenset({"root", "window", "mx", "my"})  # the page's way back to the root; numbers
-SAFE_MACROS = frozenset({"svg_open", "y_grid"})  # macros render with autoescaping on and return markup
+TRUSTED_NAMES = frozenset({"root", "window", "mx", "my", "label_gap"})  # the page's way back to the root; numbers
+SAFE_MACROS = frozenset({"svg_open", "y_grid", "chart_end"})  # chart macros: their own bodies are checked here too
 NUMERIC_FILTERS = frozenset({"round"})
 
 

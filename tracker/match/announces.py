@@ -22,7 +22,7 @@ import re
 
 from tracker.match.admission import opening
 from tracker.match.objects import integration_object_ends
-from tracker.match.text import Reading, stem, words
+from tracker.match.text import PHRASE_BREAK, Reading, stem, words
 
 # Opening words of a line that changes something already there.
 _TWEAK = re.compile(
@@ -121,7 +121,6 @@ _FUNCTION_WORDS = frozenset(
     "to for and or in with on from by via when using is are was were as into within that which at across under "
     "during without of through now so can will".split()
 )
-_BREAK = re.compile(r"[,;:()\[\]{}!?|+&/]|\s[-\u2013\u2014]\s|[\u2013\u2014]|\.\s")
 # Test doubles: "export mock image, speech and transcription models".
 # ... and cosmetics: "new icons for mastra, llamaindex, bedrock".
 _TESTING = frozenset(stem(w) for w in "mock mocks mocked stub stubs icon icons logo logos badge badges".split())
@@ -254,7 +253,7 @@ def _means(reading: Reading, start: int) -> bool:
     """The capability is the means of something else: "router query engine using OpenAI function calling"."""
     words = reading.words
     for j in (start - 1, start - 2, start - 3):  # (a provider's name may stand between: "using OpenAI ...")
-        if j < 0 or _BREAK.search(reading.gaps[j + 1]):
+        if j < 0 or PHRASE_BREAK.search(reading.gaps[j + 1]):
             return False
         if words[j] in _MEANS:  # ... but "adds support for using Provisioned Throughput" launches it
             return j == 0 or words[j - 1] not in _USE_IS_LAUNCHED
@@ -265,7 +264,7 @@ def _part_follows(reading: Reading, end: int) -> bool:
     """A part or setting of the capability is named right after it, in the same phrase (`_PART_NOUNS`)."""
     stems, gaps = reading.stems, reading.gaps
     for j in range(end, min(end + _PART_LOOKAHEAD, len(stems))):
-        if _BREAK.search(gaps[j]):
+        if PHRASE_BREAK.search(gaps[j]):
             return False
         s = stems[j]
         if s in _PART_NOUNS:

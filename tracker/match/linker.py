@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tracker.match.taxonomy import Taxonomy
-from tracker.match.text import Reading, block_key, read
+from tracker.match.text import PHRASE_BREAK, Reading, block_key, read
 
 ALIAS_SCORE = 1.0
 PATTERN_SCORE = 0.9
@@ -29,9 +29,6 @@ CONTEXT_FACTOR = 0.6
 _PREPOSITIONS = frozenset("for in into to with within on of from via using through inside across by".split())
 _COORDINATORS = frozenset("and or plus also".split())
 _COORD_MARK = re.compile(r"[,;&+/|]|\s-\s|\.\s")
-# phrase boundaries inside a line (a sentence end among them: "gen_ai.usage. Dashboards" is not "usage dashboard";
-# a slash lists alternatives: "task/tool/workflow/agent spans" is no "workflow agent")
-_BREAK = re.compile(r"[,;:()\[\]{}!?|+&/]|\s[-\u2013\u2014]\s|[\u2013\u2014]|\.\s")
 _NESTED = re.compile(r"^[ \t]+(?:[-*+•]|\d{1,3}[.)])\s")
 
 
@@ -120,15 +117,10 @@ def link_entry(
     `reading` is `read(text)` when the caller has it already; `context_hits` caches the
     hits of contexts shared by many entries (a post title, a parent bullet).
     """
-    cache = context_hits if context_hits is not None else {}
-    own_key = f"{int(retirement)}{party_category}\x01{text}"  # one changelog line often repeats ("Bug fixes")
-    own = cache.get(own_key)
-    if own is None:
-        own = cache[own_key] = find_hits(reading or read(text), taxonomy, retirement=retirement,
-                                         party_category=party_category)
-    own = list(own)
+    own = find_hits(reading or read(text), taxonomy, retirement=retirement, party_category=party_category)
     if retirement or not context or context == text:
         return own
+    cache = context_hits if context_hits is not None else {}
     cache_key = f"{party_category}\x00{context}"
     ctx = cache.get(cache_key)
     if ctx is None:
@@ -166,7 +158,7 @@ def _alias_span(reading: Reading, alias: tuple[str, ...]) -> tuple[int, int] | N
     stems = reading.stems
     first = alias[0]
     for i in _positions(stems, first):
-        if stems[i:i + n] == alias and not any(_BREAK.search(reading.gaps[j]) for j in range(i + 1, i + n)):
+        if stems[i:i + n] == alias and not any(PHRASE_BREAK.search(reading.gaps[j]) for j in range(i + 1, i + n)):
             return i, i + n
     return None
 

@@ -20,6 +20,10 @@ _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")  # LLMs, APIs, GPUs: a plural,
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 _VOWEL = re.compile(r"[aeiouy]")
 KEY_LEN = 4
+# Phrase boundaries inside a line, read in the separator before a word (`Reading.gaps`): punctuation, a
+# spaced dash, a sentence end ("gen_ai.usage. Dashboards" is not "usage dashboard"), and a slash, which
+# lists alternatives ("task/tool/workflow/agent spans" is no "workflow agent").
+PHRASE_BREAK = re.compile(r"[,;:()\[\]{}!?|+&/]|\s[-\u2013\u2014]\s|[\u2013\u2014]|\.\s")
 
 
 _UNICODE_PUNCT = str.maketrans({"\u2014": " - ", "\u2013": " - ", "\u2019": "'", "\u2018": "'", "\u2192": " - "})

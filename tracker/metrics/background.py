@@ -60,11 +60,10 @@ class BackgroundFits:
 
     def submit(self, samples: Sequence[survival.Sample]) -> None:
         """Hand the child the samples this process does not know yet (none: it exits)."""
-        keys = [key for key in dict.fromkeys(survival.fit_key(s) for s in samples if s.observations)
-                if not survival.known(key)]
         if self._connection is None or self._submitted:
             return
         self._submitted = True
+        keys = _unknown_keys(samples)
         try:
             self._connection.send(keys)
         except OSError:
@@ -103,11 +102,17 @@ class BackgroundFits:
 def fit_in_background(samples: Sequence[survival.Sample]) -> BackgroundFits:
     """Start a child and hand it `samples` at once (`BackgroundFits.start` then `submit`); none when this
     process knows every estimate already."""
-    if all(survival.known(survival.fit_key(s)) for s in samples if s.observations):
+    if not _unknown_keys(samples):
         return BackgroundFits()
     fits = BackgroundFits.start()
     fits.submit(samples)
     return fits
+
+
+def _unknown_keys(samples: Sequence[survival.Sample]) -> list[survival.FitKey]:
+    """The fit keys of the samples that this process has no estimate for, each once."""
+    return [key for key in dict.fromkeys(survival.fit_key(s) for s in samples if s.observations)
+            if not survival.known(key)]
 
 
 def _serve(connection: Connection, parent_end: Connection) -> None:

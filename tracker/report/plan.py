@@ -79,10 +79,7 @@ class SitePlan:
     pages: list[Page]
     new: history.WhatsNew
     samples: StatsSamples
-    finish: Callable[[Stats], list[Page]]
-
-    def with_stats(self, figures: Stats) -> list[Page]:
-        return self.finish(figures)
+    with_stats: Callable[[Stats], list[Page]]  # the overview, category and headline-evidence pages
 
 
 def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = (),
