@@ -5,7 +5,8 @@
 Prints the crawl and match times, each render's time, and the pages and size of the output.
 Every timed render does the full work: the Kaplan–Meier fits a process keeps (`survival.clear_fits`)
 are forgotten before each one, and made again in a forked child while the pages that show no
-statistic render (`metrics.background`). The first render runs in a process that has not loaded
+statistic render (`metrics.background`); once they are in, a second forked child renders feature and
+party pages from the other end of the same queue as this process (`report.workers`). The first render runs in a process that has not loaded
 lifelines: its child pays the import (about a second) in parallel with the rendering. The warm
 renders run after lifelines is loaded, as in any process that has estimated something before (the
 import is timed on its own). One more render, with the fits kept, shows what a second report or the

@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 import sqlite3
 import statistics
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -216,6 +217,26 @@ def test_the_report_has_every_page(site) -> None:  # type: ignore[no-untyped-def
     assert result.pages == len(html_files)
     assert result.bytes == sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     assert result.new_features == len(records)  # first report: everything is new
+
+
+def test_the_site_is_the_same_whether_helper_processes_render_or_not(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The fits and half of the pages are made in forked children where that is safe; the bytes must
+    not depend on it. With another thread running, nothing is forked and this process does it all."""
+    settings, _ = site
+    with db.connect(settings.db_path) as conn:
+        helped = render_report(conn, settings, out_dir=tmp_path / "helped", now=RENDERED)
+        stop = threading.Event()
+        other = threading.Thread(target=stop.wait)
+        other.start()
+        try:
+            alone = render_report(conn, settings, out_dir=tmp_path / "alone", now=RENDERED)
+        finally:
+            stop.set()
+            other.join()
+    files = sorted(p.relative_to(helped.out_dir) for p in helped.out_dir.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(alone.out_dir) for p in alone.out_dir.rglob("*") if p.is_file())
+    assert len(files) > 10
+    assert all((helped.out_dir / f).read_bytes() == (alone.out_dir / f).read_bytes() for f in files)
 
 
 def test_overview_numbers_equal_the_export(site) -> None:  # type: ignore[no-untyped-def]

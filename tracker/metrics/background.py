@@ -58,6 +58,16 @@ class BackgroundFits:
     def started(self) -> bool:
         return self._process is not None
 
+    def ready(self) -> bool:
+        """`collect` would not wait: the child has sent its estimates, died, or was never started."""
+        connection = self._connection
+        if connection is None:
+            return True
+        try:
+            return connection.poll(0)
+        except OSError:
+            return True
+
     def submit(self, samples: Sequence[survival.Sample]) -> None:
         """Hand the child the samples this process does not know yet (none: it exits)."""
         if self._connection is None or self._submitted:

@@ -11,21 +11,23 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from tracker.catalog.queries import CatalogCounts, FetchedRevision, PartyInfo, PartyWindow, SourceStatus
 from tracker.metrics import Timeline, summarize
 from tracker.metrics import party_stats
+from tracker.metrics.summary import PartyStats
 from tracker.metrics.stats import Stats, StatsSamples, stats_samples
 from tracker.report import history, new_page
 from tracker.report.cadence import Cadence, cadence
 from tracker.report.evidence_pages import evidence_page
 from tracker.report.feature_page import feature_page
-from tracker.report.headtohead import copy_pairs, head_to_head, rivalry
+from tracker.report.headtohead import CopyPair, copy_pairs, head_to_head, rivalry
 from tracker.report.watchlist import watches
 from tracker.report.overview import category_rows, copy_matrix
 from tracker.report.honest import honest_answer
-from tracker.report.party_page import coverage, party_page
+from tracker.report.party_page import Coverage, coverage, party_page
 from tracker.report.scope import ScopeView, scope_view
 from tracker.report.site_map import MARKET, ReportParams, SiteMap
 from tracker.report.tables import feature_row, party_row
@@ -38,6 +40,13 @@ class Page:
     title: str
     nav: str  # the navigation entry to highlight
     context: dict[str, Any] = field(default_factory=dict)
+    # a page whose view-model is made when it is rendered (`view`), so whichever process renders it
+    # (`report.workers`) also makes it; the site's feature and party pages
+    build: Callable[[], dict[str, Any]] | None = None
+
+    def view(self) -> dict[str, Any]:
+        """The page's view-model: its `context`, with what `build` makes added."""
+        return self.context if self.build is None else {**self.context, **self.build()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +71,17 @@ def _evidence(view: ScopeView, timelines: Sequence[Timeline], title: str, href: 
              {"page": evidence_page(card, timelines, title, href, site, p)})
         for card in view.cards
     ]
+
+
+def _feature_view(t: Timeline, site: SiteMap, p: ReportParams, is_new: bool,
+                  revisions: dict[str, FetchedRevision]) -> dict[str, Any]:
+    return {"page": feature_page(t, site, p, is_new=is_new, revisions=revisions)}
+
+
+def _party_view(info: PartyInfo, timelines: list[Timeline], stats: PartyStats | None, rhythm: Cadence,
+                site: SiteMap, p: ReportParams, cover: Coverage | None, pairs: list[CopyPair]) -> dict[str, Any]:
+    return {"page": party_page(info, timelines, stats, rhythm, site, p, cover),
+            "rivalry": rivalry(info.name, pairs, site, window=p.window)}
 
 
 def plan_empty(data: SiteData) -> list[Page]:
@@ -130,18 +150,16 @@ def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = (),
         Page("method.html", "method.html", "Method", "method", {"counts": data.counts}),
     ]
     for t in timelines:
-        pages.append(Page(site.feature(t.key), "feature.html", t.feature.name, "features",
-                          {**common, "page": feature_page(t, site, p, is_new=t.key in new_keys,
-                                                          revisions=data.revisions)}))
+        pages.append(Page(site.feature(t.key), "feature.html", t.feature.name, "features", common,
+                          partial(_feature_view, t, site, p, t.key in new_keys, data.revisions)))
     party_timelines: dict[str, list[Timeline]] = defaultdict(list)
     for t in timelines:
         for x in t.parties:
             party_timelines[x.party].append(t)
     for name, info in sorted(infos.items()):
-        pages.append(Page(site.party(name), "party.html", name, "parties",
-                          {**common, "page": party_page(info, party_timelines.get(name, []), stats.get(name),
-                                                        cadences[name], site, p, covers.get(name)),
-                           "rivalry": rivalry(name, pairs, site, window=p.window)}))
+        pages.append(Page(site.party(name), "party.html", name, "parties", common,
+                          partial(_party_view, info, party_timelines.get(name, []), stats.get(name), cadences[name],
+                                  site, p, covers.get(name), pairs)))
 
     def finish(figures: Stats) -> list[Page]:
         market = scope_view(timelines, MARKET, "All features", site, p, new=new_keys, lead=figures.first_copy,

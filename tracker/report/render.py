@@ -50,7 +50,7 @@ def root_of(path: str) -> str:
 def render_page(page: Page, params: ReportParams, *, has_nav: bool = True) -> str:
     template = environment().get_template(page.template)
     return template.render(
-        **page.context, root=root_of(page.path), title=page.title, nav_active=page.nav, params=params,
+        **page.view(), root=root_of(page.path), title=page.title, nav_active=page.nav, params=params,
         nav=NAV if has_nav else (), here=page.path,
     )
 

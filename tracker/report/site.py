@@ -4,13 +4,20 @@ The site opens from file:// with no network: one local stylesheet, inline SVG ch
 local script that makes tables searchable, sortable and filterable (every page reads fully
 without it). The site is put in place all at once (`publish`): a failure mid-write leaves the
 previous report as it was.
+
+On two cores the work is shared: a child forked first makes the Kaplan–Meier fits while this
+process renders the pages that show none (`metrics.background`); once the fits are in, a second
+child renders the rest of the feature and party pages from the other end of the queue while this
+process makes the statistics' pages (`workers`). The bytes do not depend on who renders a page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections import deque
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from tracker.catalog import queries
@@ -26,9 +33,11 @@ from tracker.report.plan import Page, SiteData, plan_empty, plan_site
 from tracker.report.publish import publish
 from tracker.report.render import STATIC_FILES, render_page, static_file
 from tracker.report.site_map import ReportParams
+from tracker.report.workers import PageQueue
 
 PAGE_FOLDERS = ("feature", "party", "category", "evidence")
 TOP_PAGES = ("new.html", "features.html", "parties.html", "head-to-head.html", "categories.html", "method.html")
+SHARE_EVERY = 4  # the worker renders one in SHARE_EVERY of the feature and party pages
 OLD_FILES = ("report-state.json",)  # written by earlier versions; "new" now comes from the catalog
 
 
@@ -61,6 +70,10 @@ def read_site_data(conn: sqlite3.Connection, *, today: dt.date | None = None) ->
 
 def _rendered(pages: list[Page], params: ReportParams, *, has_nav: bool) -> list[tuple[str, bytes]]:
     return [(page.path, render_page(page, params, has_nav=has_nav).encode("utf-8")) for page in pages]
+
+
+def _render_one(page: Page, params: ReportParams) -> tuple[str, bytes]:
+    return page.path, render_page(page, params).encode("utf-8")
 
 
 def _cannot_write(out_dir: Path, error: OSError) -> ReportError:
@@ -103,11 +116,19 @@ def _render_site(
         samples = stats_samples(data.timelines, as_of=params.as_of, k=params.k)
         fits.submit(samples.all())
         plan = plan_site(data, params, home=settings.report.home, samples=samples)
-        files += _rendered(plan.pages, params, has_nav=True)
+        render = partial(_render_one, params=params)
+        later = deque(page for page in plan.pages if page.build is not None)  # feature and party pages
+        files += [render(page) for page in plan.pages if page.build is None]
+        while later and not fits.ready():  # this process renders alone while the child fits
+            files.append(render(later.popleft()))
         fits.collect()
+        # then a second renderer shares what is left, while this process makes the statistics' pages
+        queue = PageQueue.start(list(later), render)
         figures = compute_stats(data.timelines, as_of=params.as_of, k=params.k, samples=plan.samples)
         with_stats = plan.with_stats(figures)
-        files += _rendered(with_stats, params, has_nav=True)
+        files += [render(page) for page in with_stats]
+        files += [render(page) for page in queue.mine()]
+        files += queue.collect()
         pages, new = plan.pages + with_stats, plan.new
     else:
         pages, new = plan_empty(data), history.WhatsNew(data.matched_at, False, (), ())

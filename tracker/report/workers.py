@@ -1,0 +1,144 @@
+"""Render a report's pages in two processes: this one and a forked child, taking pages from the two
+ends of one queue until they meet.
+
+A report's feature and party pages make their view-models when they are rendered (`Page.build`),
+so a child forked after planning makes and renders pages from the same data, and sends the
+finished pages back (a few megabytes through a pipe). Which process renders which page is decided
+as they go (a shared pair of counters under a lock), so neither waits for the other however the
+work falls; the bytes are the same whichever process renders a page (rendering is a pure function
+of the page and the parameters).
+
+Nothing here can change the site: where `fork` is missing or other threads run, when the fork
+fails, or when the child dies, raises or sends nothing, this process renders the pages the child
+had taken (`PageQueue.collect`), which also raises whatever error the child met.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, Generic, TypeVar
+
+WAIT_SECONDS = 300.0  # far above the ~0.2 s the corpus takes; past it this process renders them itself
+
+P = TypeVar("P")
+Rendered = tuple[str, bytes]  # (relative path, page bytes)
+
+
+class _Ends:
+    """The queue's two ends: `front` is the next index this process takes, `back` one past the next
+    the child takes; the pages in between are nobody's yet."""
+
+    def __init__(self, size: int, shared: bool) -> None:
+        if shared:
+            context = multiprocessing.get_context("fork")
+            self._values: Any = context.RawArray("q", [0, size])
+            self._lock: Any = context.Lock()
+        else:
+            self._values, self._lock = [0, size], threading.Lock()
+
+    def take_front(self) -> int | None:
+        with self._lock:
+            front, back = self._values[0], self._values[1]
+            if front >= back:
+                return None
+            self._values[0] = front + 1
+            return front
+
+    def take_back(self) -> int | None:
+        with self._lock:
+            front, back = self._values[0], self._values[1]
+            if front >= back:
+                return None
+            self._values[1] = back - 1
+            return back - 1
+
+    @property
+    def front(self) -> int:
+        with self._lock:
+            return int(self._values[0])
+
+
+class PageQueue(Generic[P]):
+    """Pages rendered from both ends: `start` forks the child (which takes from the back), `mine` yields
+    the pages this process takes from the front, `collect` gathers the child's rendered pages."""
+
+    def __init__(self, pages: Sequence[P], render: Callable[[P], Rendered], ends: _Ends,
+                 process: BaseProcess | None = None, connection: Connection | None = None) -> None:
+        self._pages, self._render, self._ends = pages, render, ends
+        self._process, self._connection = process, connection
+
+    @classmethod
+    def start(cls, pages: Sequence[P], render: Callable[[P], Rendered]) -> PageQueue[P]:
+        """Fork a child rendering pages from the back of `pages` with `render`; without one (no `fork`,
+        other threads running, which can deadlock a forked child, or a failed fork) this process takes them all."""
+        if len(pages) < 2 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+            return cls(pages, render, _Ends(len(pages), shared=False))
+        ends = _Ends(len(pages), shared=True)
+        context = multiprocessing.get_context("fork")
+        here, there = context.Pipe(duplex=False)
+        process = context.Process(target=_serve, args=(there, here, pages, ends, render), daemon=True,
+                                  name="tracker-pages")
+        try:
+            process.start()
+        except OSError:  # cannot fork (a process limit, no memory): this process renders them
+            here.close()
+            there.close()
+            return cls(pages, render, _Ends(len(pages), shared=False))
+        there.close()
+        return cls(pages, render, ends, process, here)
+
+    @property
+    def started(self) -> bool:
+        return self._process is not None
+
+    def mine(self) -> Iterator[P]:
+        """The pages this process renders, taken one at a time from the front."""
+        while (index := self._ends.take_front()) is not None:
+            yield self._pages[index]
+
+    def collect(self, timeout: float = WAIT_SECONDS) -> list[Rendered]:
+        """The pages the child took, rendered: as it sent them, or rendered here when it failed (with any
+        nobody took yet). Call once `mine` is exhausted."""
+        connection = self._connection
+        if connection is None:
+            return []
+        try:
+            found = connection.recv() if connection.poll(timeout) else None
+        except (EOFError, OSError):
+            found = None  # the child died before it sent anything
+        finally:
+            self._close()
+        if isinstance(found, list):
+            return found
+        return [self._render(page) for page in self._pages[self._ends.front:]]
+
+    def _close(self) -> None:
+        process, connection = self._process, self._connection
+        self._process = self._connection = None
+        if connection is not None:
+            connection.close()
+        if process is not None:
+            process.join(timeout=1)
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=1)
+
+
+def _serve(connection: Connection, parent_end: Connection, pages: Sequence[P], ends: _Ends,
+           render: Callable[[P], Rendered]) -> None:
+    """In the child: render pages from the back until the ends meet, then send them (nothing, if anything
+    fails: the parent renders what the child took)."""
+    parent_end.close()
+    try:
+        done: list[Rendered] = []
+        while (index := ends.take_back()) is not None:
+            done.append(render(pages[index]))
+        connection.send(done[::-1])  # in page order: the last pages of the queue, front to back
+    except Exception:  # noqa: BLE001 - the parent renders them itself and meets the same error
+        pass
+    finally:
+        connection.close()
