@@ -120,6 +120,8 @@ def test_a_party_never_integrates_its_own_product(taxonomy: Taxonomy) -> None:
     ("- Passthrough endpoints for the batch API", True),  # a noun, not the verb "pass"
     ("- The Keras callback has a new option for logging every N batches", False),
     ("- Hoist thread grouping metadata into the trace", False),
+    ("- 1a2b3c4: lumen-stream: don't call onFinish twice when retrying", False),
+    ("- Never retry batch requests that failed validation", False),
 ])
 def test_which_lines_announce(raw: str, announces: bool) -> None:
     from tracker.match.announces import line_announces

@@ -34,17 +34,19 @@ _TWEAK = re.compile(
     r"available in (?:\S+ )?v?\d|when|whenever|if|unless|once|while|perf|performance|faster|better|more|properly|correctly|"
     r"no longer|reorder\w*|reword\w*|clarif\w*|expand\w*|extend\w*|unif\w*|consolidat\w*|streamlin\w*|"
     r"deduplicat\w*|re ?enabl\w*|retry\w*|validat\w*|guard\w*|catch\w*|suppress\w*|silenc\w*|hid(?:e|es|den)|"
-    r"show\w* (?:the )?(?:correct|proper|right)|do not|don t|no more|see|"
+    r"show\w* (?:the )?(?:correct|proper|right)|do not|don ?'?t|doesn ?'?t|didn ?'?t|won ?'?t|never|no more|see|"
     # verbs that set, keep or pass along something that is already there
     r"set|sets|save|saves|saved|separat\w*|split|splits|pass|passes|passed|return|returns|returned|populat\w*|"
     r"reus\w*|forward\w*|accept\w*|attach(?:es|ed)? (?:the |a )?\w+ to|configure|configures|configured|configuring|"
-    r"hoist|hoists|paginat\w*|record|records|recorded|persist\w*|infer|infers)\b",
+    r"hoist|hoists|paginat\w*|record|records|recorded|persist\w*|infer|infers|"
+    # what goes away is not launched: "add FaithfulnessEvaluator and deprecate HallucinationEvaluator"
+    r"deprecat\w*|remov\w*|drop(?:s|ped)?(?![- ]in\b)|delet\w*|sunset\w*)\b",
     re.I,
 )
 # Anywhere in the line: a behaviour change or a repair, not a new capability.
 _CHANGE = re.compile(
     r"\b(?:instead|rather than|no longer|(?:is|are|was|were|has been|have been) (?:now )?(?:moved|renamed|replaced)|(?:http )?[45]\d\d\b(?: \w+){0,3} (?:errors?|status|codes?|responses?)|"
-    r"(?:error|status) codes?|is now required|are now required|(?:a )?required (?:argument|parameter|field)|"
+    r"(?:error|status) codes?|(?:is|are) now (?:required|optional)|(?:a )?required (?:argument|parameter|field)|"
     r"perf(?:ormance)? improvements?|improvements?|enhancements?|appropriate|correctly|properly|in rare cases|"
     r"regression|backwards? compat\w*|fix(?:ed|es)? (?:a |an |the |several |some )?(?:bugs?|issues?|problems?|crash\w*)|"
     r"how to|how do|we (?:expect|plan|hope|intend|aim)|expect \w+ to|"
@@ -108,7 +110,8 @@ _PART_NOUNS = frozenset(stem(w) for w in (
     "labels index indexes indices map pricing price prices cost costs limit limits quota quotas header headers event "
     "events status error errors message messages chunk chunks delta deltas detail details timeout timeouts flag flags "
     "variable variables accessor accessors mutation mutations getter getters setter setters schema schemas button "
-    "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables data"
+    "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables data "
+    "prefix prefixes preference preferences default defaults option options"
 ).split())
 # A launch's own head nouns: after these the capability is what is launched ("Realtime API support").
 _HEADS = frozenset(stem(w) for w in (
@@ -135,11 +138,36 @@ _TAG_LIST = re.compile(r"^\s*(?:[-*+]\s+)?`[^`]+`(?:\s*,\s*`[^`]+`)+\s*$")
 # The capability is where something else is added: "<verb> <something> to|for|in <capability>".
 _ATTACHED = re.compile(
     r"\b(?:add|adds|added|adding|support|supports|supported|introduc\w*|implement\w*|enabl\w*|expos\w*|allow\w*)"
-    r"(?: support for| support)? (?!support\b|for\b)((?:\w+ ){1,6})(?:to|for|in|into|on|within|inside) (?:the |a |an |all |each )?"
-    r"(?:\w+ ){0,6}\w+$",
+    r"(?: support for| support)? (?!support\b|for\b)((?:\w+ ){1,10})(?<!support )(?:to|for|in|into|on|within|inside) (?:the |a |an |all |each )?"
+    r"(?:\w+ ){0,10}\w+$",
     re.I,
 )
 _ARTICLES = frozenset("a an the".split())
+# "Support new fields in FileData, ..., TuningJob": members added to things that are there already.
+_MEMBERS_ADDED = re.compile(
+    r"\b(?:fields?|params?|parameters?|properties|property|attributes?|arguments?|columns?|enum values?) "
+    r"(?:to|in|on|for|of)\b"
+)
+# "(for example bias, hallucination, PII)": an example in a list, not the thing launched.
+_EXAMPLES = re.compile(r"^(?:for example|for instance|e g|eg|such as|like|including|incl)\b")
+# Packaging: "add openai as a container dependency", "pin the langchain dependency" launch nothing.
+_PACKAGING = frozenset(stem(w) for w in "dependency dependencies deps".split())
+# "newer version of MCP", "the latest version of LangChain": the thing was there; a new version is supported.
+_NEW_VERSION_OF = re.compile(r"\b(?:newer|new|newest|latest|updated|next|recent) versions? of (?:the )?$")
+# "Add new OpenAI models": new models of a provider that is integrated already.
+_NEW_ONES = frozenset("new newer newest latest more additional".split())
+_MODEL_WORDS = frozenset("model models llm llms".split())
+# What a line labelled with an integration's target may say and still be about the integration itself:
+# "**ollama**: implement instrumentation", "Anthropic - initial support" (not "cohere-stream: support
+# AsyncIterable", "OpenAI - `metadata` param preview support": an addition to it).
+_ABOUT_THE_INTEGRATION = frozenset(stem(w) for w in (
+    "add adds added adding introduce introduces introduced support supports supported implement implements "
+    "implemented enable enables enabled new initial basic experimental native official first class auto "
+    "automatic integration integrations instrumentation instrumentor instrument instruments tracing trace "
+    "traces autolog autologging provider providers plugin plugins connector connectors callback callbacks "
+    "handler exporter logger wrapper adapter flavor sdk api client library package llm llms model models "
+    "chat embedding embeddings beta preview ga available now for the a an of and with"
+).split())
 # "add instrumentation for X", "add tracing support for X": the addition is X's integration itself
 _INTEGRATION_WORDS = frozenset(
     "instrumentation tracing support integration integrations autologging autolog native first class "
@@ -192,7 +220,8 @@ def setting_stems(text: str) -> frozenset[str]:
 
 def link_announces(
     reading: Reading, start: int, end: int, line_ok: bool, plain: frozenset[str] | None = None,
-    settings: frozenset[str] = frozenset(), integration: bool = False,
+    settings: frozenset[str] = frozenset(), integration: bool = False, labelled: bool = False,
+    table_row: bool = False,
 ) -> bool:
     """Whether the line announces the capability found at words [start, end) (-1: from the context).
 
@@ -200,12 +229,21 @@ def link_announces(
     or an enum value ("Added `reranker` field", "Added the GenerationResponse.usage_metadata property")
     is a data member added to something already there, not the capability's launch; an integration
     whose target is named only in a setting (`settings`, from `setting_stems`: "Allow using
-    LANGFUSE_OTEL_HOST") is configured, not launched.
+    LANGFUSE_OTEL_HOST") is configured, not launched. `labelled`: the integration's target is named
+    only by the line's label or scope ("cohere-stream: support AsyncIterable"), so the line must be about
+    the integration itself. `table_row`: the line is a row of a table (a listing when the capability is
+    named there only in code).
     """
     if not line_ok:
         return False
     if start < 0:
-        return True  # inherited from the parent line, which is the announcement
+        # inherited from the parent line, which is the announcement; or named by the line's label
+        return not (integration and labelled) or all(s in _ABOUT_THE_INTEGRATION or s.isdigit()
+                                                     for s in reading.stems)
+    if any(s in _PACKAGING for s in reading.stems):
+        return False  # "add openai as a container dependency"
+    if table_row and plain is not None and not all(s in plain for s in reading.stems[start:end]):
+        return False  # "| `OpenAIModelProfile.from_profile(p)` | Just `p` |": a listing of code
     if start >= MAX_ANNOUNCING_WORDS:
         return False  # deep in a long paragraph: a passing mention
     stems = reading.stems
@@ -229,7 +267,17 @@ def link_announces(
     clause = _clause_before(reading, start)
     if _TWEAK.match(clause):
         return False  # "add chromadb instrumentation + fix langchain instrumentation"
-    attached = _ATTACHED.search(_sentence_before(reading, start))
+    if _NEW_VERSION_OF.search(" ".join(reading.words[max(0, start - 5):start]) + " "):
+        return False  # "support for newer version of MCP"
+    if integration and start > 0 and reading.words[start - 1] in _NEW_ONES and end < len(reading.words) \
+            and reading.words[end] in _MODEL_WORDS:
+        return False  # "Add new OpenAI models": more models of a provider already there
+    sentence = _sentence_before(reading, start)
+    if _MEMBERS_ADDED.search(sentence):
+        return False  # "Support new fields in FileData, GenerationConfig, TuningJob"
+    if _in_examples(reading, start):
+        return False  # "a red team scanner (for example bias, hallucination, PII)"
+    attached = _ATTACHED.search(sentence)
     if attached and not set(attached[1].split()) - _ARTICLES <= _INTEGRATION_WORDS:
         return False  # "add an h2_ports parameter to Sandbox.create": an addition to the capability
     norm, starts = reading.norm, reading.starts
@@ -260,6 +308,17 @@ def _means(reading: Reading, start: int) -> bool:
     return False
 
 
+def _in_examples(reading: Reading, start: int) -> bool:
+    """Word `start` is inside parentheses that open with "for example", "such as", "e.g." ..."""
+    gaps = reading.gaps
+    for k in range(start, -1, -1):
+        if ")" in gaps[k]:
+            return False
+        if "(" in gaps[k]:
+            return bool(_EXAMPLES.match(" ".join(reading.words[k:start + 1])))
+    return False
+
+
 def _part_follows(reading: Reading, end: int) -> bool:
     """A part or setting of the capability is named right after it, in the same phrase (`_PART_NOUNS`)."""
     stems, gaps = reading.stems, reading.gaps
@@ -269,6 +328,8 @@ def _part_follows(reading: Reading, end: int) -> bool:
         s = stems[j]
         if s in _PART_NOUNS:
             return True
+        if s in ("and", "or"):
+            continue  # "structured MCP and websocket errors": the part is the coordinated pair's
         if s in _HEADS or s in _FUNCTION_WORDS:
             return False
     return False

@@ -13,6 +13,7 @@ long as one capability on the line is new for the party.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +33,7 @@ from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "3"
+RECORDS_VERSION = "4"
 
 
 class StaleStateError(ValueError):
@@ -137,6 +138,17 @@ def _order(m: Mention) -> tuple[object, ...]:
     return (m.date, m.source_url, m.line, m.version, m.text, m.raw, m.context, m.kind, m.party)
 
 
+_REPAIR_LABELS = frozenset({"fix", "fixes", "bugfix", "bugfixes", "bug fix", "bug fixes", "hotfix", "hotfixes"})
+_REPAIR_TYPE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\w{7,40}:\s+)?\**(?:fix|bugfix|hotfix)\b(?:\([^)]*\))?!?\**\s*:", re.I)
+
+
+def _repair(mention: Mention) -> bool:
+    """A line that calls itself a fix (typed `fix(...)`, labelled **fix:**) repairs what is there: it may name
+    a capability ("fix(gemini): support nested generationConfig") but launches none. (A line merely filed
+    under "Bug Fixes" is not judged by its section: release tools file launches there too.)"""
+    return mention.scope.strip().lower() in _REPAIR_LABELS or bool(_REPAIR_TYPE.match(mention.raw or mention.text))
+
+
 def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[Hit]]) -> EntryRecord | None:
     kind = announcement(mention.kind, mention.text, mention.scope, mention.section)
     if kind is None:
@@ -150,6 +162,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     targets = taxonomy.targets
     text_targets = [] if retiring else find_targets(reading, targets)
     named = find_named(mention.scope, targets)
+    labelled = bool(named) and not text_targets  # only the line's label or scope names the target
     if not named and not text_targets and is_nested(mention.raw):
         named = find_named(mention.context, targets)  # a nested bullet's parent names what it is about
     cue_text = ""
@@ -165,15 +178,17 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
             return None
     if retiring and not placed:
         return None
-    line_ok = not retiring and line_announces(mention.text, mention.raw)
+    line_ok = not retiring and not _repair(mention) and line_announces(mention.text, mention.raw)
     # the words the line writes as prose (raw keeps the backticks); a line with no code is all prose
     plain = plain_stems(mention.raw or mention.text) if line_ok and placed and maybe_code(mention.raw or mention.text) \
         else None
     settings = setting_stems(mention.text) if plain is not None else frozenset()
+    table_row = (mention.raw or "").lstrip().startswith("|")
     stored: list[StoredHit] = [
         (p.key, p.rule, p.score, p.role, p.target,
          link_announces(reading, p.start, p.end, line_ok, plain, settings,
-                        integration=split_integration_key(p.key) is not None)
+                        integration=split_integration_key(p.key) is not None, labelled=labelled,
+                        table_row=table_row)
          and not _modifies(p, placed, reading))
         for p in placed
     ]
