@@ -122,6 +122,15 @@ def test_a_party_never_integrates_its_own_product(taxonomy: Taxonomy) -> None:
     ("- Hoist thread grouping metadata into the trace", False),
     ("- 1a2b3c4: lumen-stream: don't call onFinish twice when retrying", False),
     ("- Never retry batch requests that failed validation", False),
+    # a launch says so (a launch word, a title, "now available" ...); a line that only describes does not
+    ("- Show a spinner on the usage charts after a date is picked", False),
+    ("- `Queue.resize()` and `Pool.resize()` methods let you change the size of a running worker pool", False),
+    ("- Scoring rules can now reason over files attached to traces in addition to their text fields", False),
+    ("- Trace exports to any OTLP endpoint with the new OpenTelemetry exporter", True),
+    ("- Model Registry (Beta). Manage, version and keep lineage of your production models.", True),
+    ("- **Batch inference:** run prompts over a whole bucket of files at half the price", True),
+    ("- Batch inference is now generally available in every region where the platform runs", True),
+    ("- OpenTelemetry-native instrumentation for Mistral (chat, streaming, embeddings, tool calls)", True),
 ])
 def test_which_lines_announce(raw: str, announces: bool) -> None:
     from tracker.match.announces import line_announces

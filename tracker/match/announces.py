@@ -177,8 +177,41 @@ _EXTENDS = frozenset("in to into for with within inside".split())
 _INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrumentor flavor".split())
 
 
+# A launch says so: it opens with a launch word ("Add", "Introducing", "We've added", "This release adds",
+# "You can now", "New"), is a title (a heading, a bold label, a first sentence of a few words), or says
+# it anywhere in so many words ("is now available", "now supports", "public preview", "have been added").
+_OPENS_AS_LAUNCH = re.compile(
+    r"^(?:we ?(?:'ve|’ve| have| are|'re|’re)? ?(?:now |also |just |finally )?|this (?:release|update|version|feature|pr) "
+    r"(?:now )?|you can now |users can now |it'?s now possible to |it is now possible to |now )?"
+    r"(?:add\w*|introduc\w*|launch\w*|support\w*|enabl\w*|implement\w*|releas\w*|ship\w*|expos\w*|allow\w*|"
+    r"provid\w*|offer\w*|integrat\w*|new|initial|announc\w*|unveil\w*|debut\w*|creat\w*|build|built|bring\w*|"
+    r"brought|experimental|beta|preview|instrument\w*|excited|first|native|official|basic|full|automatic|auto|"
+    r"roll\w* out|use|using|track\w*|log\w*|captur\w*|trac\w*|generally available|ga|available|now)\b",
+    re.I,
+)
+_SAYS_LAUNCH = re.compile(
+    r"\b(?:(?:is|are) now (?:generally |publicly )?available|now available|now supports?|(?:has|have) been added|"
+    r"(?:public|private) (?:preview|beta)|generally available|initial release|we ?(?:'ve|’ve| have)? added|"
+    r"support (?:for|in)\b|(?:this|the) (?:release|feature|update) (?:adds|introduces|brings)|(?:a|an|the|our) new\b|"
+    r"(?:instrumentation|integration|callback handler|connector|plugin) (?:for|with)\b|is a (?:new )?feature\b)",
+    re.I,
+)
+_BOLD_TITLE = re.compile(r"^\s*(?:[-*+]|\d+\.)?\s*\*\*[^*]{2,80}\*\*")
+_TITLE_WORDS = 8
+
+
+def opens_as_launch(body: str, raw: str) -> bool:
+    """The line says it launches something (`_OPENS_AS_LAUNCH`, `_SAYS_LAUNCH`) or is a title."""
+    lead = raw.lstrip()
+    if lead.startswith(("#", "title:", "<")) or _BOLD_TITLE.match(raw):
+        return True
+    first = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0]
+    return len(first.split()) <= _TITLE_WORDS or bool(_OPENS_AS_LAUNCH.match(body) or _SAYS_LAUNCH.search(body))
+
+
 def line_announces(text: str, raw: str = "") -> bool:
-    """False when the line as a whole tweaks, fixes or changes something rather than announcing it."""
+    """False when the line as a whole tweaks, fixes or changes something rather than announcing it, or
+    does not say that it launches anything (`opens_as_launch`)."""
     _, body = opening(text)
     if body.rstrip("*_ ").endswith((":", "?")) or (raw or text).rstrip().rstrip("*_ ").endswith((":", "?")):
         return False  # a heading over a list (its items are the announcements) or a question
@@ -189,6 +222,8 @@ def line_announces(text: str, raw: str = "") -> bool:
     if raw.lstrip().startswith("|") and _LISTING_ROW.search(text):
         return False  # "| OpenAI | gpt-5-pro | ... | prompt caching |": a model that has it, not a launch
     if _TWEAK.match(body) or _CHANGE.search(body):
+        return False
+    if not opens_as_launch(body, raw or text):
         return False
     return not (_STATEMENT.search(body) and not _LAUNCH_WORD.search(body))
 
