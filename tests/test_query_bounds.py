@@ -46,12 +46,28 @@ def test_the_cli_time_limit_is_one_line(catalog: Path, capsys) -> None:  # type:
     assert code == 2 and err.startswith("error: the query ran longer than 0.2 s") and err.count("\n") == 1
 
 
+def wait_until_busy(proc: subprocess.Popen[str], cpu_seconds: float = 2.5, deadline: float = 30.0) -> None:
+    """Wait until the child has spent `cpu_seconds` of CPU: far more than its imports take (under a second),
+    so it is inside the endless query even on a slow or loaded machine (a fixed sleep was not, once)."""
+    stat = Path(f"/proc/{proc.pid}/stat")
+    if not stat.exists():
+        time.sleep(1.5)  # no /proc: imports take a fraction of that on an idle machine
+        return
+    tick = os.sysconf("SC_CLK_TCK")
+    started = time.monotonic()
+    while time.monotonic() - started < deadline and proc.poll() is None:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        if (int(fields[11]) + int(fields[12])) / tick >= cpu_seconds:  # utime + stime
+            return
+        time.sleep(0.05)
+
+
 def test_ctrl_c_stops_a_running_query_at_once(catalog: Path) -> None:
     args = [sys.executable, "-c", "from tracker.cli import main; main()", "--config", config_of(catalog),
             "sql", FOREVER, "--timeout", "0"]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-    time.sleep(1.5)  # well into the query (imports take a fraction of that)
+    wait_until_busy(proc)  # well into the query, not still importing
     assert proc.poll() is None
     proc.send_signal(signal.SIGINT)
     try:
