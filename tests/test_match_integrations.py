@@ -131,6 +131,8 @@ def test_a_party_never_integrates_its_own_product(taxonomy: Taxonomy) -> None:
     ("- **Batch inference:** run prompts over a whole bucket of files at half the price", True),
     ("- Batch inference is now generally available in every region where the platform runs", True),
     ("- OpenTelemetry-native instrumentation for Mistral (chat, streaming, embeddings, tool calls)", True),
+    ("- `userId` to filter traces by user", False),  # a few words, but code and what it is for: no title
+    ("- Annotation queues", True),
 ])
 def test_which_lines_announce(raw: str, announces: bool) -> None:
     from tracker.match.announces import line_announces

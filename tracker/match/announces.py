@@ -196,6 +196,7 @@ _SAYS_LAUNCH = re.compile(
     r"(?:instrumentation|integration|callback handler|connector|plugin) (?:for|with)\b|is a (?:new )?feature\b)",
     re.I,
 )
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")  # where links point: no part of what the line says
 _BOLD_TITLE = re.compile(r"^\s*(?:[-*+]|\d+\.)?\s*\*\*[^*]{2,80}\*\*")
 _TITLE_WORDS = 8
 
@@ -205,8 +206,12 @@ def opens_as_launch(body: str, raw: str) -> bool:
     lead = raw.lstrip()
     if lead.startswith(("#", "title:", "<")) or _BOLD_TITLE.match(raw):
         return True
+    if _OPENS_AS_LAUNCH.match(body) or _SAYS_LAUNCH.search(body):
+        return True
+    # a few words are a title ("Annotation Queues", "ollama instrumentation"), unless they are code
+    # and a verb ("`userId` to filter by user", "`/list` and `/info` endpoints exposed")
     first = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0]
-    return len(first.split()) <= _TITLE_WORDS or bool(_OPENS_AS_LAUNCH.match(body) or _SAYS_LAUNCH.search(body))
+    return len(first.split()) <= _TITLE_WORDS and "`" not in _LINK_TARGET.sub("", raw)
 
 
 def line_announces(text: str, raw: str = "") -> bool:

@@ -162,9 +162,9 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     targets = taxonomy.targets
     text_targets = [] if retiring else find_targets(reading, targets)
     named = find_named(mention.scope, targets)
-    labelled = bool(named) and not text_targets  # only the line's label or scope names the target
     if not named and not text_targets and is_nested(mention.raw):
         named = find_named(mention.context, targets)  # a nested bullet's parent names what it is about
+    labelled = bool(named) and not text_targets  # only the line's label, scope or parent names the target
     cue_text = ""
     if text_targets or named:  # only a line that names a target can be an integration
         cue_text = " ".join(filter(None, (reading.norm, _normalised(mention.scope), _normalised(mention.section))))
@@ -184,14 +184,21 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         else None
     settings = setting_stems(mention.text) if plain is not None else frozenset()
     table_row = (mention.raw or "").lstrip().startswith("|")
-    stored: list[StoredHit] = [
-        (p.key, p.rule, p.score, p.role, p.target,
-         link_announces(reading, p.start, p.end, line_ok, plain, settings,
-                        integration=split_integration_key(p.key) is not None, labelled=labelled,
-                        table_row=table_row)
-         and not _modifies(p, placed, reading))
-        for p in placed
-    ]
+    # a target named by the label and again in the text is judged where the text names it
+    # ("**LangChain Tool Descriptions** - ... added to tool spans in the LangChain integration")
+    in_text = {targets.targets[t.target].key: (t.start, t.end) for t in text_targets}
+    stored: list[StoredHit] = []
+    for p in placed:
+        integration = split_integration_key(p.key)
+        start, end = p.start, p.end
+        if start < 0 and integration is not None and integration[1] in in_text:
+            start, end = in_text[integration[1]]
+        stored.append((
+            p.key, p.rule, p.score, p.role, p.target,
+            link_announces(reading, start, end, line_ok, plain, settings, integration=integration is not None,
+                           labelled=labelled, table_row=table_row)
+            and not _modifies(p, placed, reading),
+        ))
     return EntryRecord(
         party=mention.party,
         category=mention.category,
