@@ -54,7 +54,9 @@ _CHANGE = re.compile(
     # "The Keras callback has a new `log_batch_frequency`": something already there gets more
     r"(?:has|have|gets?|got|now has) (?:a |an )?(?:new|additional|extra|more|much)\b|"
     # "CPU Functions can now be configured to run on ...": a setting of something already there
-    r"can now be (?:configured|set) to\b|can now be (?:passed|customi[sz]ed|overridden|tuned)\b)\b",
+    r"can now be (?:configured|set) to\b|can now be (?:passed|customi[sz]ed|overridden|tuned)\b|"
+    # "Enable this option if gen_ai spans are being dropped": how to use a setting, not a launch
+    r"this (?:option|setting|flag|parameter)\b)\b",
     re.I,
 )
 # A statement about how things are ("Claude prompts are different than OpenAI") with nothing launched in it.
@@ -174,6 +176,7 @@ _INTEGRATION_WORDS = frozenset(
     "automatic auto experimental new initial official provider".split()
 )
 _EXTENDS = frozenset("in to into for with within inside".split())
+_INTO = frozenset("to into in on".split())
 _INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrumentor flavor".split())
 
 
@@ -296,8 +299,10 @@ def link_announces(
     if integration and not integration_object_ends(reading, start, end):
         return False
     if plain is not None and not all(s in plain for s in stems[start:end]) and (
-            any(s in _MEMBER_NOUNS for s in stems[start + 1:end]) or _member_follows(stems, end, plain)):
-        return False  # (a rule may take the member noun into its span: "rate_limits field for ...")
+            any(s in _MEMBER_NOUNS for s in stems[start + 1:end]) or _member_follows(stems, end, plain)
+            or (end < len(stems) and stems[end] in _INTO and not all(s in plain for s in stems[end + 1:end + 2]))):
+        return False  # (a rule may take the member noun into its span: "rate_limits field for ...");
+        # code put into other code: "Add UsageMetadata to LiveServerMessage", "add tokenUsage to streamObject"
     if _NOW_BEFORE.search(_clause_before(reading, start)):
         return False
     if _part_follows(reading, end):
