@@ -151,3 +151,29 @@ def test_unreadable_taxonomy_files(tmp_path: pathlib.Path) -> None:
     bad.write_text("[[capability]\nkey = ")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_taxonomy(bad)
+
+
+@pytest.mark.parametrize("written", ["LangChain", "Langchain", "langchain", "Lang Chain", "lang-chain"])
+def test_a_target_name_matches_however_a_party_spaces_or_capitalises_it(taxonomy: Taxonomy, written: str) -> None:
+    """One name, one rule: every spelling is found, and every hit carries the same alias (so a held-out
+    party writing "Langchain" is not scored against a rule only "LangChain" writers support)."""
+    from tracker.match.targets import find_targets
+    from tracker.match.text import read
+
+    targets = taxonomy.targets
+    hits = find_targets(read(f"Add {written} tracing integration"), targets)
+    assert [targets.targets[h.target].key for h in hits] == ["langchain"]
+    assert hits[0].alias == "lang chain"
+
+
+def test_a_name_listed_only_in_camel_case_matches_written_as_one_word(tmp_path: pathlib.Path) -> None:
+    from tracker.match.targets import find_targets
+    from tracker.match.text import read
+
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(GOOD + '\n[[target]]\nkey = "hf"\nname = "Hugging Face"\nkind = "provider"\n'
+                    'aliases = ["HuggingFace"]\n', encoding="utf-8")
+    targets = load_taxonomy(path).targets
+    for written in ("HuggingFace", "Huggingface", "huggingface"):
+        hits = find_targets(read(f"Add {written} models"), targets)
+        assert [(targets.targets[h.target].key, h.alias) for h in hits] == [("hf", "hugging face")], written

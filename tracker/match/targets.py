@@ -83,6 +83,7 @@ class Targets:
     first_word: dict[str, tuple[int, ...]] = field(default_factory=dict)  # word -> alias ids
     alias_words: tuple[tuple[str, ...], ...] = ()
     alias_target: tuple[int, ...] = ()
+    alias_name: tuple[str, ...] = ()  # how a hit names the alias that found it (`_spellings`)
     # scopes and parent lines repeat across thousands of entries: their targets are computed once
     named_cache: dict[str, tuple[TargetHit, ...]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -112,16 +113,35 @@ def build_targets(data: dict[str, object], source: str, categories: tuple[str, .
     first: defaultdict[str, list[int]] = defaultdict(list)
     alias_words: list[tuple[str, ...]] = []
     alias_target: list[int] = []
+    alias_name: list[str] = []
     for ti, t in enumerate(targets):
-        for alias in t.aliases:
-            first[alias[0]].append(len(alias_words))
-            alias_words.append(alias)
+        for words_, name in _spellings(t.aliases):
+            first[words_[0]].append(len(alias_words))
+            alias_words.append(words_)
             alias_target.append(ti)
+            alias_name.append(name)
     return Targets(
         targets=targets, integrations=integrations, roles=policy,
         first_word={k: tuple(v) for k, v in sorted(first.items())},
-        alias_words=tuple(alias_words), alias_target=tuple(alias_target),
+        alias_words=tuple(alias_words), alias_target=tuple(alias_target), alias_name=tuple(alias_name),
     )
+
+
+def _spellings(aliases: tuple[tuple[str, ...], ...]) -> list[tuple[tuple[str, ...], str]]:
+    """Each alias as words, with the name its hits carry; an alias of several words is also matched
+    written as one ("LangChain" is read "lang chain" and also matches "Langchain", "OpenRouter" also
+    "openrouter"), and every spelling of one name carries the first alias's name, so one name is one rule."""
+    names: dict[str, str] = {}
+    out: list[tuple[tuple[str, ...], str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for alias in aliases:
+        squashed = "".join(alias)
+        name = names.setdefault(squashed, " ".join(alias))
+        for spelling in (alias, (squashed,)):
+            if spelling not in seen:
+                seen.add(spelling)
+                out.append((spelling, name))
+    return out
 
 
 def find_targets(reading: Reading, targets: Targets) -> list[TargetHit]:
@@ -149,7 +169,7 @@ def find_targets(reading: Reading, targets: Targets) -> list[TargetHit]:
         if ti not in vetoed:
             vetoed[ti] = any(x.search(reading.norm) for x in targets.targets[ti].exclude)
         if not vetoed[ti]:
-            hits.append(TargetHit(ti, start, end, " ".join(targets.alias_words[aid])))
+            hits.append(TargetHit(ti, start, end, targets.alias_name[aid]))
     return sorted(hits, key=lambda h: (h.start, h.target))
 
 
