@@ -176,7 +176,19 @@ _INTEGRATION_WORDS = frozenset(
     "automatic auto experimental new initial official provider".split()
 )
 _EXTENDS = frozenset("in to into for with within inside".split())
-_INTO = frozenset("to into in on".split())
+_INTO = frozenset("to into in on within".split())
+# Observing a capability is not shipping it: "Add logging callback support for `/moderations` API",
+# "Logging for Finetuning Endpoints", "spend tracking for batches".
+_OBSERVING = re.compile(
+    r"(?:^|\b(?:add|adds|added|adding|new|support|supports|enable|enables|introduc\w*)\b(?: \w+){0,3} )"
+    r"(?:logging|logs|log|callbacks?|tracing|traces|monitoring|spend tracking|cost tracking|metrics)"
+    r"(?: callbacks?| hooks?)?(?: support)? (?:for|of|on) (?:the |all |each )?(?:\w+ ){0,2}$"
+)
+# "add PipelineJob.list": a method of a class that is there already
+_CLASS_METHOD = re.compile(
+    r"\b([A-Za-z_]\w*)\.((?:list|get|create|delete|update|cancel|set|add|remove|patch|retrieve|describe)\b|"
+    r"(?:from|to|with)_\w+)"
+)
 _INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrumentor flavor".split())
 
 
@@ -253,6 +265,13 @@ def _unless_product(m: re.Match[str]) -> str:
     return m[0] if _PRODUCT_DOT.search(m[0]) else " "
 
 
+def method_owner_stems(text: str) -> frozenset[str]:
+    """Stems of the classes a line gives a method such as `.list` or `.from_dockerfile`, and of those methods
+    ("add PipelineJob.list", "`modal.Image.from_dockerfile()`")."""
+    return frozenset(stem(w) for m in _CLASS_METHOD.finditer(text) if not _PRODUCT_DOT.search(m[0])
+                     for w in words(f"{m[1]} {m[2]}"))
+
+
 def setting_stems(text: str) -> frozenset[str]:
     """Stems of the words a line writes only inside environment variables or config keys."""
     if not _SETTING.search(text):
@@ -264,7 +283,7 @@ def setting_stems(text: str) -> frozenset[str]:
 def link_announces(
     reading: Reading, start: int, end: int, line_ok: bool, plain: frozenset[str] | None = None,
     settings: frozenset[str] = frozenset(), integration: bool = False, labelled: bool = False,
-    table_row: bool = False,
+    table_row: bool = False, methods: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether the line announces the capability found at words [start, end) (-1: from the context).
 
@@ -275,7 +294,7 @@ def link_announces(
     LANGFUSE_OTEL_HOST") is configured, not launched. `labelled`: the integration's target is named
     only by the line's label or scope ("cohere-stream: support AsyncIterable"), so the line must be about
     the integration itself. `table_row`: the line is a row of a table (a listing when the capability is
-    named there only in code).
+    named there only in code). `methods` (from `method_owner_stems`): classes the line gives a method.
     """
     if not line_ok:
         return False
@@ -285,8 +304,9 @@ def link_announces(
                                                      for s in reading.stems)
     if any(s in _PACKAGING for s in reading.stems):
         return False  # "add openai as a container dependency"
-    if table_row and plain is not None and not all(s in plain for s in reading.stems[start:end]):
-        return False  # "| `OpenAIModelProfile.from_profile(p)` | Just `p` |": a listing of code
+    if plain is not None and not all(s in plain for s in reading.stems[start:end]) and (
+            table_row or any(s in methods for s in reading.stems[start:end])):
+        return False  # a listing of code ("| `OpenAIModelProfile.from_profile(p)` |"), a method ("PipelineJob.list")
     if start >= MAX_ANNOUNCING_WORDS:
         return False  # deep in a long paragraph: a passing mention
     stems = reading.stems
@@ -300,7 +320,7 @@ def link_announces(
         return False
     if plain is not None and not all(s in plain for s in stems[start:end]) and (
             any(s in _MEMBER_NOUNS for s in stems[start + 1:end]) or _member_follows(stems, end, plain)
-            or (end < len(stems) and stems[end] in _INTO and not all(s in plain for s in stems[end + 1:end + 2]))):
+            or (end < len(stems) and stems[end] in _INTO)):
         return False  # (a rule may take the member noun into its span: "rate_limits field for ...");
         # code put into other code: "Add UsageMetadata to LiveServerMessage", "add tokenUsage to streamObject"
     if _NOW_BEFORE.search(_clause_before(reading, start)):
@@ -318,6 +338,8 @@ def link_announces(
             and reading.words[end] in _MODEL_WORDS:
         return False  # "Add new OpenAI models": more models of a provider already there
     sentence = _sentence_before(reading, start)
+    if not integration and _OBSERVING.search(sentence + " "[: start > 0]):
+        return False  # "Add logging callback support for the moderations API"
     if _MEMBERS_ADDED.search(sentence):
         return False  # "Support new fields in FileData, GenerationConfig, TuningJob"
     if _in_examples(reading, start):

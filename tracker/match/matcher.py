@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tracker.match.admission import INTEGRATION_ONLY, RETIREMENT, announcement
-from tracker.match.announces import line_announces, link_announces, maybe_code, plain_stems, setting_stems
+from tracker.match.announces import (
+    line_announces, link_announces, maybe_code, method_owner_stems, plain_stems, setting_stems,
+)
 from tracker.match.discovery import candidate_phrases, discover
 from tracker.match.linker import Hit, is_nested, link_entry
 from tracker.match.model import MatchOutcome
@@ -184,6 +186,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         else None
     settings = setting_stems(mention.text) if plain is not None else frozenset()
     table_row = (mention.raw or "").lstrip().startswith("|")
+    methods = method_owner_stems(mention.raw or mention.text) if plain is not None else frozenset()
     # a target named by the label and again in the text is judged where the text names it
     # ("**LangChain Tool Descriptions** - ... added to tool spans in the LangChain integration")
     in_text = {targets.targets[t.target].key: (t.start, t.end) for t in text_targets}
@@ -196,7 +199,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         stored.append((
             p.key, p.rule, p.score, p.role, p.target,
             link_announces(reading, start, end, line_ok, plain, settings, integration=integration is not None,
-                           labelled=labelled, table_row=table_row)
+                           labelled=labelled, table_row=table_row, methods=methods)
             and not _modifies(p, placed, reading),
         ))
     return EntryRecord(
