@@ -65,8 +65,11 @@ def wait_until_busy(proc: subprocess.Popen[str], cpu_seconds: float = 2.5, deadl
 def test_ctrl_c_stops_a_running_query_at_once(catalog: Path) -> None:
     args = [sys.executable, "-c", "from tracker.cli import main; main()", "--config", config_of(catalog),
             "sql", FOREVER, "--timeout", "0"]
+    # As from a terminal: SIGINT at its default. A suite started in the background by a shell without job
+    # control ignores SIGINT, every child inherits that, and Python then leaves it ignored.
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     wait_until_busy(proc)  # well into the query, not still importing
     assert proc.poll() is None
     proc.send_signal(signal.SIGINT)
