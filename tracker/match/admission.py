@@ -148,12 +148,13 @@ def opening(text: str) -> tuple[str, str]:
     return kind, text.strip()
 
 
-def announcement(kind: str, text: str, scope: str = "", section: str = "") -> str | None:
+def announcement(kind: str, text: str, scope: str = "", section: str = "",
+                 opened: tuple[str, str] | None = None) -> str | None:
     """LAUNCH, RETIREMENT, INTEGRATION_ONLY (a documentation line that may announce an integration),
     or None when the entry announces nothing (a fix, a chore, a teaser)."""
     if section == SUMMARY and len(text.split()) > _SUMMARY_WORDS:
         return None  # a recap of the release: its bullets carry the announcements, on the same date
-    written, body = opening(text)
+    written, body = opened or opening(text)  # (`opened`: the caller's `opening(text)`, read once per line)
     # a docs: or chore: tag is a cue, not a verdict: such a line that launches an integration still counts
     documentation = kind == "docs" or written in ("doc", "docs", "chore")
     if written in ("feat", "feature") or _NEW_SCOPE.match(scope):

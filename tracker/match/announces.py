@@ -229,10 +229,10 @@ def opens_as_launch(body: str, raw: str) -> bool:
     return len(first.split()) <= _TITLE_WORDS and "`" not in _LINK_TARGET.sub("", raw)
 
 
-def line_announces(text: str, raw: str = "") -> bool:
+def line_announces(text: str, raw: str = "", opened: tuple[str, str] | None = None) -> bool:
     """False when the line as a whole tweaks, fixes or changes something rather than announcing it, or
     does not say that it launches anything (`opens_as_launch`)."""
-    _, body = opening(text)
+    _, body = opened or opening(text)
     if body.rstrip("*_ ").endswith((":", "?")) or (raw or text).rstrip().rstrip("*_ ").endswith((":", "?")):
         return False  # a heading over a list (its items are the announcements) or a question
     if _LABEL.match(raw):

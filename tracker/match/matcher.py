@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tracker.match.admission import INTEGRATION_ONLY, RETIREMENT, announcement
+from tracker.match.admission import INTEGRATION_ONLY, RETIREMENT, announcement, opening
 from tracker.match.announces import (
     line_announces, link_announces, maybe_code, method_owner_stems, plain_stems, setting_stems,
 )
@@ -152,7 +152,8 @@ def _repair(mention: Mention) -> bool:
 
 
 def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[Hit]]) -> EntryRecord | None:
-    kind = announcement(mention.kind, mention.text, mention.scope, mention.section)
+    opened = opening(mention.text)
+    kind = announcement(mention.kind, mention.text, mention.scope, mention.section, opened)
     if kind is None:
         return None
     retiring = kind == RETIREMENT
@@ -180,7 +181,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
             return None
     if retiring and not placed:
         return None
-    line_ok = not retiring and not _repair(mention) and line_announces(mention.text, mention.raw)
+    line_ok = not retiring and not _repair(mention) and line_announces(mention.text, mention.raw, opened)
     # the words the line writes as prose (raw keeps the backticks); a line with no code is all prose
     plain = plain_stems(mention.raw or mention.text) if line_ok and placed and maybe_code(mention.raw or mention.text) \
         else None
