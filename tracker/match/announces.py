@@ -168,7 +168,8 @@ _ABOUT_THE_INTEGRATION = frozenset(stem(w) for w in (
     "automatic integration integrations instrumentation instrumentor instrument instruments tracing trace "
     "traces autolog autologging provider providers plugin plugins connector connectors callback callbacks "
     "handler exporter logger wrapper adapter flavor sdk api client library package llm llms model models "
-    "chat embedding embeddings beta preview ga available now for the a an of and with"
+    "chat embedding embeddings beta preview ga available now for the a an of and with release released "
+    "launch launched generally public private is are"
 ).split())
 # "add instrumentation for X", "add tracing support for X": the addition is X's integration itself
 _INTEGRATION_WORDS = frozenset(
@@ -299,9 +300,12 @@ def link_announces(
     if not line_ok:
         return False
     if start < 0:
-        # inherited from the parent line, which is the announcement; or named by the line's label
-        return not (integration and labelled) or all(s in _ABOUT_THE_INTEGRATION or s.isdigit()
-                                                     for s in reading.stems)
+        # named by the line's label or scope, or found in its parent line: the line itself must be about
+        # the capability ("Initial release", "implement instrumentation"), not about something of it
+        # ("Allow Helm hooks for migration jobs" under a self-hosting label)
+        if integration and not labelled:
+            return True  # (the text names the target too: judged there by the caller)
+        return all(s in _ABOUT_THE_INTEGRATION or s.isdigit() for s in reading.stems)
     if any(s in _PACKAGING for s in reading.stems):
         return False  # "add openai as a container dependency"
     if plain is not None and not all(s in plain for s in reading.stems[start:end]) and (
