@@ -135,6 +135,23 @@ def test_code_identifiers_name_no_capability(taxonomy: Taxonomy) -> None:
     assert discovered_members(match(entries, taxonomy)) == {}
 
 
+def test_what_a_code_value_is_put_into_is_not_launched(entries: tuple[Mention, ...], taxonomy: Taxonomy) -> None:
+    base = entries[0]
+
+    def with_lines(lines: list[str]) -> dict[str, set[int]]:
+        added = [dataclasses.replace(base, entry_id=210 + i, party=f"Party {i}", text=t.replace("`", ""),
+                                     raw=f"- {t}") for i, t in enumerate(lines)]
+        found = discovered_members(match([*entries, *added], taxonomy))
+        return {k: v for k, v in found.items() if v & {210, 211}}
+
+    # the same phrase as what two parties launch is discovered ...
+    assert with_lines(["Add shadow mirroring support to the chat API", "New shadow mirroring support for agents"]) == {
+        "discovered-shadow-mirroring": {210, 211}}
+    # ... as where a code value goes, it is not ("Add `TOO_MANY_TOOL_CALLS` to FinishReason enum")
+    assert with_lines(["Add `HIT_CAP` to Shadow Mirroring enum",
+                       "Add `SLOW_PATH` to Shadow Mirroring values"]) == {}
+
+
 def test_capability_a_party_already_shipped_is_context_on_a_later_line(taxonomy: Taxonomy) -> None:
     base = load_fixture()[0][0]  # Nimbus AI, prompt caching, 2024-03-01
     later = dataclasses.replace(

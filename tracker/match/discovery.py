@@ -94,6 +94,7 @@ _CUES = frozenset(
     "enables enabled announcing announce".split()
 )
 _SKIP = frozenset("a an the for of to our your new support supports initial basic experimental beta preview".split())
+_CONTAINER = frozenset("to into in on within".split())  # right after a launch cue: where a code object goes
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,8 @@ def _launch_objects(ws: list[str], ignore_words: frozenset[str]) -> list[list[st
             and w not in ignore_words
 
     def run_from(i: int) -> list[str]:
+        if i < len(ws) and ws[i] in _CONTAINER:
+            return []  # "add `TOO_MANY_TOOL_CALLS` to FinishReason": the object was code; what follows holds it
         while i < len(ws) and ws[i] in _SKIP:
             i += 1
         run: list[str] = []
