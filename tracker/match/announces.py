@@ -56,7 +56,9 @@ _CHANGE = re.compile(
     # "CPU Functions can now be configured to run on ...": a setting of something already there
     r"can now be (?:configured|set) to\b|can now be (?:passed|customi[sz]ed|overridden|tuned)\b|"
     # "Enable this option if gen_ai spans are being dropped": how to use a setting, not a launch
-    r"this (?:option|setting|flag|parameter)\b)\b",
+    r"this (?:option|setting|flag|parameter)\b|"
+    # "Allow setting guardrails on a team": configuring something that is there
+    r"allow\w* (?:setting|configuring|passing|overriding|specifying|customi[sz]ing|changing)\b)\b",
     re.I,
 )
 # A statement about how things are ("Claude prompts are different than OpenAI") with nothing launched in it.
@@ -113,7 +115,7 @@ _PART_NOUNS = frozenset(stem(w) for w in (
     "events status error errors message messages chunk chunks delta deltas detail details timeout timeouts flag flags "
     "variable variables accessor accessors mutation mutations getter getters setter setters schema schemas button "
     "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables data "
-    "prefix prefixes preference preferences default defaults option options"
+    "prefix prefixes preference preferences default defaults option options filter filters"
 ).split())
 # A launch's own head nouns: after these the capability is what is launched ("Realtime API support").
 _HEADS = frozenset(stem(w) for w in (
@@ -140,7 +142,7 @@ _TAG_LIST = re.compile(r"^\s*(?:[-*+]\s+)?`[^`]+`(?:\s*,\s*`[^`]+`)+\s*$")
 # The capability is where something else is added: "<verb> <something> to|for|in <capability>".
 _ATTACHED = re.compile(
     r"\b(?:add|adds|added|adding|support|supports|supported|introduc\w*|implement\w*|enabl\w*|expos\w*|allow\w*)"
-    r"(?: support for| support)? (?!support\b|for\b)((?:\w+ ){1,10})(?<!support )(?:to|for|in|into|on|within|inside) (?:the |a |an |all |each )?"
+    r"(?: support for| support)? (?!support\b|for\b)((?:\w+ ){1,10})(?:(?<!support )for|to|in|into|on|within|inside) (?:the |a |an |all |each )?"
     r"(?:\w+ ){0,10}\w+$",
     re.I,
 )
@@ -283,18 +285,18 @@ def setting_stems(text: str) -> frozenset[str]:
 
 def link_announces(
     reading: Reading, start: int, end: int, line_ok: bool, plain: frozenset[str] | None = None,
-    settings: frozenset[str] = frozenset(), integration: bool = False, labelled: bool = False,
+    settings: frozenset[str] = frozenset(), integration: bool = False,
     table_row: bool = False, methods: frozenset[str] = frozenset(),
 ) -> bool:
-    """Whether the line announces the capability found at words [start, end) (-1: from the context).
+    """Whether the line announces the capability found at words [start, end) (-1: named only by the line's
+    label or scope, or found in its parent line: then the line must be about the capability itself, as in
+    "**ollama**: implement instrumentation", not "cohere-stream: support AsyncIterable").
 
     `plain` (from `plain_stems`): a capability the line names only in code that is a field, a property
     or an enum value ("Added `reranker` field", "Added the GenerationResponse.usage_metadata property")
     is a data member added to something already there, not the capability's launch; an integration
     whose target is named only in a setting (`settings`, from `setting_stems`: "Allow using
-    LANGFUSE_OTEL_HOST") is configured, not launched. `labelled`: the integration's target is named
-    only by the line's label or scope ("cohere-stream: support AsyncIterable"), so the line must be about
-    the integration itself. `table_row`: the line is a row of a table (a listing when the capability is
+    LANGFUSE_OTEL_HOST") is configured, not launched. `table_row`: the line is a row of a table (a listing when the capability is
     named there only in code). `methods` (from `method_owner_stems`): classes the line gives a method.
     """
     if not line_ok:
@@ -303,8 +305,6 @@ def link_announces(
         # named by the line's label or scope, or found in its parent line: the line itself must be about
         # the capability ("Initial release", "implement instrumentation"), not about something of it
         # ("Allow Helm hooks for migration jobs" under a self-hosting label)
-        if integration and not labelled:
-            return True  # (the text names the target too: judged there by the caller)
         return all(s in _ABOUT_THE_INTEGRATION or s.isdigit() for s in reading.stems)
     if any(s in _PACKAGING for s in reading.stems):
         return False  # "add openai as a container dependency"

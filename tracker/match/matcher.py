@@ -167,7 +167,6 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     named = find_named(mention.scope, targets)
     if not named and not text_targets and is_nested(mention.raw):
         named = find_named(mention.context, targets)  # a nested bullet's parent names what it is about
-    labelled = bool(named) and not text_targets  # only the line's label, scope or parent names the target
     cue_text = ""
     if text_targets or named:  # only a line that names a target can be an integration
         cue_text = " ".join(filter(None, (reading.norm, _normalised(mention.scope), _normalised(mention.section))))
@@ -200,7 +199,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         stored.append((
             p.key, p.rule, p.score, p.role, p.target,
             link_announces(reading, start, end, line_ok, plain, settings, integration=integration is not None,
-                           labelled=labelled, table_row=table_row, methods=methods)
+                           table_row=table_row, methods=methods)
             and not _modifies(p, placed, reading),
         ))
     return EntryRecord(
