@@ -28,7 +28,7 @@ from tracker.match.text import PHRASE_BREAK, Reading, stem, words
 _TWEAK = re.compile(
     r"^(?:improv\w*|enhanc\w*|updat\w*|upgrad\w*|refactor\w*|optimi[sz]\w*|speed\w*|fix\w*|resolv\w*|correct\w*|"
     r"handl\w*|prevent\w*|avoid\w*|ensur\w*|make|makes|made|renam\w*|bump\w*|clean\w*|simplif\w*|tweak\w*|"
-    r"polish\w*|adjust\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
+    r"polish\w*|adjust\w*|configurabl\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
     r"align\w*|refin\w*|respect\w*|preserv\w*|propagat\w*|normali[sz]\w*|standardi[sz]\w*|restor\w*|revert\w*|"
     r"stop\w*|skip\w*|check|checks|checked|tighten\w*|harden\w*|send\w*|broaden\w*|widen\w*|loosen\w*|relax\w*|honou?r\w*|"
     r"available in (?:\S+ )?v?\d|when|whenever|if|unless|once|while|perf|performance|faster|better|more|properly|correctly|"
@@ -99,12 +99,13 @@ _SETTING = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
 _MEMBER_NOUNS = frozenset(stem(w) for w in (
     "field fields property properties attribute attributes constant constants enum enums value values column columns "
     "accessor accessors shortcut shortcuts mutation mutations getter getters setter setters dataclass dataclasses "
-    "proto protos"
+    "proto protos parameter parameters param params argument arguments arg args option options classmethod "
+    "classmethods"
 ).split())
 # Right after the capability, words that make the line about something other than shipping it:
 # its documentation ("OpenTelemetry integration documentation"), a new version of it ("Datasets v2").
 # ("Docs" alone is too often a link label at the end of a launch line to count.)
-_ABOUT_IT = frozenset(stem(w) for w in "documentation v2 v3 v4 v5".split())
+_ABOUT_IT = frozenset(stem(w) for w in "documentation v1 v2 v3 v4 v5".split())
 # A part or setting of the capability, named right after it: "WebSocket stream IDs", "deep research model
 # pricing", "RAG engine config", "rate limit key". The capability then qualifies the new thing: an extension.
 _PART_NOUNS = frozenset(stem(w) for w in (
@@ -331,6 +332,8 @@ def link_announces(
         return False
     if _part_follows(reading, end):
         return False  # ("OpenAI LLM advanced configurations": an integration's settings, too)
+    if _dash_then_members(reading, end):
+        return False  # "Context Caching - add get() classmethod and refresh() instance method"
     if not integration and _means(reading, start):
         return False
     clause = _clause_before(reading, start)
@@ -388,6 +391,20 @@ def _in_examples(reading: Reading, start: int) -> bool:
         if "(" in gaps[k]:
             return bool(_EXAMPLES.match(" ".join(reading.words[k:start + 1])))
     return False
+
+
+_MEMBER_KINDS = frozenset(stem(w) for w in (
+    "method methods classmethod classmethods field fields property properties attribute attributes parameter "
+    "parameters param params argument arguments option options enum enums"
+).split())
+
+
+def _dash_then_members(reading: Reading, end: int) -> bool:
+    """The capability is a label, and after its dash come members added to it ("X - add get() classmethod")."""
+    if end >= len(reading.words) or not (" - " in reading.gaps[end] or "\u2013" in reading.gaps[end]
+                                         or "\u2014" in reading.gaps[end]):
+        return False
+    return any(s in _MEMBER_KINDS for s in reading.stems[end:end + 8])
 
 
 def _part_follows(reading: Reading, end: int) -> bool:

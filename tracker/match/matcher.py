@@ -27,7 +27,7 @@ from tracker.match.linker import Hit, is_nested, link_entry
 from tracker.match.model import MatchOutcome
 from tracker.match.roles import Placed, place
 from tracker.match.state import EntryRecord, MatchState, StoredHit
-from tracker.match.targets import find_named, find_targets
+from tracker.match.targets import TargetHit, find_named, find_targets
 from tracker.match.taxonomy import Taxonomy
 from tracker.match.text import Reading, normalise, read
 from tracker.gcpause import collector_paused
@@ -144,6 +144,16 @@ _REPAIR_LABELS = frozenset({"fix", "fixes", "bugfix", "bugfixes", "bug fix", "bu
 _REPAIR_TYPE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\w{7,40}:\s+)?\**(?:fix|bugfix|hotfix)\b(?:\([^)]*\))?!?\**\s*:", re.I)
 
 
+_REFERENCE = re.compile(r"\]\(|#\d|https?://|\(@")  # a link, a PR or issue number, a credited author
+
+
+def _names_only(reading: Reading, text_targets: Sequence[TargetHit]) -> bool:
+    """The line is nothing but target names ("- Hugging Face", "- OpenAI, Azure"): with no link or PR
+    number, the label of a group of changes under it, not a launch."""
+    covered = {i for t in text_targets for i in range(t.start, t.end)}
+    return bool(covered) and all(i in covered or w in ("and", "or") for i, w in enumerate(reading.words))
+
+
 def _repair(mention: Mention) -> bool:
     """A line that calls itself a fix (typed `fix(...)`, labelled **fix:**) repairs what is there: it may name
     a capability ("fix(gemini): support nested generationConfig") but launches none. (A line merely filed
@@ -190,6 +200,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     # a target named by the label and again in the text is judged where the text names it
     # ("**LangChain Tool Descriptions** - ... added to tool spans in the LangChain integration")
     in_text = {targets.targets[t.target].key: (t.start, t.end) for t in text_targets}
+    group_label = _names_only(reading, text_targets) and not _REFERENCE.search(mention.raw or "")
     stored: list[StoredHit] = []
     for p in placed:
         integration = split_integration_key(p.key)
@@ -198,7 +209,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
             start, end = in_text[integration[1]]
         stored.append((
             p.key, p.rule, p.score, p.role, p.target,
-            link_announces(reading, start, end, line_ok, plain, settings, integration=integration is not None,
+            not (group_label and integration is not None) and link_announces(reading, start, end, line_ok, plain, settings, integration=integration is not None,
                            table_row=table_row, methods=methods)
             and not _modifies(p, placed, reading),
         ))
