@@ -16,12 +16,11 @@ process when they are asked for, exactly as without a child.
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
+from tracker.children import end_child, receive, start_child
 from tracker.metrics import survival
 
 WAIT_SECONDS = 300.0  # far above the ~1 s the corpus takes; past it the caller fits for itself
@@ -36,23 +35,10 @@ class BackgroundFits:
 
     @classmethod
     def start(cls) -> BackgroundFits:
-        """Fork the child now (it waits for `submit`); a handle that does nothing where that is unsafe.
-
-        Only where `fork` exists and no other thread runs (forking a threaded process can deadlock
-        the child)."""
-        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-            return cls()
-        context = multiprocessing.get_context("fork")
-        here, there = context.Pipe(duplex=True)
-        process = context.Process(target=_serve, args=(there, here), daemon=True, name="tracker-fits")
-        try:
-            process.start()
-        except OSError:  # cannot fork (a process limit, no memory): fit here instead
-            here.close()
-            there.close()
-            return cls()
-        there.close()
-        return cls(process, here)
+        """Fork the child now (it waits for `submit`); a handle that does nothing where that is unsafe
+        (`children.start_child`)."""
+        child = start_child(_serve, name="tracker-fits", duplex=True)
+        return cls(*child) if child else cls()
 
     @property
     def started(self) -> bool:
@@ -87,26 +73,18 @@ class BackgroundFits:
         if not self._submitted:
             self.submit(())
         try:
-            found = connection.recv() if connection.poll(timeout) else None
-        except (EOFError, OSError):
-            found = None  # the child died before it sent anything
+            found = receive(connection, timeout)
         finally:
             self._close()
-        if not found:
-            return 0
+        if not isinstance(found, list) or not found:
+            return 0  # failed, or had nothing to fit
         survival.remember(dict(found))
         return len(found)
 
     def _close(self) -> None:
         process, connection = self._process, self._connection
         self._process = self._connection = None
-        if connection is not None:
-            connection.close()
-        if process is not None:
-            process.join(timeout=1)
-            if process.is_alive():
-                process.terminate()
-                process.join(timeout=1)
+        end_child(process, connection)
 
 
 def fit_in_background(samples: Sequence[survival.Sample]) -> BackgroundFits:

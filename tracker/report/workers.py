@@ -22,6 +22,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
 
+from tracker.children import can_fork, end_child, receive, start_child
+
 WAIT_SECONDS = 300.0  # far above the ~0.2 s the corpus takes; past it this process renders them itself
 
 P = TypeVar("P")
@@ -73,23 +75,14 @@ class PageQueue(Generic[P]):
 
     @classmethod
     def start(cls, pages: Sequence[P], render: Callable[[P], Rendered]) -> PageQueue[P]:
-        """Fork a child rendering pages from the back of `pages` with `render`; without one (no `fork`,
-        other threads running, which can deadlock a forked child, or a failed fork) this process takes them all."""
-        if len(pages) < 2 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-            return cls(pages, render, _Ends(len(pages), shared=False))
-        ends = _Ends(len(pages), shared=True)
-        context = multiprocessing.get_context("fork")
-        here, there = context.Pipe(duplex=False)
-        process = context.Process(target=_serve, args=(there, here, pages, ends, render), daemon=True,
-                                  name="tracker-pages")
-        try:
-            process.start()
-        except OSError:  # cannot fork (a process limit, no memory): this process renders them
-            here.close()
-            there.close()
-            return cls(pages, render, _Ends(len(pages), shared=False))
-        there.close()
-        return cls(pages, render, ends, process, here)
+        """Fork a child rendering pages from the back of `pages` with `render`; without one (one page, or
+        no safe fork: `children.start_child`) this process takes them all."""
+        if len(pages) >= 2 and can_fork():
+            ends = _Ends(len(pages), shared=True)
+            child = start_child(_serve, pages, ends, render, name="tracker-pages", duplex=False)
+            if child:
+                return cls(pages, render, ends, *child)
+        return cls(pages, render, _Ends(len(pages), shared=False))
 
     @property
     def started(self) -> bool:
@@ -107,9 +100,7 @@ class PageQueue(Generic[P]):
         if connection is None:
             return []
         try:
-            found = connection.recv() if connection.poll(timeout) else None
-        except (EOFError, OSError):
-            found = None  # the child died before it sent anything
+            found = receive(connection, timeout)
         finally:
             self._close()
         if isinstance(found, list):
@@ -119,13 +110,7 @@ class PageQueue(Generic[P]):
     def _close(self) -> None:
         process, connection = self._process, self._connection
         self._process = self._connection = None
-        if connection is not None:
-            connection.close()
-        if process is not None:
-            process.join(timeout=1)
-            if process.is_alive():
-                process.terminate()
-                process.join(timeout=1)
+        end_child(process, connection)
 
 
 def _serve(connection: Connection, parent_end: Connection, pages: Sequence[P], ends: _Ends,
