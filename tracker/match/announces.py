@@ -57,6 +57,8 @@ _CHANGE = re.compile(
     r"can now be (?:configured|set) to\b|can now be (?:passed|customi[sz]ed|overridden|tuned)\b|"
     # "Enable this option if gen_ai spans are being dropped": how to use a setting, not a launch
     r"this (?:option|setting|flag|parameter)\b|"
+    # "Added the following dataclasses: ...": a listing of an SDK's new members
+    r"(?:the )?following (?:dataclasses|classes|methods|fields|enums|enum values|types|properties|parameters)\b|"
     # "Allow setting guardrails on a team": configuring something that is there
     r"allow\w* (?:setting|configuring|passing|overriding|specifying|customi[sz]ing|changing)\b)\b",
     re.I,
@@ -90,8 +92,9 @@ _SAMPLES = re.compile(r"\bsamples?\b(?! (?:rate|rates|size|efficient|weights?|le
 _SENTENCE_END = re.compile(r"[.!?]\s|[;:]")
 # Code in a line: snake_case, dotted.names, calls() and lowerCamelCase identifiers (`tokenUsage`, `threadId`).
 _CODE = re.compile(
-    r"`[^`\n]+`|(?<!\S)(?:\S*[A-Za-z0-9][_.][A-Za-z0-9]\S*|\S+\(\))|\b[a-z]{2,}[A-Z][a-z][A-Za-z0-9]*\b"
-)  # (and anything in backticks, in the line as written)
+    r"`[^`\n]+`|(?<!\S)(?:\S*[A-Za-z0-9][_.][A-Za-z0-9]\S*|\S+\(\))|\b[a-z]{2,}[A-Z][a-z][A-Za-z0-9]*\b|"
+    r"(?<![\w.])/[\w-]+(?:/[\w{}.-]+)+"
+)  # (and anything in backticks, in the line as written; and URL paths: "/images/edits")
 _PRODUCT_DOT = re.compile(r"\.(?:ai|js|io|net|dev|com)\b")  # product names, not code: "fast.ai", "Node.js"
 # Settings: environment variables and config keys (`LANGFUSE_OTEL_HOST`).
 _SETTING = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
@@ -180,7 +183,7 @@ _INTEGRATION_WORDS = frozenset(
     "automatic auto experimental new initial official provider".split()
 )
 _EXTENDS = frozenset("in to into for with within inside".split())
-_INTO = frozenset("to into in on within".split())
+_INTO = frozenset("to into in on within for".split())
 # Observing a capability is not shipping it: "Add logging callback support for `/moderations` API",
 # "Logging for Finetuning Endpoints", "spend tracking for batches".
 _OBSERVING = re.compile(
@@ -252,7 +255,7 @@ def line_announces(text: str, raw: str = "", opened: tuple[str, str] | None = No
     return not (_STATEMENT.search(body) and not _LAUNCH_WORD.search(body))
 
 
-_MAYBE_CODE = re.compile(r"`|[A-Za-z0-9][_.][A-Za-z0-9]|\(\)|[a-z]{2}[A-Z][a-z]")
+_MAYBE_CODE = re.compile(r"`|[A-Za-z0-9][_.][A-Za-z0-9]|\(\)|[a-z]{2}[A-Z][a-z]|/\w+/")
 
 
 def maybe_code(text: str) -> bool:
@@ -344,6 +347,9 @@ def link_announces(
     if integration and start > 0 and reading.words[start - 1] in _NEW_ONES and end < len(reading.words) \
             and reading.words[end] in _MODEL_WORDS:
         return False  # "Add new OpenAI models": more models of a provider already there
+    if integration and end < len(reading.words) and reading.words[end].isdigit() \
+            and not PHRASE_BREAK.search(reading.gaps[end]):
+        return False  # "support for `langchain==0.1.0`", "Claude 3 support": a version or model of the target
     sentence = _sentence_before(reading, start)
     if not integration and _OBSERVING.search(sentence + " "[: start > 0]):
         return False  # "Add logging callback support for the moderations API"
@@ -427,7 +433,7 @@ def _member_follows(stems: tuple[str, ...], end: int, plain: frozenset[str]) -> 
     """A data-member noun follows the code that names the capability, past other code and "and"/"or"
     ("Added max_provisioned_throughput and min_provisioned_throughput fields")."""
     prose = 0
-    for s in stems[end:end + 8]:
+    for s in stems[end:end + 12]:
         if s in _MEMBER_NOUNS:
             return True
         if s in plain and s not in ("and", "or"):

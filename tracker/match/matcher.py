@@ -199,7 +199,9 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     methods = method_owner_stems(mention.raw or mention.text) if plain is not None else frozenset()
     # a target named by the label and again in the text is judged where the text names it
     # ("**LangChain Tool Descriptions** - ... added to tool spans in the LangChain integration")
-    in_text = {targets.targets[t.target].key: (t.start, t.end) for t in text_targets}
+    in_text: dict[str, tuple[int, int]] = {}
+    for t in text_targets:  # (in text order: the first place the text names it)
+        in_text.setdefault(targets.targets[t.target].key, (t.start, t.end))
     group_label = _names_only(reading, text_targets) and not _REFERENCE.search(mention.raw or "")
     stored: list[StoredHit] = []
     for p in placed:
