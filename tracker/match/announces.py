@@ -1,10 +1,12 @@
 """Does a linked line announce its capability, or only mention it?
 
-A party's arrival in a feature is dated by its first *announcing* line (a launch, an
-addition, "now supports", general availability, or a line that simply names the new thing).
-Lines that tweak, fix, speed up or extend something already there are mentions: "Make X a
-required argument", "Perf improvements for X", "X now returns HTTP 408 instead of 502",
-"Add support for async calls in the OpenAI integration" (an extension of that integration).
+A party's arrival in a feature is dated by its first *announcing* line, and a line announces
+only when it says it launches something (`opens_as_launch`: a launch word first, a title, or "now
+available", "public preview", "support for", "a new ..." anywhere). Lines that tweak, fix (also
+when they call themselves `fix:`), speed up, configure, deprecate or extend something already
+there are mentions: "Make X a required argument", "Perf improvements for X", "X now returns HTTP
+408 instead of 502", "Add support for async calls in the OpenAI integration" (an extension of
+that integration).
 
 Per link, the capability must not be the subject of an extension ("The LangChain integration
 now submits tool spans") nor the thing an extension is added to. Nor is it announced when the
@@ -12,7 +14,10 @@ line names it only as a code member ("Added `reranker` field"), qualifies a part
 ("WebSocket stream IDs", "deep research model pricing"), uses it as the means of something else
 ("... using OpenAI function calling"), or is learning material, a test double or a listing; an
 integration is not announced by a further thing of its target ("Instrument LlamaIndex streaming
-responses"), a label dash before a change that launches nothing, or a setting that names it.
+responses"), a version or model number after it, a label dash before a change that launches
+nothing, or a setting that names it. A capability named only by the line's label, scope or parent
+line is announced only by a line about the capability itself ("**ollama**: implement
+instrumentation", not "cohere-stream: support AsyncIterable").
 The rules are general word classes, each with a test; README "Matching" lists them.
 """
 
