@@ -198,8 +198,11 @@ _OBSERVING = re.compile(
 )
 # "add PipelineJob.list": a method of a class that is there already
 _CLASS_METHOD = re.compile(
-    r"\b([A-Za-z_]\w*)\.((?:list|get|create|delete|update|cancel|set|add|remove|patch|retrieve|describe)\b|"
-    r"(?:from|to|with)_\w+)"
+    r"\b([A-Za-z_]\w*)\.((?:list|get|create|delete|update|cancel|set|add|remove|patch|retrieve|describe|submit|run|"
+    r"start|stop|wait|flush|refresh|clone|reload\w*)\b|(?:from|to|with)_\w+)"
+)
+# "Add `Candidate.grounding_metadata`": an attribute of a class that is there already
+_CLASS_ATTRIBUTE = re.compile(r"\b[A-Z]\w*\.([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]{3,})\b(?!\()"
 )
 _INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrumentor flavor".split())
 
@@ -278,10 +281,14 @@ def _unless_product(m: re.Match[str]) -> str:
 
 
 def method_owner_stems(text: str) -> frozenset[str]:
-    """Stems of the classes a line gives a method such as `.list` or `.from_dockerfile`, and of those methods
-    ("add PipelineJob.list", "`modal.Image.from_dockerfile()`")."""
-    return frozenset(stem(w) for m in _CLASS_METHOD.finditer(text) if not _PRODUCT_DOT.search(m[0])
-                     for w in words(f"{m[1]} {m[2]}"))
+    """Stems of the classes a line gives a method such as `.list` or `.from_dockerfile`, of those methods
+    ("add PipelineJob.list", "`modal.Image.from_dockerfile()`"), and of attributes of classes
+    ("`Candidate.grounding_metadata`")."""
+    methods = {stem(w) for m in _CLASS_METHOD.finditer(text) if not _PRODUCT_DOT.search(m[0])
+               for w in words(f"{m[1]} {m[2]}")}
+    attributes = {stem(w) for m in _CLASS_ATTRIBUTE.finditer(text) if not _PRODUCT_DOT.search(m[0])
+                  for w in words(m[1])}
+    return frozenset(methods | attributes)
 
 
 def setting_stems(text: str) -> frozenset[str]:
@@ -317,9 +324,10 @@ def link_announces(
         return all(s in _ABOUT_THE_INTEGRATION or s.isdigit() for s in reading.stems)
     if any(s in _PACKAGING for s in reading.stems):
         return False  # "add openai as a container dependency"
-    if plain is not None and not all(s in plain for s in reading.stems[start:end]) and (
-            table_row or any(s in methods for s in reading.stems[start:end])):
-        return False  # a listing of code ("| `OpenAIModelProfile.from_profile(p)` |"), a method ("PipelineJob.list")
+    if plain is not None and not all(s in plain for s in reading.stems[start:end]) and table_row:
+        return False  # a listing of code ("| `OpenAIModelProfile.from_profile(p)` |")
+    if methods and any(s in methods for s in reading.stems[start:end]):
+        return False  # a method or attribute of a class that is there ("PipelineJob.list", "Candidate.x_metadata")
     if start >= MAX_ANNOUNCING_WORDS:
         return False  # deep in a long paragraph: a passing mention
     stems = reading.stems

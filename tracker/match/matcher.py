@@ -196,7 +196,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         else None
     settings = setting_stems(mention.text) if plain is not None else frozenset()
     table_row = (mention.raw or "").lstrip().startswith("|")
-    methods = method_owner_stems(mention.raw or mention.text) if plain is not None else frozenset()
+    methods = method_owner_stems(mention.raw or mention.text) if line_ok and placed else frozenset()
     # a target named by the label and again in the text is judged where the text names it
     # ("**LangChain Tool Descriptions** - ... added to tool spans in the LangChain integration")
     in_text: dict[str, tuple[int, int]] = {}
