@@ -188,6 +188,13 @@ _INTEGRATION_WORDS = frozenset(
     "automatic auto experimental new initial official provider".split()
 )
 _EXTENDS = frozenset("in to into for with within inside".split())
+# What may stand before "support for <target>" in a line that launches the integration itself:
+# "Add (native) (tracing) support for LangChain"; anything else is something of the target that is now
+# supported ("function calling support for Snowflake Cortex", "GPU support for transformers models").
+_SUPPORT_QUALIFIERS = _INTEGRATION_WORDS | frozenset(
+    "add adds added adding a an the full basic beta preview built in builtin out of box box sdk api client "
+    "python typescript js javascript node".split()
+)
 _INTO = frozenset("to into in on within for".split())
 # Observing a capability is not shipping it: "Add logging callback support for `/moderations` API",
 # "Logging for Finetuning Endpoints", "spend tracking for batches".
@@ -302,7 +309,7 @@ def setting_stems(text: str) -> frozenset[str]:
 def link_announces(
     reading: Reading, start: int, end: int, line_ok: bool, plain: frozenset[str] | None = None,
     settings: frozenset[str] = frozenset(), integration: bool = False,
-    table_row: bool = False, methods: frozenset[str] = frozenset(),
+    table_row: bool = False, methods: frozenset[str] = frozenset(), target_words: frozenset[int] = frozenset(),
 ) -> bool:
     """Whether the line announces the capability found at words [start, end) (-1: named only by the line's
     label or scope, or found in its parent line: then the line must be about the capability itself, as in
@@ -314,6 +321,7 @@ def link_announces(
     whose target is named only in a setting (`settings`, from `setting_stems`: "Allow using
     LANGFUSE_OTEL_HOST") is configured, not launched. `table_row`: the line is a row of a table (a listing when the capability is
     named there only in code). `methods` (from `method_owner_stems`): classes the line gives a method.
+    `target_words`: word positions of every integration target the text names.
     """
     if not line_ok:
         return False
@@ -360,6 +368,8 @@ def link_announces(
     if integration and start > 0 and reading.words[start - 1] in _NEW_ONES and end < len(reading.words) \
             and reading.words[end] in _MODEL_WORDS:
         return False  # "Add new OpenAI models": more models of a provider already there
+    if integration and _something_supported(reading, start, target_words):
+        return False  # "Add function calling support for Snowflake Cortex": a further thing of the target
     if integration and end < len(reading.words) and reading.words[end].isdigit() \
             and not PHRASE_BREAK.search(reading.gaps[end]):
         return False  # "support for `langchain==0.1.0`", "Claude 3 support": a version or model of the target
@@ -399,6 +409,23 @@ def _means(reading: Reading, start: int) -> bool:
         if words[j] in _MEANS:  # ... but "adds support for using Provisioned Throughput" launches it
             return j == 0 or words[j - 1] not in _USE_IS_LAUNCHED
     return False
+
+
+def _something_supported(reading: Reading, start: int, target_words: frozenset[int]) -> bool:
+    """"<something> support for|in|with [the] <target>" where the something is neither a launch nor an
+    integration word nor another target: that something of the target is what is supported."""
+    ws, j = reading.words, start - 1
+    while j >= 0 and ws[j] in _ARTICLES:
+        j -= 1
+    if j < 1 or ws[j] not in ("for", "in", "with") or ws[j - 1] not in ("support", "supports"):
+        return False
+    k = j - 2
+    qualifiers = []
+    while k >= 0 and len(qualifiers) < 4 and not PHRASE_BREAK.search(reading.gaps[k + 1]):
+        qualifiers.append(k)
+        k -= 1
+    return any(ws[i] not in _SUPPORT_QUALIFIERS and i not in target_words and not ws[i].isdigit()
+               for i in qualifiers)
 
 
 def _in_examples(reading: Reading, start: int) -> bool:

@@ -203,6 +203,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     for t in text_targets:  # (in text order: the first place the text names it)
         in_text.setdefault(targets.targets[t.target].key, (t.start, t.end))
     group_label = _names_only(reading, text_targets) and not _REFERENCE.search(mention.raw or "")
+    target_words = frozenset(i for t in text_targets for i in range(t.start, t.end))
     stored: list[StoredHit] = []
     for p in placed:
         integration = split_integration_key(p.key)
@@ -212,7 +213,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         stored.append((
             p.key, p.rule, p.score, p.role, p.target,
             not (group_label and integration is not None) and link_announces(reading, start, end, line_ok, plain, settings, integration=integration is not None,
-                           table_row=table_row, methods=methods)
+                           table_row=table_row, methods=methods, target_words=target_words)
             and not _modifies(p, placed, reading),
         ))
     return EntryRecord(
