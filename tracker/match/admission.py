@@ -17,7 +17,6 @@ is an *integration candidate*, kept when it names an integration target (the mat
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from tracker.model import SUMMARY_SECTION as SUMMARY
 
@@ -113,7 +112,6 @@ _TEASER = re.compile(
 )
 
 
-@lru_cache(maxsize=1024)  # admission and the announcement check read the same line one after the other
 class _Gated:
     """A regular expression searched only in lines holding one of its literal words.
 

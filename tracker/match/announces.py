@@ -24,6 +24,7 @@ The rules are general word classes, each with a test; README "Matching" lists th
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from tracker.match.admission import opening
 from tracker.match.objects import integration_object_ends
@@ -192,7 +193,7 @@ _EXTENDS = frozenset("in to into for with within inside".split())
 # "Add (native) (tracing) support for LangChain"; anything else is something of the target that is now
 # supported ("function calling support for Snowflake Cortex", "GPU support for transformers models").
 _SUPPORT_QUALIFIERS = _INTEGRATION_WORDS | frozenset(
-    "add adds added adding a an the full basic beta preview built in builtin out of box box sdk api client "
+    "add adds added adding a an the full basic beta preview built in builtin out of box sdk api client "
     "python typescript js javascript node".split()
 )
 _INTO = frozenset("to into in on within for".split())
@@ -306,23 +307,38 @@ def setting_stems(text: str) -> frozenset[str]:
     return frozenset(inside - {stem(w) for w in words(_SETTING.sub(" ", text))})
 
 
+class LineFacts(NamedTuple):
+    """What a line writes in code and where it names targets, read once for all the line's links
+    (`line_facts`)."""
+
+    plain: frozenset[str] | None = None  # stems the line writes as prose (`plain_stems`); None: no code at all
+    settings: frozenset[str] = frozenset()  # stems written only in settings (`setting_stems`)
+    methods: frozenset[str] = frozenset()  # classes given a method or attribute (`method_owner_stems`)
+    table_row: bool = False  # a row of a markdown table
+    target_words: frozenset[int] = frozenset()  # word positions of every integration target the text names
+
+
+def line_facts(text: str, raw: str, target_words: frozenset[int] = frozenset()) -> LineFacts:
+    written = raw or text  # (raw keeps the backticks)
+    plain = plain_stems(written) if maybe_code(written) else None
+    return LineFacts(plain, setting_stems(text) if plain is not None else frozenset(), method_owner_stems(written),
+                     raw.lstrip().startswith("|"), target_words)
+
+
 def link_announces(
-    reading: Reading, start: int, end: int, line_ok: bool, plain: frozenset[str] | None = None,
-    settings: frozenset[str] = frozenset(), integration: bool = False,
-    table_row: bool = False, methods: frozenset[str] = frozenset(), target_words: frozenset[int] = frozenset(),
+    reading: Reading, start: int, end: int, line_ok: bool, facts: LineFacts = LineFacts(), integration: bool = False,
 ) -> bool:
     """Whether the line announces the capability found at words [start, end) (-1: named only by the line's
     label or scope, or found in its parent line: then the line must be about the capability itself, as in
     "**ollama**: implement instrumentation", not "cohere-stream: support AsyncIterable").
 
-    `plain` (from `plain_stems`): a capability the line names only in code that is a field, a property
-    or an enum value ("Added `reranker` field", "Added the GenerationResponse.usage_metadata property")
-    is a data member added to something already there, not the capability's launch; an integration
-    whose target is named only in a setting (`settings`, from `setting_stems`: "Allow using
-    LANGFUSE_OTEL_HOST") is configured, not launched. `table_row`: the line is a row of a table (a listing when the capability is
-    named there only in code). `methods` (from `method_owner_stems`): classes the line gives a method.
-    `target_words`: word positions of every integration target the text names.
+    With `facts`: a capability the line names only in code that is a field, a property or an enum value
+    ("Added `reranker` field", "Added the GenerationResponse.usage_metadata property") is a data member
+    added to something already there, not the capability's launch; so is a method or attribute of a
+    class; an integration whose target is named only in a setting ("Allow using LANGFUSE_OTEL_HOST") is
+    configured, not launched; a table row naming the capability only in code is a listing.
     """
+    plain, settings, methods, table_row, target_words = facts
     if not line_ok:
         return False
     if start < 0:
@@ -352,7 +368,8 @@ def link_announces(
             or (end < len(stems) and stems[end] in _INTO)):
         return False  # (a rule may take the member noun into its span: "rate_limits field for ...");
         # code put into other code: "Add UsageMetadata to LiveServerMessage", "add tokenUsage to streamObject"
-    if _NOW_BEFORE.search(_clause_before(reading, start)):
+    clause = _clause_before(reading, start)
+    if _NOW_BEFORE.search(clause):
         return False
     if _part_follows(reading, end):
         return False  # ("OpenAI LLM advanced configurations": an integration's settings, too)
@@ -360,7 +377,6 @@ def link_announces(
         return False  # "Context Caching - add get() classmethod and refresh() instance method"
     if not integration and _means(reading, start):
         return False
-    clause = _clause_before(reading, start)
     if _TWEAK.match(clause):
         return False  # "add chromadb instrumentation + fix langchain instrumentation"
     if _NEW_VERSION_OF.search(" ".join(reading.words[max(0, start - 5):start]) + " "):
@@ -374,7 +390,7 @@ def link_announces(
             and not PHRASE_BREAK.search(reading.gaps[end]):
         return False  # "support for `langchain==0.1.0`", "Claude 3 support": a version or model of the target
     sentence = _sentence_before(reading, start)
-    if not integration and _OBSERVING.search(sentence + " "[: start > 0]):
+    if not integration and _OBSERVING.search(sentence + " "):
         return False  # "Add logging callback support for the moderations API"
     if _MEMBERS_ADDED.search(sentence):
         return False  # "Support new fields in FileData, GenerationConfig, TuningJob"
@@ -420,7 +436,7 @@ def _something_supported(reading: Reading, start: int, target_words: frozenset[i
     if j < 1 or ws[j] not in ("for", "in", "with") or ws[j - 1] not in ("support", "supports"):
         return False
     k = j - 2
-    qualifiers = []
+    qualifiers: list[int] = []
     while k >= 0 and len(qualifiers) < 4 and not PHRASE_BREAK.search(reading.gaps[k + 1]):
         qualifiers.append(k)
         k -= 1
@@ -439,10 +455,7 @@ def _in_examples(reading: Reading, start: int) -> bool:
     return False
 
 
-_MEMBER_KINDS = frozenset(stem(w) for w in (
-    "method methods classmethod classmethods field fields property properties attribute attributes parameter "
-    "parameters param params argument arguments option options enum enums"
-).split())
+_MEMBER_KINDS = _MEMBER_NOUNS | frozenset(stem(w) for w in "method methods".split())
 
 
 def _dash_then_members(reading: Reading, end: int) -> bool:

@@ -18,19 +18,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tracker.gcpause import collector_paused
 from tracker.match.admission import INTEGRATION_ONLY, RETIREMENT, announcement, opening
-from tracker.match.announces import (
-    line_announces, link_announces, maybe_code, method_owner_stems, plain_stems, setting_stems,
-)
+from tracker.match.announces import LineFacts, line_announces, line_facts, link_announces
 from tracker.match.discovery import candidate_phrases, discover
 from tracker.match.linker import Hit, is_nested, link_entry
 from tracker.match.model import MatchOutcome
 from tracker.match.roles import Placed, place
 from tracker.match.state import EntryRecord, MatchState, StoredHit
-from tracker.match.targets import TargetHit, find_named, find_targets
+from tracker.match.targets import find_named, find_targets
 from tracker.match.taxonomy import Taxonomy
 from tracker.match.text import Reading, normalise, read
-from tracker.gcpause import collector_paused
 from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split_integration_key
 
 DISCOVERED_SCORE = 0.5
@@ -144,21 +142,21 @@ _REPAIR_LABELS = frozenset({"fix", "fixes", "bugfix", "bugfixes", "bug fix", "bu
 _REPAIR_TYPE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\w{7,40}:\s+)?\**(?:fix|bugfix|hotfix)\b(?:\([^)]*\))?!?\**\s*:", re.I)
 
 
-_REFERENCE = re.compile(r"\]\(|#\d|https?://|\(@")  # a link, a PR or issue number, a credited author
-
-
-def _names_only(reading: Reading, text_targets: Sequence[TargetHit]) -> bool:
-    """The line is nothing but target names ("- Hugging Face", "- OpenAI, Azure"): with no link or PR
-    number, the label of a group of changes under it, not a launch."""
-    covered = {i for t in text_targets for i in range(t.start, t.end)}
-    return bool(covered) and all(i in covered or w in ("and", "or") for i, w in enumerate(reading.words))
-
-
 def _repair(mention: Mention) -> bool:
     """A line that calls itself a fix (typed `fix(...)`, labelled **fix:**) repairs what is there: it may name
     a capability ("fix(gemini): support nested generationConfig") but launches none. (A line merely filed
     under "Bug Fixes" is not judged by its section: release tools file launches there too.)"""
     return mention.scope.strip().lower() in _REPAIR_LABELS or bool(_REPAIR_TYPE.match(mention.raw or mention.text))
+
+
+_REFERENCE = re.compile(r"\]\(|#\d|https?://|\(@")  # a link, a PR or issue number, a credited author
+
+
+def _names_only(reading: Reading, target_words: frozenset[int], raw: str) -> bool:
+    """The line is nothing but target names ("- Hugging Face", "- OpenAI, Azure"; `target_words`: where the
+    text names targets): with no link or PR number, the label of a group of changes under it, not a launch."""
+    return bool(target_words) and all(i in target_words or w in ("and", "or") for i, w in enumerate(reading.words)) \
+        and not _REFERENCE.search(raw)
 
 
 def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[Hit]]) -> EntryRecord | None:
@@ -191,31 +189,22 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     if retiring and not placed:
         return None
     line_ok = not retiring and not _repair(mention) and line_announces(mention.text, mention.raw, opened)
-    # the words the line writes as prose (raw keeps the backticks); a line with no code is all prose
-    plain = plain_stems(mention.raw or mention.text) if line_ok and placed and maybe_code(mention.raw or mention.text) \
-        else None
-    settings = setting_stems(mention.text) if plain is not None else frozenset()
-    table_row = (mention.raw or "").lstrip().startswith("|")
-    methods = method_owner_stems(mention.raw or mention.text) if line_ok and placed else frozenset()
+    target_words = frozenset(i for t in text_targets for i in range(t.start, t.end))
+    facts = line_facts(mention.text, mention.raw, target_words) if line_ok and placed else LineFacts()
     # a target named by the label and again in the text is judged where the text names it
     # ("**LangChain Tool Descriptions** - ... added to tool spans in the LangChain integration")
     in_text: dict[str, tuple[int, int]] = {}
     for t in text_targets:  # (in text order: the first place the text names it)
         in_text.setdefault(targets.targets[t.target].key, (t.start, t.end))
-    group_label = _names_only(reading, text_targets) and not _REFERENCE.search(mention.raw or "")
-    target_words = frozenset(i for t in text_targets for i in range(t.start, t.end))
+    group_label = _names_only(reading, target_words, mention.raw)
     stored: list[StoredHit] = []
     for p in placed:
-        integration = split_integration_key(p.key)
-        start, end = p.start, p.end
-        if start < 0 and integration is not None and integration[1] in in_text:
-            start, end = in_text[integration[1]]
-        stored.append((
-            p.key, p.rule, p.score, p.role, p.target,
-            not (group_label and integration is not None) and link_announces(reading, start, end, line_ok, plain, settings, integration=integration is not None,
-                           table_row=table_row, methods=methods, target_words=target_words)
-            and not _modifies(p, placed, reading),
-        ))
+        split = split_integration_key(p.key)
+        integration, target = split is not None, split[1] if split else ""
+        start, end = in_text[target] if p.start < 0 and target in in_text else (p.start, p.end)
+        announces = not (group_label and integration) \
+            and link_announces(reading, start, end, line_ok, facts, integration) and not _modifies(p, placed, reading)
+        stored.append((p.key, p.rule, p.score, p.role, p.target, announces))
     return EntryRecord(
         party=mention.party,
         category=mention.category,

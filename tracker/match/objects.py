@@ -51,7 +51,7 @@ _PRODUCT = frozenset(
 )
 # Words between a target and its integration word: "llamaindex auto instrumentation".
 _ADJECTIVES = frozenset("auto automatic native official experimental basic full new initial first class".split())
-_ARTICLES = frozenset("a an the for".split())
+_FILLERS = frozenset("a an the for".split())  # words a label dash may be followed by around its launch words
 _STOP_AFTER = frozenset(
     """is are was were has have had can could will would should now and or but with in on at by that which
     who when where as to into from via so it its s""".split()
@@ -104,7 +104,7 @@ def integration_object_ends(reading: Reading, start: int, end: int) -> bool:
         # after a label dash, only a line about the integration itself launches it ("Bedrock - add support");
         # "Bedrock - support `us.deepseek.r1` model name" adds a further thing to it
         return all(w in _LAUNCH or w in _INTEGRATION or w in _PRODUCT or w in _STOP_AFTER or w.isdigit()
-                   or w in _ARTICLES for w in words[j:])
+                   or w in _FILLERS for w in words[j:])
     if _breaks(gaps[j]):
         return True
     return words[j] in _INTEGRATION or words[j] in _PRODUCT or words[j] in _STOP_AFTER or words[j] in _BACKEND

@@ -18,7 +18,7 @@ from tracker.catalog.queries import CatalogCounts, FetchedRevision, PartyInfo, P
 from tracker.metrics import Timeline, summarize
 from tracker.metrics import party_stats
 from tracker.metrics.summary import PartyStats
-from tracker.metrics.stats import Stats, StatsSamples, stats_samples
+from tracker.metrics.stats import Stats
 from tracker.report import history, new_page
 from tracker.report.cadence import Cadence, cadence
 from tracker.report.evidence_pages import evidence_page
@@ -94,20 +94,17 @@ class SitePlan:
     category and headline-evidence pages, planned once the estimates exist (`with_stats`).
 
     The split lets a report render most pages while the Kaplan–Meier fits are made elsewhere
-    (`metrics.background`); `pages + with_stats(compute_stats(..., samples=samples))` is the whole site."""
+    (`metrics.background`); `pages + with_stats(compute_stats(...))` is the whole site."""
 
     pages: list[Page]
     new: history.WhatsNew
-    samples: StatsSamples
     with_stats: Callable[[Stats], list[Page]]  # the overview, category and headline-evidence pages
 
 
-def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = (),
-              samples: StatsSamples | None = None) -> SitePlan:
+def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = ()) -> SitePlan:
     """Every page of a catalog with at least one feature, and what the latest match found new.
 
     `home`: the user's own parties; the overview leads with their exposure (`report.watchlist`).
-    `samples`: the statistics' samples (`stats_samples`) when the caller has made them already.
     """
     timelines = data.timelines
     by_category: dict[str, list[Timeline]] = defaultdict(list)
@@ -179,4 +176,4 @@ def plan_site(data: SiteData, p: ReportParams, *, home: Sequence[str] = (),
             done += _evidence(view, ts, f"category {name}", site.category(name), site, p)
         return done
 
-    return SitePlan(pages, new, samples or stats_samples(timelines, as_of=p.as_of, k=p.k), finish)
+    return SitePlan(pages, new, finish)

@@ -37,7 +37,6 @@ from tracker.report.workers import PageQueue
 
 PAGE_FOLDERS = ("feature", "party", "category", "evidence")
 TOP_PAGES = ("new.html", "features.html", "parties.html", "head-to-head.html", "categories.html", "method.html")
-SHARE_EVERY = 4  # the worker renders one in SHARE_EVERY of the feature and party pages
 OLD_FILES = ("report-state.json",)  # written by earlier versions; "new" now comes from the catalog
 
 
@@ -68,12 +67,8 @@ def read_site_data(conn: sqlite3.Connection, *, today: dt.date | None = None) ->
                     matched_at=queries.last_match_at(conn), revisions=queries.fetched_revisions(conn))
 
 
-def _rendered(pages: list[Page], params: ReportParams, *, has_nav: bool) -> list[tuple[str, bytes]]:
-    return [(page.path, render_page(page, params, has_nav=has_nav).encode("utf-8")) for page in pages]
-
-
-def _render_one(page: Page, params: ReportParams) -> tuple[str, bytes]:
-    return page.path, render_page(page, params).encode("utf-8")
+def _render_one(page: Page, params: ReportParams, has_nav: bool = True) -> tuple[str, bytes]:
+    return page.path, render_page(page, params, has_nav=has_nav).encode("utf-8")
 
 
 def _cannot_write(out_dir: Path, error: OSError) -> ReportError:
@@ -115,7 +110,7 @@ def _render_site(
     if data.timelines:
         samples = stats_samples(data.timelines, as_of=params.as_of, k=params.k)
         fits.submit(samples.all())
-        plan = plan_site(data, params, home=settings.report.home, samples=samples)
+        plan = plan_site(data, params, home=settings.report.home)
         render = partial(_render_one, params=params)
         later = deque(page for page in plan.pages if page.build is not None)  # feature and party pages
         files += [render(page) for page in plan.pages if page.build is None]
@@ -124,7 +119,7 @@ def _render_site(
         fits.collect()
         # then a second renderer shares what is left, while this process makes the statistics' pages
         queue = PageQueue.start(list(later), render)
-        figures = compute_stats(data.timelines, as_of=params.as_of, k=params.k, samples=plan.samples)
+        figures = compute_stats(data.timelines, as_of=params.as_of, k=params.k, samples=samples)
         with_stats = plan.with_stats(figures)
         files += [render(page) for page in with_stats]
         files += [render(page) for page in queue.mine()]
@@ -132,7 +127,7 @@ def _render_site(
         pages, new = plan.pages + with_stats, plan.new
     else:
         pages, new = plan_empty(data), history.WhatsNew(data.matched_at, False, (), ())
-        files += _rendered(pages, params, has_nav=False)
+        files += [_render_one(page, params, has_nav=False) for page in pages]
     try:
         size = publish(out, files, report_names=("index.html", *TOP_PAGES, *PAGE_FOLDERS, *STATIC_FILES, *OLD_FILES),
                        page_folders=PAGE_FOLDERS)
