@@ -13,7 +13,8 @@ import is timed on its own). One more render, with the fits kept, shows what a s
 daily run's digest in the same process pays; it is labelled and not part of the target.
 Before each warm render the disk is settled (`os.sync()` and a second's pause, outside the timing),
 so a render does not compete with the write-back of the report it replaces, seconds old, which no
-daily run does; it still pays for deleting the previous report, as a daily run does.
+daily run does; it still pays for deleting the report before the previous one (kept as
+`.reports.previous`, deleted by a child while the catalog is read), as a daily run does.
 The target is a warm render (the median) within 0.5 s on 2 cores, with the import cost stated.
 """
 

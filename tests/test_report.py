@@ -239,6 +239,18 @@ def test_the_site_is_the_same_whether_helper_processes_render_or_not(site, tmp_p
     assert all((helped.out_dir / f).read_bytes() == (alone.out_dir / f).read_bytes() for f in files)
 
 
+def test_a_new_report_keeps_the_one_it_replaced_and_drops_the_one_before(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings, _ = site
+    out = tmp_path / "reports"
+    with db.connect(settings.db_path) as conn:
+        for day in (1, 2, 3):
+            render_report(conn, settings, out_dir=out, now=RENDERED.replace(day=day))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".reports.previous", "reports"]
+    kept = (tmp_path / ".reports.previous" / "index.html").read_text(encoding="utf-8")
+    latest = (out / "index.html").read_text(encoding="utf-8")
+    assert kept == latest.replace(f"{RENDERED:%Y-%m}-03", f"{RENDERED:%Y-%m}-02") != latest
+
+
 def test_overview_numbers_equal_the_export(site) -> None:  # type: ignore[no-untyped-def]
     settings, result = site
     records = export(settings)

@@ -1,5 +1,6 @@
 """The report is put in place all at once: a full disk mid-write leaves the previous report whole;
-the digest beside it survives; a folder of the user's is written into, never swapped away."""
+the digest beside it survives; the report it replaced is kept, hidden, until the next one; a folder
+of the user's is written into, never swapped away."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tracker.report import publish as publishing
-from tracker.report.publish import publish
+from tracker.report.publish import clear_previous, previous_site, publish
 
 NAMES = ("index.html", "features.html", "feature", "report.css")
 
@@ -30,7 +31,40 @@ def test_a_new_report_replaces_the_old_one_whole_and_drops_stale_pages(tmp_path:
     (out / "digest.md").write_text("# digest", encoding="utf-8")
     publish(out, site("v2", features=2), report_names=NAMES, page_folders=("feature",))
     assert snapshot(out) == {**dict(site("v2", features=2)), "digest.md": b"# digest"}
-    assert [p.name for p in tmp_path.iterdir()] == ["reports"]  # no staging or old folder left behind
+    # no staging folder left behind; the replaced report is kept, hidden, until the next one
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".reports.previous", "reports"]
+    assert snapshot(previous_site(out)) == {**dict(site("v1", features=3)), "digest.md": b"# digest"}
+
+
+def test_only_the_report_before_the_latest_is_kept(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    for version in ("v1", "v2", "v3"):
+        publish(out, site(version), report_names=NAMES, page_folders=("feature",))
+    assert snapshot(previous_site(out)) == dict(site("v2"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".reports.previous", "reports"]
+
+
+def test_the_kept_report_is_deleted_in_a_child_while_the_next_one_is_made(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    publish(out, site("v1"), report_names=NAMES, page_folders=("feature",))
+    publish(out, site("v2"), report_names=NAMES, page_folders=("feature",))
+    cleared = clear_previous(out)  # as `render_report` does before it reads the catalog
+    cleared.wait()
+    assert not previous_site(out).exists() and snapshot(out) == dict(site("v2"))
+    publish(out, site("v3"), report_names=NAMES, page_folders=("feature",), cleared=cleared)
+    assert snapshot(previous_site(out)) == dict(site("v2"))
+
+
+def test_a_kept_report_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
+    out, mine = tmp_path / "reports", tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine", encoding="utf-8")
+    previous_site(out).symlink_to(mine, target_is_directory=True)
+    publish(out, site("v1"), report_names=NAMES, page_folders=("feature",))
+    clear_previous(out).wait()
+    publish(out, site("v2"), report_names=NAMES, page_folders=("feature",))
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert snapshot(out) == dict(site("v2"))
 
 
 def test_a_full_disk_mid_write_leaves_the_previous_report_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

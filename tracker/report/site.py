@@ -30,7 +30,7 @@ from tracker.metrics.background import BackgroundFits
 from tracker.metrics.stats import compute_stats, stats_samples
 from tracker.report import history
 from tracker.report.plan import Page, SiteData, plan_empty, plan_site
-from tracker.report.publish import publish
+from tracker.report.publish import PreviousCleared, clear_previous, publish
 from tracker.report.render import STATIC_FILES, render_page, static_file
 from tracker.report.site_map import ReportParams
 from tracker.report.workers import PageQueue
@@ -92,14 +92,17 @@ def _render_report(
     # The Kaplan–Meier fits are made in a child process while this one reads the catalog and renders
     # the pages that show none; forked now, while this process is still small (`metrics.background`).
     fits = BackgroundFits.start()
+    cleared = clear_previous(out)  # the report before the previous one goes while the catalog is read
     try:
-        return _render_site(conn, settings, out, generated, fits)
+        return _render_site(conn, settings, out, generated, fits, cleared)
     finally:
         fits.collect(timeout=0)  # a report that failed half-way: the child is not left waiting
+        cleared.wait()
 
 
 def _render_site(
-    conn: sqlite3.Connection, settings: Settings, out: Path, generated: dt.datetime, fits: BackgroundFits
+    conn: sqlite3.Connection, settings: Settings, out: Path, generated: dt.datetime, fits: BackgroundFits,
+    cleared: PreviousCleared,
 ) -> ReportResult:
     data = read_site_data(conn, today=generated.date())
     # As of the newest dated entry (as `tracker stats`), so a replayed or stale catalog is not judged by today.
@@ -130,7 +133,7 @@ def _render_site(
         files += [_render_one(page, params, has_nav=False) for page in pages]
     try:
         size = publish(out, files, report_names=("index.html", *TOP_PAGES, *PAGE_FOLDERS, *STATIC_FILES, *OLD_FILES),
-                       page_folders=PAGE_FOLDERS)
+                       page_folders=PAGE_FOLDERS, cleared=cleared)
     except OSError as error:
         raise _cannot_write(out, error) from None
     return ReportResult(out, out / "index.html", len(pages), size, len(new.features),
