@@ -91,9 +91,9 @@ def test_nested_bullet_inherits_its_parent(outcome: MatchOutcome) -> None:
 
 def test_unknown_capability_announced_by_several_parties_is_discovered(outcome: MatchOutcome) -> None:
     discovered = [f for f in outcome.features if f.origin == DISCOVERED]
-    assert [f.key for f in discovered] == ["discovered-shadow-traffic"]
+    assert [f.key for f in discovered] == ["discovered-shadow-traffic-mirroring"]
     feature = discovered[0]
-    assert feature.name == "Shadow traffic" and "3 parties" in feature.definition
+    assert feature.name == "Shadow traffic mirroring" and "3 parties" in feature.definition
     members = {link.entry_id for link in outcome.links if link.feature_key == feature.key}
     assert members == {15, 16, 17}
 
@@ -111,14 +111,14 @@ def test_discovery_needs_two_parties_announcing_within_the_window(
     entries: tuple[Mention, ...], taxonomy: Taxonomy
 ) -> None:
     two = [m for m in entries if m.entry_id != 17]  # Tessellate (Feb) and Orchard Cloud (Mar) remain
-    assert discovered_members(match(two, taxonomy)) == {"discovered-shadow-traffic": {15, 16}}
+    assert discovered_members(match(two, taxonomy)) == {"discovered-shadow-traffic-mirroring": {15, 16}}
     one = [m for m in two if m.entry_id != 16]
     assert discovered_members(match(one, taxonomy)) == {}
     # the same two announcements two years apart are a phrase that turns up again, not a copied launch
     apart = [dataclasses.replace(m, date=dt.date(2027, 3, 1)) if m.entry_id == 16 else m for m in two]
     assert discovered_members(match(apart, taxonomy)) == {}
     assert discovered_members(match(apart, taxonomy, settings=MatchSettings(discovery_window_days=800))) == {
-        "discovered-shadow-traffic": {15, 16}
+        "discovered-shadow-traffic-mirroring": {15, 16}
     }
     # a line that fixes or tweaks the thing does not announce the phrase
     tweak = [dataclasses.replace(m, text="Improve shadow traffic mirroring latency") if m.entry_id == 16 else m
@@ -133,6 +133,22 @@ def test_code_identifiers_name_no_capability(taxonomy: Taxonomy) -> None:
     entries = [dataclasses.replace(base, entry_id=200 + i, party=f"Party {i}", text=t, raw=f"- {t}")
                for i, t in enumerate(lines)]
     assert discovered_members(match(entries, taxonomy)) == {}
+
+
+def test_a_modifier_shared_by_different_things_is_not_discovered(taxonomy: Taxonomy) -> None:
+    base = load_fixture()[0][0]
+
+    def discovered(lines: list[str]) -> dict[str, set[int]]:
+        entries = [dataclasses.replace(base, entry_id=220 + i, party=f"Party {i}", text=t, raw=f"- {t}")
+                   for i, t in enumerate(lines)]
+        return discovered_members(match(entries, taxonomy))
+
+    # "multi-turn" qualifies three different launches: a jailbreak, an agent's input, a conversation
+    assert discovered(["feat: multi-turn jailbreak", "Adds multi-turn input support for an agent node",
+                       "Add session commands for multi-turn conversation support"]) == {}
+    # the same words as the thing launched are discovered
+    assert discovered(["feat: multi-turn whiteboards", "Adds multi-turn whiteboards for agent nodes"]) == {
+        "discovered-multi-turn-whiteboards": {220, 221}}
 
 
 def test_what_a_code_value_is_put_into_is_not_launched(entries: tuple[Mention, ...], taxonomy: Taxonomy) -> None:

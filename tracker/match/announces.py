@@ -125,7 +125,8 @@ _PART_NOUNS = frozenset(stem(w) for w in (
     "events status error errors message messages chunk chunks delta deltas detail details timeout timeouts flag flags "
     "variable variables accessor accessors mutation mutations getter getters setter setters schema schemas button "
     "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables data "
-    "prefix prefixes preference preferences default defaults option options filter filters"
+    "prefix prefixes preference preferences default defaults option options filter filters streaming helper helpers "
+    "reliability performance stability robustness"
 ).split())
 # A launch's own head nouns: after these the capability is what is launched ("Realtime API support").
 _HEADS = frozenset(stem(w) for w in (
@@ -213,6 +214,19 @@ _CLASS_METHOD = re.compile(
 _CLASS_ATTRIBUTE = re.compile(r"\b[A-Z]\w*\.([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]{3,})\b(?!\()"
 )
 _INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrumentor flavor".split())
+# An operation on something that is there: "Support for editing user roles within a team".
+_EDITING = frozenset(
+    "editing updating deleting renaming modifying changing reordering duplicating cloning copying archiving".split()
+)
+# "Add support for cron jobs in the Celery integration": the capability goes into an integration with
+# something else (an extension of that integration), for a capability that is not an integration itself.
+_INTO_INTEGRATION = re.compile(
+    r"^(?:in|to|into|for|with) (?:the |a |an |our |its )?(?:\w+ ){1,3}"
+    r"(?:integration|integrations|instrumentation|plugin|connector)\b"
+)
+# "30 models across DeepSeek, Qwen, Mistral and Llama": models listed, not their providers integrated.
+_MODELS_LISTED = re.compile(r"\b(?:models?|llms?) (?:across|from|including|like|such as|by)\b")
+_LIST_LOOKBACK = 12
 
 
 # A launch says so: it opens with a launch word ("Add", "Introducing", "We've added", "This release adds",
@@ -384,6 +398,14 @@ def link_announces(
     if integration and start > 0 and reading.words[start - 1] in _NEW_ONES and end < len(reading.words) \
             and reading.words[end] in _MODEL_WORDS:
         return False  # "Add new OpenAI models": more models of a provider already there
+    if start > 0 and reading.words[start - 1] in _EDITING and not PHRASE_BREAK.search(reading.gaps[start]):
+        return False  # "Support for editing user roles": an operation on roles that are there
+    if integration and _part_before(reading, start):
+        return False  # "DeepSeek-V3 pricing on Fireworks AI": a part of something the target has
+    if integration and _models_listed(reading, start):
+        return False  # "20 models across DeepSeek, Qwen, Mistral": models, not their providers
+    if not integration and _INTO_INTEGRATION.match(" ".join(reading.words[end:end + 7])):
+        return False  # "cron jobs in the Celery integration"
     if integration and _something_supported(reading, start, target_words):
         return False  # "Add function calling support for Snowflake Cortex": a further thing of the target
     if integration and end < len(reading.words) and reading.words[end].isdigit() \
@@ -442,6 +464,26 @@ def _something_supported(reading: Reading, start: int, target_words: frozenset[i
         k -= 1
     return any(ws[i] not in _SUPPORT_QUALIFIERS and i not in target_words and not ws[i].isdigit()
                for i in qualifiers)
+
+
+def _part_before(reading: Reading, start: int) -> bool:
+    """"<part noun> on|for|in|of|with [the] <capability>": "pricing on Fireworks AI", "rate limit headers for
+    Anthropic"."""
+    ws, j = reading.words, start - 1
+    while j >= 0 and ws[j] in _ARTICLES:
+        j -= 1
+    return j >= 1 and ws[j] in ("on", "for", "in", "of", "with") and reading.stems[j - 1] in _PART_NOUNS \
+        and not PHRASE_BREAK.search(reading.gaps[j])
+
+
+def _models_listed(reading: Reading, start: int) -> bool:
+    """Word `start` is in a list of names that follows "models across|from|including ..." in its sentence."""
+    first = max(0, start - _LIST_LOOKBACK)
+    for j in range(start, first, -1):
+        if _sentence_end(reading, j):
+            first = j
+            break
+    return bool(_MODELS_LISTED.search(" ".join(reading.words[first:start])))
 
 
 def _in_examples(reading: Reading, start: int) -> bool:

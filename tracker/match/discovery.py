@@ -114,14 +114,17 @@ def candidate_phrases(text: str | Sequence[str], ignore_words: frozenset[str]) -
     Only the launch object is read: the words after the first launch cue ("add X",
     "introducing X", "support for X", "new X"), the words before "support" ("X support"),
     or the whole line when it is a short heading. Prose around it is ignored, and so are
-    code identifiers (a field name is an API detail, not a capability's name).
+    code identifiers (a field name is an API detail, not a capability's name). A phrase ends
+    where the object's content words end, at its head noun: "multi-turn" in "multi-turn
+    jailbreak", "multi-turn conversation" and "multi-turn input" qualifies three different
+    things and names none of them.
     """
     found: set[str] = set()
     ws = words(_IDENTIFIER.sub(" ", text)) if isinstance(text, str) else list(text)
     for run in _launch_objects(ws[:MAX_WORDS], ignore_words):
-        for n in (2, 3):
-            for i in range(len(run) - n + 1):
-                found.add(" ".join(run[i:i + n]))
+        for n in (2, 3):  # a phrase ends where its run ends: English puts the head noun last
+            if len(run) >= n:
+                found.add(" ".join(run[-n:]))
     return tuple(sorted(found))
 
 
@@ -195,7 +198,9 @@ def discover(
         if _covered(eids, links, taxonomy, coverage, surfaces[key]):
             continue
         candidates.append((key, frozenset(eids), parties))
-    candidates.sort(key=lambda c: (-len(c[2]), -len(c[1]), len(c[0]), c[0]))
+    # the phrase of the most parties and entries names the feature; of equals, the fullest ("shadow traffic
+    # mirroring", not "traffic mirroring")
+    candidates.sort(key=lambda c: (-len(c[2]), -len(c[1]), -len(c[0].split()), c[0]))
     return sorted(
         (_feature(c, records, surfaces) for c in _cluster(candidates, merge_overlap)), key=lambda d: d.key
     )
