@@ -126,7 +126,7 @@ _PART_NOUNS = frozenset(stem(w) for w in (
     "variable variables accessor accessors mutation mutations getter getters setter setters schema schemas button "
     "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables data "
     "prefix prefixes preference preferences default defaults option options filter filters streaming helper helpers "
-    "reliability performance stability robustness"
+    "reliability performance stability robustness information info"
 ).split())
 # A launch's own head nouns: after these the capability is what is launched ("Realtime API support").
 _HEADS = frozenset(stem(w) for w in (
@@ -400,8 +400,10 @@ def link_announces(
         return False  # "Add new OpenAI models": more models of a provider already there
     if start > 0 and reading.words[start - 1] in _EDITING and not PHRASE_BREAK.search(reading.gaps[start]):
         return False  # "Support for editing user roles": an operation on roles that are there
-    if integration and _part_before(reading, start):
-        return False  # "DeepSeek-V3 pricing on Fireworks AI": a part of something the target has
+    if _part_before(reading, start):
+        return False  # "DeepSeek-V3 pricing on Fireworks AI", "ETag information with model artifacts"
+    if _in_model_name(reading, start, end):
+        return False  # "gpt-4o-mini-tts support": a new model of a capability that is there
     if integration and _models_listed(reading, start):
         return False  # "20 models across DeepSeek, Qwen, Mistral": models, not their providers
     if not integration and _INTO_INTEGRATION.match(" ".join(reading.words[end:end + 7])):
@@ -474,6 +476,27 @@ def _part_before(reading: Reading, start: int) -> bool:
         j -= 1
     return j >= 1 and ws[j] in ("on", "for", "in", "of", "with") and reading.stems[j - 1] in _PART_NOUNS \
         and not PHRASE_BREAK.search(reading.gaps[j])
+
+
+def _in_model_name(reading: Reading, start: int, end: int) -> bool:
+    """The capability's words are part of a hyphenated name with a version number in it: a model
+    ("gpt-4o-mini-tts", "gpt-4o-transcribe", "text-embedding-3-large"). A dated beta's name
+    ("computer-use-2024-10-22", "context-1m-2025-08-07") launches its capability: its only numbers
+    are the date and sizes."""
+    gaps, ws = reading.gaps, reading.words
+    first, last = start, end
+    while first > 0 and gaps[first] == "-":
+        first -= 1
+    while last < len(ws) and gaps[last] == "-":
+        last += 1
+    if (first, last) == (start, end):
+        return False
+    name = "-".join(ws[first:last])
+    return bool(_VERSION_IN_NAME.search(_DATE_OR_SIZE.sub("", name)))
+
+
+_DATE_OR_SIZE = re.compile(r"(?:^|-)(?:(?:19|20)\d\d-\d\d-\d\d|\d+[km])(?=-|$)")
+_VERSION_IN_NAME = re.compile(r"\d")
 
 
 def _models_listed(reading: Reading, start: int) -> bool:
