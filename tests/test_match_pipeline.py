@@ -155,6 +155,22 @@ def test_review_draws_the_same_sample_for_the_same_seed(corpus_catalog, capsys) 
     # every party line names a role, and is followed by its changelog line and evidence link
     assert re.search(r"^   \d{4}-\d\d-\d\d.? .+ — (native|support)", first, re.M)
     assert first.count("https://github.com/") >= 10
+    # each announcing party says what its line counts for, as the export has it
+    exported = {f["id"]: {p["party"]: p for p in f["parties"]} for f in json.loads(
+        cli(capsys, corpus_catalog, "export", "features"))}
+    notes = 0
+    for block in re.split(r"\n(?=\d+\. )", first)[1:]:
+        key = block.split()[1]
+        for party, note in re.findall(r"^   \d{4}-\d\d-\d\d.? (.+?) — (?:native|support)[^·\n]* · (.+)$",
+                                      block.split("also mentioned")[0], re.M):
+            status = exported[key][party]["status"]
+            lag = exported[key][party]["lag_days"]
+            says = {"first": ("first mover", "earliest observed"), "copied": (f"copied after {lag} days: dates this lag",),
+                    "present_at_start": ("present at start",), "same_company": ("same company",),
+                    "undated": ("undated",), "unannounced": ("no announcing line",)}[status]
+            assert note.startswith(says), (key, party, status, note)
+            notes += 1
+    assert notes >= 10
     roles = cli(capsys, corpus_catalog, "review", "--mode", "roles", "--sample", "4", "--seed", "3")
     assert "4 random support mentions" in roles and "4 random native mentions" in roles
     assert len(re.findall(r"^ {0,2}\d{1,3}\. ", roles, re.M)) == 8

@@ -28,7 +28,9 @@ def review_command(
     from tracker.catalog import db
     from tracker.catalog import features as feature_store
     from tracker.evidence import evidence_url
-    from tracker.match.review import sample_features, sample_links
+    from tracker.catalog import queries
+    from tracker.match.review import sample_features, sample_links, status_notes
+    from tracker.metrics import build_timelines
     from tracker.model import NATIVE, SUPPORT, MentionRow
 
     if sample < 1:
@@ -36,25 +38,28 @@ def review_command(
     if mode not in MODES:
         raise UsageError(f"unknown --mode {mode!r}; use one of: {', '.join(MODES)}")
     with db.connect(state(ctx).settings().db_path) as conn:
-        defs, rows, _ = feature_store.feature_rows(conn)
+        defs, rows, detected = feature_store.feature_rows(conn)
+        windows, as_of = queries.party_windows(conn), queries.newest_dated_entry(conn)
 
     def say(text: str) -> None:
         out.print(terminal_safe(text), markup=False)
 
-    def show(r: MentionRow, party: str) -> None:
+    def show(r: MentionRow, party: str, note: str = "") -> None:
         role = r.role + (f" → {r.target}" if r.target else "")
-        say(f"   {r.date}{'~' if r.date_estimated else ' '} {party} — {role}")
+        say(f"   {r.date}{'~' if r.date_estimated else ' '} {party} — {role}" + (f" · {note}" if note else ""))
         say(f"      {_clip(r.raw)}")
         say(f"      {evidence_url(r.source_url, r.line, r.release_url)}")
 
     if mode == "features":
         drawn = sample_features(defs, rows, size=sample, seed=seed)
+        notes = status_notes(build_timelines(defs, rows, detected, windows=windows, as_of=as_of))
         say(f"{len(drawn)} features announced by two or more parties (seed {seed}); each party's first-seen line "
-            "— does it announce the capability? is the role right?")
+            "— does it announce the capability? is the role right? (after each party: what its line counts for "
+            "in the statistics)")
         for n, s in enumerate(drawn, 1):
             say(f"\n{n}. {s.feature.key} — {s.feature.name} [{s.feature.category}] — {len(s.parties)} parties")
             for p in s.parties:
-                show(p.row, p.party)
+                show(p.row, p.party, notes.get((s.feature.key, p.party), ""))
             if s.mentioned:
                 say("   also mentioned, with no line announcing it (not dated as a launch, left out of lags):")
                 for p in s.mentioned:
