@@ -126,7 +126,7 @@ _PART_NOUNS = frozenset(stem(w) for w in (
     "variable variables accessor accessors mutation mutations getter getters setter setters schema schemas button "
     "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables data "
     "prefix prefixes preference preferences default defaults option options filter filters streaming helper helpers "
-    "reliability performance stability robustness information info"
+    "reliability performance stability robustness information info route routes"
 ).split())
 # A launch's own head nouns: after these the capability is what is launched ("Realtime API support").
 _HEADS = frozenset(stem(w) for w in (
@@ -214,6 +214,8 @@ _CLASS_METHOD = re.compile(
 _CLASS_ATTRIBUTE = re.compile(r"\b[A-Z]\w*\.([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]{3,})\b(?!\()"
 )
 _INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrumentor flavor".split())
+# A capability named in a condition is not what the line launches: "... when prompt management is used".
+_CONDITIONS = frozenset("when whenever if unless while once".split())
 # An operation on something that is there: "Support for editing user roles within a team".
 _EDITING = frozenset(
     "editing updating deleting renaming modifying changing reordering duplicating cloning copying archiving".split()
@@ -385,6 +387,8 @@ def link_announces(
     clause = _clause_before(reading, start)
     if _NOW_BEFORE.search(clause):
         return False
+    if any(w in _CONDITIONS for w in clause.split()[:-1]):
+        return False  # "log the prompt used when prompt management is on": a condition, not the launch
     if _part_follows(reading, end):
         return False  # ("OpenAI LLM advanced configurations": an integration's settings, too)
     if _dash_then_members(reading, end):
