@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tracker.report import publish as publishing
-from tracker.report.publish import clear_previous, previous_site, publish
+from tracker.report.publish import Staging, clear_previous, previous_site, publish, write_page
 
 NAMES = ("index.html", "features.html", "feature", "report.css")
 
@@ -94,3 +94,41 @@ def test_a_folder_of_the_users_is_written_into_not_swapped(tmp_path: Path) -> No
     publish(out, site("v2", features=1), report_names=NAMES, page_folders=("feature",))
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert snapshot(out) == {**dict(site("v2", features=1)), "notes.txt": b"mine"}
+
+
+def test_pages_a_worker_wrote_into_the_staging_folder_are_published_with_the_rest(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    publish(out, site("v1"), report_names=NAMES, page_folders=("feature",))
+    staging = Staging.open(out, NAMES)
+    assert staging is not None and snapshot(out) == dict(site("v1"))  # the live site is untouched meanwhile
+    v2 = site("v2")
+    worker = [(path, write_page(staging.folder, path, data)) for path, data in v2 if path.startswith("feature/")]
+    rest = [(path, data) for path, data in v2 if not path.startswith("feature/")]
+    size = publish(out, rest + worker, report_names=NAMES, page_folders=("feature",), staging=staging)
+    assert snapshot(out) == dict(v2) and size == sum(len(data) for _, data in v2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".reports.previous", "reports"]
+
+
+def test_a_failed_publish_removes_the_staging_folder_a_worker_wrote_into(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "reports"
+    publish(out, site("v1"), report_names=NAMES, page_folders=("feature",))
+    staging = Staging.open(out, NAMES)
+    assert staging is not None
+    written = [("feature/f0.html", write_page(staging.folder, "feature/f0.html", b"feature 0 v2"))]
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(publishing, "_write", full)
+    with pytest.raises(OSError, match="No space left"):
+        publish(out, [("index.html", b"index v2"), *written], report_names=NAMES, staging=staging)
+    assert snapshot(out) == dict(site("v1"))
+    assert [p.name for p in tmp_path.iterdir()] == ["reports"]  # no staging folder left
+
+
+def test_a_users_folder_gets_no_staging_folder(tmp_path: Path) -> None:
+    out = tmp_path / "desktop"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    assert Staging.open(out, NAMES) is None

@@ -79,9 +79,11 @@ def _write(path: Path, data: bytes) -> None:
         f.write(data)
 
 
-def _write_staged(staging: Path, files: Sequence[tuple[str, bytes]]) -> None:
+def _write_staged(staging: Path, files: Sequence[tuple[str, bytes | int]]) -> None:
     folders: set[Path] = set()
     for relative, data in files:
+        if isinstance(data, int):
+            continue  # written into the staging folder already (by a page worker)
         path = staging.joinpath(*relative.split("/"))
         if path.parent not in folders:  # each folder made once, not once per page
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -104,34 +106,76 @@ def _ours(out: Path, names: frozenset[str]) -> bool:
     return all(entry.name in names or entry.name.startswith(".") for entry in out.iterdir())
 
 
-def publish(out: Path, files: Sequence[tuple[str, bytes]], *, report_names: Iterable[str],
-            page_folders: Sequence[str] = (), cleared: PreviousCleared | None = None) -> int:
+class Staging:
+    """The hidden folder beside `out` that a site is written into before `publish` swaps it in.
+
+    Opened before the pages are rendered, so a page worker can write its pages there itself
+    (`write_page`); `publish` writes the rest and swaps, `discard` removes it after a failure."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.folder = out.with_name(f".{out.name}.new-{os.getpid()}")
+
+    @classmethod
+    def open(cls, out: Path, report_names: Iterable[str]) -> Staging | None:
+        """A fresh staging folder for `out`; None when `out` holds files of the user's (the site is
+        then written into it in place)."""
+        if not _ours(out, frozenset(report_names) | frozenset(DIGEST_FILES)):
+            return None
+        staging = cls(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staging.folder, ignore_errors=True)
+        staging.folder.mkdir()
+        return staging
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def write_page(folder: Path, relative: str, data: bytes) -> int:
+    """Write one page into a staging folder (from any process); its size, which `publish` takes in
+    place of the bytes."""
+    path = folder.joinpath(*relative.split("/"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(path, data)
+    return len(data)
+
+
+def publish(out: Path, files: Sequence[tuple[str, bytes | int]], *, report_names: Iterable[str],
+            page_folders: Sequence[str] = (), cleared: PreviousCleared | None = None,
+            staging: Staging | None = None) -> int:
     """Write `files` (relative path, bytes) as the site at `out`; return the bytes written.
 
     `report_names` are the top-level names a report is made of (pages, folders, static files);
-    `cleared` is the deletion of the previous site the caller started (`clear_previous`), if any."""
+    `cleared` is the deletion of the previous site the caller started (`clear_previous`), if any;
+    `staging` the staging folder the caller opened (`Staging.open`), where files given by their size
+    instead of their bytes were written already."""
     if cleared is None:
         cleared = PreviousCleared(previous_site(out))  # deleted here, right before the swap
     names = frozenset(report_names) | frozenset(DIGEST_FILES)
     ordered = sorted(files, key=lambda item: item[0] == "index.html")  # the index last
-    if not _ours(out, names):
-        cleared.wait()
-        return _in_place(out, ordered, page_folders, names)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.with_name(f".{out.name}.new-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    if staging is None:
+        if not _ours(out, names):
+            cleared.wait()
+            pages = [(relative, data) for relative, data in ordered if not isinstance(data, int)]
+            if len(pages) != len(ordered):
+                raise ValueError("pages written into a staging folder cannot be published without it")
+            return _in_place(out, pages, page_folders, names)
+        staging = Staging.open(out, names)
+        assert staging is not None
+    folder = staging.folder
     try:
-        _write_staged(staging, ordered)
+        _write_staged(folder, ordered)
         if out.exists():
             for name in DIGEST_FILES:
-                if (out / name).is_file() and not (staging / name).exists():
-                    shutil.copy2(out / name, staging / name)
+                if (out / name).is_file() and not (folder / name).exists():
+                    shutil.copy2(out / name, folder / name)
         cleared.wait()
-        _swap(staging, out)
+        _swap(folder, out)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
-    return sum(len(data) for _, data in files)
+    return sum(data if isinstance(data, int) else len(data) for _, data in files)
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -30,7 +30,7 @@ from tracker.metrics.background import BackgroundFits
 from tracker.metrics.stats import compute_stats, stats_samples
 from tracker.report import history
 from tracker.report.plan import Page, SiteData, plan_empty, plan_site
-from tracker.report.publish import PreviousCleared, clear_previous, publish
+from tracker.report.publish import PreviousCleared, Staging, clear_previous, publish, write_page
 from tracker.report.render import STATIC_FILES, render_page, static_file
 from tracker.report.site_map import ReportParams
 from tracker.report.workers import PageQueue
@@ -38,6 +38,7 @@ from tracker.report.workers import PageQueue
 PAGE_FOLDERS = ("feature", "party", "category", "evidence")
 TOP_PAGES = ("new.html", "features.html", "parties.html", "head-to-head.html", "categories.html", "method.html")
 OLD_FILES = ("report-state.json",)  # written by earlier versions; "new" now comes from the catalog
+REPORT_NAMES = ("index.html", *TOP_PAGES, *PAGE_FOLDERS, *STATIC_FILES, *OLD_FILES)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,12 @@ def _render_one(page: Page, params: ReportParams, has_nav: bool = True) -> tuple
     return page.path, render_page(page, params, has_nav=has_nav).encode("utf-8")
 
 
+def _render_into(page: Page, params: ReportParams, folder: Path) -> tuple[str, int]:
+    """Render a page and write it into the staging folder (in the page worker): its size goes back."""
+    path, data = _render_one(page, params)
+    return path, write_page(folder, path, data)
+
+
 def _cannot_write(out_dir: Path, error: OSError) -> ReportError:
     reason = error.strerror or type(error).__name__
     return ReportError(f"cannot write the report to {out_dir} ({reason}); pass --out with a writable folder")
@@ -93,8 +100,17 @@ def _render_report(
     # the pages that show none; forked now, while this process is still small (`metrics.background`).
     fits = BackgroundFits.start()
     cleared = clear_previous(out)  # the report before the previous one goes while the catalog is read
+    staging: Staging | None = None
     try:
-        return _render_site(conn, settings, out, generated, fits, cleared)
+        try:
+            staging = Staging.open(out, REPORT_NAMES)  # None: `out` holds files of the user's, written in place
+        except OSError as error:
+            raise _cannot_write(out, error) from None
+        return _render_site(conn, settings, out, generated, fits, cleared, staging)
+    except BaseException:
+        if staging is not None:
+            staging.discard()
+        raise
     finally:
         fits.collect(timeout=0)  # a report that failed half-way: the child is not left waiting
         cleared.wait()
@@ -102,7 +118,7 @@ def _render_report(
 
 def _render_site(
     conn: sqlite3.Connection, settings: Settings, out: Path, generated: dt.datetime, fits: BackgroundFits,
-    cleared: PreviousCleared,
+    cleared: PreviousCleared, staging: Staging | None,
 ) -> ReportResult:
     data = read_site_data(conn, today=generated.date())
     # As of the newest dated entry (as `tracker stats`), so a replayed or stale catalog is not judged by today.
@@ -121,19 +137,24 @@ def _render_site(
             files.append(render(later.popleft()))
         fits.collect()
         # then a second renderer shares what is left, while this process makes the statistics' pages
-        queue = PageQueue.start(list(later), render)
-        figures = compute_stats(data.timelines, as_of=params.as_of, k=params.k, samples=samples)
-        with_stats = plan.with_stats(figures)
-        files += [render(page) for page in with_stats]
-        files += [render(page) for page in queue.mine()]
-        files += queue.collect()
+        # (into the staging folder, where there is one: the child writes its pages itself)
+        child_render = partial(_render_into, params=params, folder=staging.folder) if staging else None
+        queue = PageQueue.start(list(later), render, child_render)
+        try:
+            figures = compute_stats(data.timelines, as_of=params.as_of, k=params.k, samples=samples)
+            with_stats = plan.with_stats(figures)
+            files += [render(page) for page in with_stats]
+            files += [render(page) for page in queue.mine()]
+            files += queue.collect()
+        finally:
+            queue.close()  # (after a failure here: the child ends before its folder is removed)
         pages, new = plan.pages + with_stats, plan.new
     else:
         pages, new = plan_empty(data), history.WhatsNew(data.matched_at, False, (), ())
         files += [_render_one(page, params, has_nav=False) for page in pages]
     try:
-        size = publish(out, files, report_names=("index.html", *TOP_PAGES, *PAGE_FOLDERS, *STATIC_FILES, *OLD_FILES),
-                       page_folders=PAGE_FOLDERS, cleared=cleared)
+        size = publish(out, files, report_names=REPORT_NAMES, page_folders=PAGE_FOLDERS, cleared=cleared,
+                       staging=staging)
     except OSError as error:
         raise _cannot_write(out, error) from None
     return ReportResult(out, out / "index.html", len(pages), size, len(new.features),

@@ -28,6 +28,7 @@ WAIT_SECONDS = 300.0  # far above the ~0.2 s the corpus takes; past it this proc
 
 P = TypeVar("P")
 Rendered = tuple[str, bytes]  # (relative path, page bytes)
+Done = tuple[str, bytes | int]  # ... or its size, when the child wrote the page itself (`child_render`)
 
 
 class _Ends:
@@ -74,12 +75,14 @@ class PageQueue(Generic[P]):
         self._process, self._connection = process, connection
 
     @classmethod
-    def start(cls, pages: Sequence[P], render: Callable[[P], Rendered]) -> PageQueue[P]:
-        """Fork a child rendering pages from the back of `pages` with `render`; without one (one page, or
-        no safe fork: `children.start_child`) this process takes them all."""
+    def start(cls, pages: Sequence[P], render: Callable[[P], Rendered],
+              child_render: Callable[[P], Done] | None = None) -> PageQueue[P]:
+        """Fork a child rendering pages from the back of `pages` with `render` (or `child_render`, which may
+        write a page where it belongs and give its size instead of its bytes); without one (one page, or no
+        safe fork: `children.start_child`) this process takes them all."""
         if len(pages) >= 2 and can_fork():
             ends = _Ends(len(pages), shared=True)
-            child = start_child(_serve, pages, ends, render, name="tracker-pages", duplex=False)
+            child = start_child(_serve, pages, ends, child_render or render, name="tracker-pages", duplex=False)
             if child:
                 return cls(pages, render, ends, *child)
         return cls(pages, render, _Ends(len(pages), shared=False))
@@ -93,7 +96,7 @@ class PageQueue(Generic[P]):
         while (index := self._ends.take_front()) is not None:
             yield self._pages[index]
 
-    def collect(self, timeout: float = WAIT_SECONDS) -> list[Rendered]:
+    def collect(self, timeout: float = WAIT_SECONDS) -> list[Done]:
         """The pages the child took, rendered: as it sent them, or rendered here when it failed (with any
         nobody took yet). Call once `mine` is exhausted."""
         connection = self._connection
@@ -105,7 +108,11 @@ class PageQueue(Generic[P]):
             self._close()
         if isinstance(found, list):
             return found
-        return [self._render(page) for page in self._pages[self._ends.front:]]
+        return list(map(self._render, self._pages[self._ends.front:]))
+
+    def close(self) -> None:
+        """End the child, whatever it is doing (nothing after `collect`)."""
+        self._close()
 
     def _close(self) -> None:
         process, connection = self._process, self._connection
@@ -114,12 +121,12 @@ class PageQueue(Generic[P]):
 
 
 def _serve(connection: Connection, parent_end: Connection, pages: Sequence[P], ends: _Ends,
-           render: Callable[[P], Rendered]) -> None:
+           render: Callable[[P], Done]) -> None:
     """In the child: render pages from the back until the ends meet, then send them (nothing, if anything
     fails: the parent renders what the child took)."""
     parent_end.close()
     try:
-        done: list[Rendered] = []
+        done: list[Done] = []
         while (index := ends.take_back()) is not None:
             done.append(render(pages[index]))
         connection.send(done[::-1])  # in page order: the last pages of the queue, front to back
