@@ -251,6 +251,29 @@ def test_a_new_report_keeps_the_one_it_replaced_and_drops_the_one_before(site, t
     assert kept == latest.replace(f"{RENDERED:%Y-%m}-03", f"{RENDERED:%Y-%m}-02") != latest
 
 
+def test_a_page_that_fails_to_render_leaves_the_previous_report_and_no_staging_folder(
+        site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import tracker.report.site as site_module
+
+    settings, _ = site
+    out = tmp_path / "reports"
+    with db.connect(settings.db_path) as conn:
+        render_report(conn, settings, out_dir=out, now=RENDERED)
+        before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        real = site_module.render_page
+
+        def failing(page, params, has_nav=True):  # type: ignore[no-untyped-def]
+            if page.path.startswith("party/"):  # rendered late, by this process or the page worker
+                raise RuntimeError("template broke")
+            return real(page, params, has_nav=has_nav)
+
+        monkeypatch.setattr(site_module, "render_page", failing)
+        with pytest.raises(RuntimeError, match="template broke"):
+            render_report(conn, settings, out_dir=out, now=RENDERED.replace(day=2))
+    assert [p.name for p in tmp_path.iterdir()] == ["reports"]
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
 def test_overview_numbers_equal_the_export(site) -> None:  # type: ignore[no-untyped-def]
     settings, result = site
     records = export(settings)
