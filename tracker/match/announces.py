@@ -46,7 +46,9 @@ _TWEAK = re.compile(
     r"reus\w*|forward\w*|accept\w*|attach(?:es|ed)? (?:the |a )?\w+ to|configure|configures|configured|configuring|"
     r"hoist|hoists|paginat\w*|record|records|recorded|persist\w*|infer|infers|"
     # what goes away is not launched: "add FaithfulnessEvaluator and deprecate HallucinationEvaluator"
-    r"deprecat\w*|remov\w*|drop(?:s|ped)?(?![- ]in\b)|delet\w*|sunset\w*)\b",
+    r"deprecat\w*|remov\w*|drop(?:s|ped)?(?![- ]in\b)|delet\w*|sunset\w*|"
+    # a condition on something that is there: "Only set sample rate if configured"
+    r"only)\b",
     re.I,
 )
 # Anywhere in the line: a behaviour change or a repair, not a new capability.
@@ -91,7 +93,7 @@ MAX_ANNOUNCING_WORDS = 40
 _LISTING_ROW = re.compile(r"(?:^|; )(?:Models?|Method/Attribute|Modules?|Variables?|Group|Function/Class): ")
 # Learning material about a capability is not the capability: "RAGAS cookbook", "add ... to the notebook"
 # (unless it is the capability: "support notebook job creation").
-_LEARNING = frozenset(stem(w) for w in "cookbook notebook tutorial walkthrough webinar recipe".split())
+_LEARNING = frozenset(stem(w) for w in "cookbook notebook tutorial walkthrough webinar recipe readme".split())
 # Code samples ("Added deploy_model_..._sample, ... and get_model samples"): documentation, not a launch
 # (a whole word: "sampling" is a capability of its own).
 _SAMPLES = re.compile(r"\bsamples?\b(?! (?:rate|rates|size|efficient|weights?|level)\b)")
@@ -99,6 +101,7 @@ _SENTENCE_END = re.compile(r"[.!?]\s|[;:]")
 # Code in a line: snake_case, dotted.names, calls() and lowerCamelCase identifiers (`tokenUsage`, `threadId`).
 _CODE = re.compile(
     r"`[^`\n]+`|(?<!\S)(?:\S*[A-Za-z0-9][_.][A-Za-z0-9]\S*|\S+\(\))|\b[a-z]{2,}[A-Z][a-z][A-Za-z0-9]*\b|"
+    r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}\b|"  # three humps: code ("StopNotebookRuntime"), not a product
     r"(?<![\w.])/[\w-]+(?:/[\w{}.-]+)+"
 )  # (and anything in backticks, in the line as written; and URL paths: "/images/edits")
 _PRODUCT_DOT = re.compile(r"\.(?:ai|js|io|net|dev|com)\b")  # product names, not code: "fast.ai", "Node.js"
@@ -361,6 +364,8 @@ def link_announces(
         # named by the line's label or scope, or found in its parent line: the line itself must be about
         # the capability ("Initial release", "implement instrumentation"), not about something of it
         # ("Allow Helm hooks for migration jobs" under a self-hosting label)
+        if any(w in _NEW_ONES for w in reading.words) and any(w in _MODEL_WORDS for w in reading.words):
+            return False  # "New preview models added" under a provider's label: more models of it
         return all(s in _ABOUT_THE_INTEGRATION or s.isdigit() for s in reading.stems)
     if any(s in _PACKAGING for s in reading.stems):
         return False  # "add openai as a container dependency"
