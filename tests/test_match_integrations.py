@@ -133,6 +133,8 @@ def test_a_party_never_integrates_its_own_product(taxonomy: Taxonomy) -> None:
     ("- OpenTelemetry-native instrumentation for Mistral (chat, streaming, embeddings, tool calls)", True),
     ("- `userId` to filter traces by user", False),  # a few words, but code and what it is for: no title
     ("- Annotation queues", True),
+    # a change named in the label before the body: improvements of something that is there
+    ("- vidgen api improvements: character api, video edits, higher resolution exports", False),
     ("Enable this option if spans are being dropped because the payload is too large.", False),
 ])
 def test_which_lines_announce(raw: str, announces: bool) -> None:

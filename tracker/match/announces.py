@@ -283,8 +283,8 @@ def line_announces(text: str, raw: str = "", opened: tuple[str, str] | None = No
         return False  # a list of area tags, not a sentence about any of them
     if raw.lstrip().startswith("|") and _LISTING_ROW.search(text):
         return False  # "| OpenAI | gpt-5-pro | ... | prompt caching |": a model that has it, not a launch
-    if _TWEAK.match(body) or _CHANGE.search(body):
-        return False
+    if _TWEAK.match(body) or _CHANGE.search(body) or (len(body) < len(text) and _CHANGE.search(text[:-len(body) or None])):
+        return False  # (also in a label before the body: "sora api improvements: character api, ...")
     if not opens_as_launch(body, raw or text):
         return False
     return not (_STATEMENT.search(body) and not _LAUNCH_WORD.search(body))
