@@ -44,8 +44,9 @@ def test_the_tracker_parses_its_own_changelog() -> None:
     doc = parse_changelog(text, url="https://github.com/tracker-ci/tracker/blob/HEAD/CHANGELOG.md",
                           options=ParseOptions(today=dt.date(2026, 12, 31)))
     releases = {r.version: r for r in doc.releases}
-    assert list(releases)[:4] == ["0.2.2", "0.2.1", "0.2.0", "0.1.0"]  # "Unreleased" has no entries: no release
-    assert releases["0.2.2"].date == releases["0.2.1"].date == releases["0.2.0"].date == dt.date(2026, 12, 4)
+    assert list(releases)[:5] == ["0.2.3", "0.2.2", "0.2.1", "0.2.0", "0.1.0"]  # "Unreleased" has no entries
+    assert releases["0.2.3"].date == releases["0.2.2"].date == releases["0.2.1"].date == releases["0.2.0"].date \
+        == dt.date(2026, 12, 4)
     assert releases["0.1.0"].date == dt.date(2026, 11, 29)
     for release in releases.values():
         kinds = {e.kind for e in release.entries}
