@@ -42,7 +42,8 @@ class PreviousCleared:
 
     def __init__(self, old: Path, child: tuple[BaseProcess, Connection] | None = None) -> None:
         self._old: Path | None = old
-        self._process, self._connection = child if child else (None, None)
+        self._process: BaseProcess | None = child[0] if child else None
+        self._connection: Connection | None = child[1] if child else None
 
     def wait(self) -> None:
         old, process, connection = self._old, self._process, self._connection

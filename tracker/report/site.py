@@ -124,7 +124,7 @@ def _render_site(
     # As of the newest dated entry (as `tracker stats`), so a replayed or stale catalog is not judged by today.
     params = ReportParams(generated, data.as_of or generated.date(), settings.metrics.commodity_k,
                           settings.metrics.window_days)
-    files = [(name, static_file(name)) for name in STATIC_FILES]
+    files: list[tuple[str, bytes | int]] = [(name, static_file(name)) for name in STATIC_FILES]
     pages: list[Page]
     if data.timelines:
         samples = stats_samples(data.timelines, as_of=params.as_of, k=params.k)
