@@ -165,10 +165,12 @@ def test_review_draws_the_same_sample_for_the_same_seed(corpus_catalog, capsys) 
                                       block.split("also mentioned")[0], re.M):
             status = exported[key][party]["status"]
             lag = exported[key][party]["lag_days"]
-            says = {"first": ("first mover", "earliest observed"), "copied": (f"copied after {lag} days: dates this lag",),
-                    "present_at_start": ("present at start",), "same_company": ("same company",),
-                    "undated": ("undated",), "unannounced": ("no announcing line",)}[status]
+            says = {"first": ("first mover", "earliest observed", "first integrator"),
+                    "copied": (f"copied {lag or 0:,} day{'s' * (lag != 1)} later; dates a lag",),
+                    "present_at_start": (f"had it by {exported[key][party]['first_seen']}; tracked only",),
+                    "same_company": ("same company",), "undated": ("undated",), "unannounced": ("mentioned by",)}[status]
             assert note.startswith(says), (key, party, status, note)
+            assert note.endswith("dates a lag") == (lag is not None), (key, party, note)
             notes += 1
     assert notes >= 10
     roles = cli(capsys, corpus_catalog, "review", "--mode", "roles", "--sample", "4", "--seed", "3")

@@ -29,8 +29,9 @@ def review_command(
     from tracker.catalog import features as feature_store
     from tracker.evidence import evidence_url
     from tracker.catalog import queries
-    from tracker.match.review import sample_features, sample_links, status_notes
+    from tracker.match.review import sample_features, sample_links
     from tracker.metrics import build_timelines
+    from tracker.report.feature_page import status_label
     from tracker.model import NATIVE, SUPPORT, MentionRow
 
     if sample < 1:
@@ -52,7 +53,8 @@ def review_command(
 
     if mode == "features":
         drawn = sample_features(defs, rows, size=sample, seed=seed)
-        notes = status_notes(build_timelines(defs, rows, detected, windows=windows, as_of=as_of))
+        notes = {(t.key, p.party): status_label(p, t) + ("; dates a lag" if p.copy_lag_days is not None else "")
+                 for t in build_timelines(defs, rows, detected, windows=windows, as_of=as_of) for p in t.parties}
         say(f"{len(drawn)} features announced by two or more parties (seed {seed}); each party's first-seen line "
             "— does it announce the capability? is the role right? (after each party: what its line counts for "
             "in the statistics)")

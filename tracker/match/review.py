@@ -5,10 +5,10 @@ before undated ones). A party with mentioning links only (fixes, tweaks, extensi
 feature but no launch to date it by: statistics leave it out (status `unannounced`), and the
 review lists it apart, under "also mentioned". A feature is drawn when two or more parties
 announce it: those are the features whose copy lag the report can measure.
-Each party also shows its status in the feature's timeline (`status_note`): the lines of the
-first mover and of parties that `copied` it are the ones that date a lag in the statistics; a
-party whose tracking began after the first mover shipped (`present at start`) is shown with its
-first line, but no lag is drawn from it.
+The review command also shows each party's status in the feature's timeline, in the words of
+the report's pages: the lines of the first mover and of parties that `copied` it are the ones
+that date a lag in the statistics; a party whose tracking began after the first mover shipped
+(`present_at_start`) is shown with its first line, but no lag is drawn from it.
 The same seed over the same catalog always draws the same sample.
 """
 
@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tracker.metrics.timeline import COPIED, FIRST, PRESENT_AT_START, SAME_COMPANY, UNANNOUNCED, UNDATED, Presence
 from tracker.model import FeatureDef, MentionRow
 
 
@@ -77,31 +76,3 @@ def sample_links(rows: Iterable[MentionRow], *, role: str, size: int, seed: int)
     candidates = sorted((r for r in rows if r.role == role), key=lambda r: (r.feature_key, r.entry_id))
     return random.Random(seed).sample(candidates, min(size, len(candidates)))
 
-
-def status_note(p: Presence, certain: bool = True) -> str:
-    """What a party's line counts for in the statistics, in a few words."""
-    if p.status == FIRST:
-        if not p.dated:
-            return "first mover, undated"
-        return "first mover: dates every lag" if certain else "earliest observed: dates every lag"
-    if p.status == COPIED:
-        return f"copied after {p.lag_days} days: dates this lag"
-    if p.status == PRESENT_AT_START:
-        since = f"tracking began {p.observed_since}, " if p.observed_since else ""
-        return f"present at start ({since}after the first mover shipped): no lag"
-    if p.status == SAME_COMPANY:
-        return f"same company as {p.company}: no lag"
-    if p.status == UNDATED:
-        return "undated: no lag"
-    if p.status == UNANNOUNCED:
-        return "no announcing line of its role: no lag"
-    return p.status
-
-
-def status_notes(timelines: Iterable[object]) -> dict[tuple[str, str], str]:
-    """(feature key, party) → its `status_note` in the feature's timeline."""
-    notes: dict[tuple[str, str], str] = {}
-    for t in timelines:
-        for p in t.parties:  # type: ignore[attr-defined]
-            notes[(t.key, p.party)] = status_note(p, t.first_mover_certain)  # type: ignore[attr-defined]
-    return notes

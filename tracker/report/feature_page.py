@@ -65,7 +65,7 @@ class PresenceView(NamedTuple):
     mentions: tuple[MentionView, ...]
     role: str = "native"
     status: str = FIRST
-    status_label: str = ""  # the status in words: "copied", "had it by ..., when tracking began", ...
+    status_label: str = ""  # the status in words: "copied", "had it by ...; tracked only since ...", ...
     observed_since: dt.date | None = None
     company: str = ""
     targets: tuple[str, ...] = ()
@@ -94,7 +94,7 @@ class FeaturePage:
 
 def tone(presence: Presence, is_first: bool, window: int) -> str:
     if presence.estimated or presence.copy_lag_days is None:
-        return "est"  # no lag to show: undated, present when tracking began, unannounced, same company
+        return "est"  # no lag to show: undated, tracked after the first mover, unannounced, same company
     if presence.status == FIRST:
         return "first"
     return "fast" if presence.lag_days <= window else "slow"
@@ -112,8 +112,8 @@ def status_label(p: Presence, t: Timeline) -> str:
     if p.status == COPIED:
         return f"copied {fmt.days(p.lag_days)} later"
     if p.status == PRESENT_AT_START:
-        began = f" ({fmt.day(p.observed_since)})" if p.observed_since else ""
-        return f"had it by {fmt.day(p.first_seen)}, when tracking began{began}; no lag"
+        since = f"tracked only since {fmt.day(p.observed_since)}, " if p.observed_since else "tracked only "
+        return f"had it by {fmt.day(p.first_seen)}; {since}after the first mover shipped, so no lag"
     if p.status == UNANNOUNCED:
         return f"mentioned by {fmt.day(p.first_seen)}; no line announces it, so no lag"
     if p.status == SAME_COMPANY:
@@ -180,7 +180,7 @@ def _item(entry_id: int, estimated: bool, day_text: str, version_text: str, kind
     )
 
 
-SHORT = {PRESENT_AT_START: "had it when tracking began", UNANNOUNCED: "not announced",
+SHORT = {PRESENT_AT_START: "tracked after the first mover", UNANNOUNCED: "not announced",
          SAME_COMPANY: "same company", "undated": "≈ undated"}
 
 
