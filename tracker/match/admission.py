@@ -24,9 +24,11 @@ LAUNCH = "launch"
 RETIREMENT = "retirement"
 INTEGRATION_ONLY = "integration-only"  # kept only for the integration features it announces
 LAUNCH_KINDS = frozenset({"feature", "breaking", "other"})
-# "[Tracking] ...", "scope (x): ...", "Vertex AI: ...", "GenAI - ..." before the words that matter
+# "[Tracking] ...", "scope (x): ...", "Vertex AI: ...", "GenAI - ...", Sentry's "(mcp) ..." before the words
+# that matter
 _PREFIX = re.compile(
-    r"^(?:\s*\[[^\]]{1,40}\]\s*|\s*[\w./-]{1,30}\s*\([^)]{0,40}\)\s*:\s*|\s*[\w./ -]{1,30}:\s+|\s*[\w./ ]{1,30}\s+-\s+)"
+    r"^(?:\s*\[[^\]]{1,40}\]\s*|\s*[\w./-]{1,30}\s*\([^)]{0,40}\)\s*:\s*|\s*[\w./ -]{1,30}:\s+|\s*[\w./ ]{1,30}\s+-\s+|"
+    r"\s*\([\w./ -]{1,30}\)\s+)"
 )
 _COMMIT_PREFIX = re.compile(
     r"^\s*(feat|feature|fix|bugfix|hotfix|chore|docs?|test|tests|refactor|perf|ci|build|style|revert|deps)\b"

@@ -367,6 +367,10 @@ def link_announces(
         if any(w in _NEW_ONES for w in reading.words) and any(w in _MODEL_WORDS for w in reading.words):
             return False  # "New preview models added" under a provider's label: more models of it
         return all(s in _ABOUT_THE_INTEGRATION or s.isdigit() for s in reading.stems)
+    if _in_leading_parens(reading, start, end):
+        # "(litellm) Add async callbacks": a scope in parentheses is a label, as above
+        return all(s in _ABOUT_THE_INTEGRATION or s.isdigit() or i in target_words
+                   for i, s in enumerate(reading.stems) if i >= end)
     if any(s in _PACKAGING for s in reading.stems):
         return False  # "add openai as a container dependency"
     if plain is not None and not all(s in plain for s in reading.stems[start:end]) and table_row:
@@ -475,6 +479,13 @@ def _something_supported(reading: Reading, start: int, target_words: frozenset[i
         k -= 1
     return any(ws[i] not in _SUPPORT_QUALIFIERS and i not in target_words and not ws[i].isdigit()
                for i in qualifiers)
+
+
+def _in_leading_parens(reading: Reading, start: int, end: int) -> bool:
+    """Words [start, end) are the whole of a parenthesised scope that opens the line ("(litellm) ...")."""
+    gaps = reading.gaps
+    return start == 0 and "(" in gaps[0] and end < len(gaps) and ")" in gaps[end] \
+        and not any(c in g for g in gaps[1:end] for c in "()")
 
 
 def _part_before(reading: Reading, start: int) -> bool:
