@@ -53,7 +53,7 @@ _TWEAK = re.compile(
 )
 # Anywhere in the line: a behaviour change or a repair, not a new capability.
 _CHANGE = re.compile(
-    r"\b(?:instead|rather than|no longer|(?:is|are|was|were|has been|have been) (?:now )?(?:moved|renamed|replaced)|(?:http )?[45]\d\d\b(?: \w+){0,3} (?:errors?|status|codes?|responses?)|"
+    r"\b(?:instead|rather than|no longer|breaking changes?(?=:)|(?:is|are|was|were|has been|have been) (?:now )?(?:moved|renamed|replaced)|(?:http )?[45]\d\d\b(?: \w+){0,3} (?:errors?|status|codes?|responses?)|"
     r"(?:error|status) codes?|(?:is|are) now (?:required|optional)|(?:a )?required (?:argument|parameter|field)|"
     r"perf(?:ormance)? improvements?|improvements?|enhancements?|appropriate|correctly|properly|in rare cases|"
     r"regression|backwards? compat\w*|fix(?:ed|es)? (?:a |an |the |several |some )?(?:bugs?|issues?|problems?|crash\w*)|"
@@ -421,6 +421,8 @@ def link_announces(
         return False  # "20 models across DeepSeek, Qwen, Mistral": models, not their providers
     if not integration and _INTO_INTEGRATION.match(" ".join(reading.words[end:end + 7])):
         return False  # "cron jobs in the Celery integration"
+    if integration and _target_acts(reading, start, end):
+        return False  # "OpenAI has delighted many developers with the release of GPT-4o": the target's news
     if integration and _something_supported(reading, start, target_words):
         return False  # "Add function calling support for Snowflake Cortex": a further thing of the target
     if integration and end < len(reading.words) and reading.words[end].isdigit() \
@@ -479,6 +481,21 @@ def _something_supported(reading: Reading, start: int, target_words: frozenset[i
         k -= 1
     return any(ws[i] not in _SUPPORT_QUALIFIERS and i not in target_words and not ws[i].isdigit()
                for i in qualifiers)
+
+
+# After a target that opens a sentence: the target itself is the subject ("OpenAI has released ...").
+# ("OpenAI is now supported" still launches the integration: "is", "are" and "now" are not in the set.)
+_TARGET_ACTS = frozenset(
+    "has have had released releases launched launches announced announces introduced introduces "
+    "unveiled unveils just recently".split()
+)
+
+
+def _target_acts(reading: Reading, start: int, end: int) -> bool:
+    """The target opens a sentence and a verb of its own follows: the line reports the target's news."""
+    ws = reading.words
+    return end < len(ws) and ws[end] in _TARGET_ACTS and ws[end + 1:end + 2] != ("been",) \
+        and (start == 0 or _sentence_end(reading, start)) and not PHRASE_BREAK.search(reading.gaps[end])
 
 
 def _in_leading_parens(reading: Reading, start: int, end: int) -> bool:
