@@ -47,8 +47,8 @@ _TWEAK = re.compile(
     r"hoist|hoists|paginat\w*|record|records|recorded|persist\w*|infer|infers|"
     # what goes away is not launched: "add FaithfulnessEvaluator and deprecate HallucinationEvaluator"
     r"deprecat\w*|remov\w*|drop(?:s|ped)?(?![- ]in\b)|delet\w*|sunset\w*|"
-    # a condition on something that is there: "Only set sample rate if configured"
-    r"only)\b",
+    # a condition on something that is there: "Only set sample rate if configured"; more of it: "also print ..."
+    r"only|also (?!add|support|introduc|launch|new\b|enabl|releas|ship|allow|expos|offer|provid|implement)\w+)\b",
     re.I,
 )
 # Anywhere in the line: a behaviour change or a repair, not a new capability.
@@ -368,9 +368,11 @@ def link_announces(
             return False  # "New preview models added" under a provider's label: more models of it
         return all(s in _ABOUT_THE_INTEGRATION or s.isdigit() for s in reading.stems)
     if _in_leading_parens(reading, start, end):
-        # "(litellm) Add async callbacks": a scope in parentheses is a label, as above
-        return all(s in _ABOUT_THE_INTEGRATION or s.isdigit() or i in target_words
-                   for i, s in enumerate(reading.stems) if i >= end)
+        # "(litellm) Add async callbacks", "openai: Introduces automatic extraction of ...": a scope that opens
+        # the line is a label, as above; its first clause must be about the capability itself
+        named = set(reading.stems[start:end])
+        return all(s in _ABOUT_THE_INTEGRATION or s.isdigit() or i in target_words or s in named
+                   for i, s in enumerate(reading.stems[:_first_clause_end(reading, end)]) if i >= end)
     if any(s in _PACKAGING for s in reading.stems):
         return False  # "add openai as a container dependency"
     if plain is not None and not all(s in plain for s in reading.stems[start:end]) and table_row:
@@ -498,11 +500,24 @@ def _target_acts(reading: Reading, start: int, end: int) -> bool:
         and (start == 0 or _sentence_end(reading, start)) and not PHRASE_BREAK.search(reading.gaps[end])
 
 
+def _first_clause_end(reading: Reading, end: int) -> int:
+    """The index one past the last word of the clause that follows word `end` (a comma, a full stop ...)."""
+    for j in range(end + 1, len(reading.words)):
+        if any(c in reading.gaps[j] for c in ",;.:!?(") or " - " in reading.gaps[j]:
+            return j
+    return len(reading.words)
+
+
 def _in_leading_parens(reading: Reading, start: int, end: int) -> bool:
-    """Words [start, end) are the whole of a parenthesised scope that opens the line ("(litellm) ...")."""
+    """Words [start, end) are the whole of a scope that opens the line: in parentheses ("(litellm) ...") or
+    before a colon ("openai: Introduces ...")."""
     gaps = reading.gaps
-    return start == 0 and "(" in gaps[0] and end < len(gaps) and ")" in gaps[end] \
-        and not any(c in g for g in gaps[1:end] for c in "()")
+    if start != 0 or end >= len(gaps) or any(c in g for g in gaps[1:end] for c in "():"):
+        return False
+    if "(" in gaps[0] and ")" in gaps[end]:
+        return True
+    # (a scope names something; a rule's span that opens with a launch word is the launch itself)
+    return gaps[end].startswith(":") and not _OPENS_AS_LAUNCH.match(reading.words[0])
 
 
 def _part_before(reading: Reading, start: int) -> bool:
