@@ -133,6 +133,13 @@ def test_code_identifiers_name_no_capability(taxonomy: Taxonomy) -> None:
     entries = [dataclasses.replace(base, entry_id=200 + i, party=f"Party {i}", text=t, raw=f"- {t}")
                for i, t in enumerate(lines)]
     assert discovered_members(match(entries, taxonomy)) == {}
+    # nor do a program's structure words: a package's entry points, a response's finish reason
+    for lines in (["instrumentations: add entry points to support auto-instrumentation",
+                   "Add entry point for the span propagator"],
+                  ["feat(assertions): add finish reason as assertion option", "Add finish reason to stream results"]):
+        entries = [dataclasses.replace(base, entry_id=205 + i, party=f"Party {i}", text=t, raw=f"- {t}")
+                   for i, t in enumerate(lines)]
+        assert discovered_members(match(entries, taxonomy)) == {}, lines
 
 
 def test_a_modifier_shared_by_different_things_is_not_discovered(taxonomy: Taxonomy) -> None:

@@ -79,7 +79,7 @@ GENERIC = frozenset(
     link links tooltip tooltips dialog menu sidebar layout theme color colors width height display
     improved improve simplified cleaner clearer easier faster robust reliable reliability performance
     span spans trace traces tracing run runs job jobs task tasks workflow workflows pipeline pipelines
-    enum enums literal literals flag flags""".split()
+    enum enums literal literals flag flags entry point points reason reasons finish""".split()
 )
 _HAS_DIGIT = re.compile(r"\d")
 # `code`, snake_case, dotted.names and paths: identifiers, not the words a capability is named with
