@@ -232,6 +232,15 @@ _INTO_INTEGRATION = re.compile(
 # "30 models across DeepSeek, Qwen, Mistral and Llama": models listed, not their providers integrated.
 _MODELS_LISTED = re.compile(r"\b(?:models?|llms?) (?:across|from|including|like|such as|by)\b")
 _LIST_LOOKBACK = 12
+# After a target that opens a sentence: the target itself is the subject ("OpenAI has released ...").
+# ("OpenAI is now supported" still launches the integration: "is", "are" and "now" are not in the set.)
+_TARGET_ACTS = frozenset(
+    "has have had released releases launched launches announced announces introduced introduces "
+    "unveiled unveils just recently".split()
+)
+# A model's name is hyphenated and has a version number; a dated beta's has only its date and sizes.
+_DATE_OR_SIZE = re.compile(r"(?:^|-)(?:(?:19|20)\d\d-\d\d-\d\d|\d+[km])(?=-|$)")
+_VERSION_IN_NAME = re.compile(r"\d")
 
 
 # A launch says so: it opens with a launch word ("Add", "Introducing", "We've added", "This release adds",
@@ -283,8 +292,9 @@ def line_announces(text: str, raw: str = "", opened: tuple[str, str] | None = No
         return False  # a list of area tags, not a sentence about any of them
     if raw.lstrip().startswith("|") and _LISTING_ROW.search(text):
         return False  # "| OpenAI | gpt-5-pro | ... | prompt caching |": a model that has it, not a launch
-    if _TWEAK.match(body) or _CHANGE.search(body) or (len(body) < len(text) and _CHANGE.search(text[:-len(body) or None])):
-        return False  # (also in a label before the body: "sora api improvements: character api, ...")
+    label = text[:len(text) - len(body)] if len(body) < len(text) else ""
+    if _TWEAK.match(body) or _CHANGE.search(body) or (label and _CHANGE.search(label)):
+        return False  # (also a change named in a label before the body: "sora api improvements: ...")
     if not opens_as_launch(body, raw or text):
         return False
     return not (_STATEMENT.search(body) and not _LAUNCH_WORD.search(body))
@@ -367,7 +377,7 @@ def link_announces(
         if any(w in _NEW_ONES for w in reading.words) and any(w in _MODEL_WORDS for w in reading.words):
             return False  # "New preview models added" under a provider's label: more models of it
         return all(s in _ABOUT_THE_INTEGRATION or s.isdigit() for s in reading.stems)
-    if _in_leading_parens(reading, start, end):
+    if _in_opening_scope(reading, start, end):
         # "(litellm) Add async callbacks", "openai: Introduces automatic extraction of ...": a scope that opens
         # the line is a label, as above; its first clause must be about the capability itself
         named = set(reading.stems[start:end])
@@ -485,14 +495,6 @@ def _something_supported(reading: Reading, start: int, target_words: frozenset[i
                for i in qualifiers)
 
 
-# After a target that opens a sentence: the target itself is the subject ("OpenAI has released ...").
-# ("OpenAI is now supported" still launches the integration: "is", "are" and "now" are not in the set.)
-_TARGET_ACTS = frozenset(
-    "has have had released releases launched launches announced announces introduced introduces "
-    "unveiled unveils just recently".split()
-)
-
-
 def _target_acts(reading: Reading, start: int, end: int) -> bool:
     """The target opens a sentence and a verb of its own follows: the line reports the target's news."""
     ws = reading.words
@@ -508,7 +510,7 @@ def _first_clause_end(reading: Reading, end: int) -> int:
     return len(reading.words)
 
 
-def _in_leading_parens(reading: Reading, start: int, end: int) -> bool:
+def _in_opening_scope(reading: Reading, start: int, end: int) -> bool:
     """Words [start, end) are the whole of a scope that opens the line: in parentheses ("(litellm) ...") or
     before a colon ("openai: Introduces ...")."""
     gaps = reading.gaps
@@ -545,10 +547,6 @@ def _in_model_name(reading: Reading, start: int, end: int) -> bool:
         return False
     name = "-".join(ws[first:last])
     return bool(_VERSION_IN_NAME.search(_DATE_OR_SIZE.sub("", name)))
-
-
-_DATE_OR_SIZE = re.compile(r"(?:^|-)(?:(?:19|20)\d\d-\d\d-\d\d|\d+[km])(?=-|$)")
-_VERSION_IN_NAME = re.compile(r"\d")
 
 
 def _models_listed(reading: Reading, start: int) -> bool:
