@@ -135,6 +135,9 @@ def test_a_party_never_integrates_its_own_product(taxonomy: Taxonomy) -> None:
     ("- Annotation queues", True),
     # a change named in the label before the body: improvements of something that is there
     ("- vidgen api improvements: character api, video edits, higher resolution exports", False),
+    # what is redesigned, revamped or overhauled was there before
+    ("We've completely redesigned the online evaluators creation and editing experience", False),
+    ("- Add a revamped guardrails API with built-in guard classes", False),
     ("Enable this option if spans are being dropped because the payload is too large.", False),
 ])
 def test_which_lines_announce(raw: str, announces: bool) -> None:

@@ -53,7 +53,7 @@ _TWEAK = re.compile(
 )
 # Anywhere in the line: a behaviour change or a repair, not a new capability.
 _CHANGE = re.compile(
-    r"\b(?:instead|rather than|no longer|breaking changes?(?=:)|(?:is|are|was|were|has been|have been) (?:now )?(?:moved|renamed|replaced)|(?:http )?[45]\d\d\b(?: \w+){0,3} (?:errors?|status|codes?|responses?)|"
+    r"\b(?:instead|rather than|no longer|breaking changes?(?=:)|re-?design(?:ed|s)?|revamp(?:ed|s)?|overhaul(?:ed|s)?|(?:is|are|was|were|has been|have been) (?:now )?(?:moved|renamed|replaced)|(?:http )?[45]\d\d\b(?: \w+){0,3} (?:errors?|status|codes?|responses?)|"
     r"(?:error|status) codes?|(?:is|are) now (?:required|optional)|(?:a )?required (?:argument|parameter|field)|"
     r"perf(?:ormance)? improvements?|improvements?|enhancements?|appropriate|correctly|properly|in rare cases|"
     r"regression|backwards? compat\w*|fix(?:ed|es)? (?:a |an |the |several |some )?(?:bugs?|issues?|problems?|crash\w*)|"
