@@ -25,10 +25,9 @@ def review_command(
 ) -> None:
     """Print random cross-party features with each party's first-seen line and role, or random
     support and native mentions, so anyone can repeat the by-eye checks of the matcher."""
-    from tracker.catalog import db
+    from tracker.catalog import db, queries
     from tracker.catalog import features as feature_store
     from tracker.evidence import evidence_url
-    from tracker.catalog import queries
     from tracker.match.review import sample_features, sample_links
     from tracker.metrics import build_timelines
     from tracker.report.feature_page import status_label
@@ -53,8 +52,11 @@ def review_command(
 
     if mode == "features":
         drawn = sample_features(defs, rows, size=sample, seed=seed)
+        keys = {s.feature.key for s in drawn}  # a feature's timeline depends on its own rows only
+        timelines = build_timelines([d for d in defs if d.key in keys], [r for r in rows if r.feature_key in keys],
+                                    detected, windows=windows, as_of=as_of)
         notes = {(t.key, p.party): status_label(p, t) + ("; dates a lag" if p.copy_lag_days is not None else "")
-                 for t in build_timelines(defs, rows, detected, windows=windows, as_of=as_of) for p in t.parties}
+                 for t in timelines for p in t.parties}
         say(f"{len(drawn)} features announced by two or more parties (seed {seed}); each party's first-seen line "
             "— does it announce the capability? is the role right? (after each party: what its line counts for "
             "in the statistics)")

@@ -75,4 +75,3 @@ def sample_links(rows: Iterable[MentionRow], *, role: str, size: int, seed: int)
     """`size` random linked mentions with this role."""
     candidates = sorted((r for r in rows if r.role == role), key=lambda r: (r.feature_key, r.entry_id))
     return random.Random(seed).sample(candidates, min(size, len(candidates)))
-

@@ -81,15 +81,10 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _write_staged(staging: Path, files: Sequence[tuple[str, bytes | int]]) -> None:
-    folders: set[Path] = set()
+    made: set[Path] = set()
     for relative, data in files:
-        if isinstance(data, int):
-            continue  # written into the staging folder already (by a page worker)
-        path = staging.joinpath(*relative.split("/"))
-        if path.parent not in folders:  # each folder made once, not once per page
-            path.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(path.parent)
-        _write(path, data)
+        if not isinstance(data, int):  # (a size: written into the staging folder already, by a page worker)
+            write_page(staging, relative, data, made)
 
 
 def _replace(path: Path, data: bytes) -> None:
@@ -133,11 +128,14 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def write_page(folder: Path, relative: str, data: bytes) -> int:
+def write_page(folder: Path, relative: str, data: bytes, made: set[Path] | None = None) -> int:
     """Write one page into a staging folder (from any process); its size, which `publish` takes in
-    place of the bytes."""
+    place of the bytes. `made`: the folders made so far, each made once rather than once per page."""
     path = folder.joinpath(*relative.split("/"))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if made is None or path.parent not in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(path.parent)
     _write(path, data)
     return len(data)
 
@@ -156,14 +154,13 @@ def publish(out: Path, files: Sequence[tuple[str, bytes | int]], *, report_names
     names = frozenset(report_names) | frozenset(DIGEST_FILES)
     ordered = sorted(files, key=lambda item: item[0] == "index.html")  # the index last
     if staging is None:
-        if not _ours(out, names):
-            cleared.wait()
-            pages = [(relative, data) for relative, data in ordered if not isinstance(data, int)]
-            if len(pages) != len(ordered):
-                raise ValueError("pages written into a staging folder cannot be published without it")
-            return _in_place(out, pages, page_folders, names)
         staging = Staging.open(out, names)
-        assert staging is not None
+    if staging is None:  # `out` holds files of the user's: written into in place
+        cleared.wait()
+        pages = [(relative, data) for relative, data in ordered if not isinstance(data, int)]
+        if len(pages) != len(ordered):
+            raise ValueError("pages written into a staging folder cannot be published without it")
+        return _in_place(out, pages, page_folders, names)
     folder = staging.folder
     try:
         _write_staged(folder, ordered)

@@ -2,8 +2,9 @@
 ends of one queue until they meet.
 
 A report's feature and party pages make their view-models when they are rendered (`Page.build`),
-so a child forked after planning makes and renders pages from the same data, and sends the
-finished pages back (a few megabytes through a pipe). Which process renders which page is decided
+so a child forked after planning makes and renders pages from the same data, and writes them
+into the report's staging folder itself (`child_render`), sending back only their sizes (or,
+without a staging folder, the pages themselves, through a pipe). Which process renders which page is decided
 as they go (a shared pair of counters under a lock), so neither waits for the other however the
 work falls; the bytes are the same whichever process renders a page (rendering is a pure function
 of the page and the parameters).
@@ -105,16 +106,13 @@ class PageQueue(Generic[P]):
         try:
             found = receive(connection, timeout)
         finally:
-            self._close()
+            self.close()
         if isinstance(found, list):
             return found
         return list(map(self._render, self._pages[self._ends.front:]))
 
     def close(self) -> None:
         """End the child, whatever it is doing (nothing after `collect`)."""
-        self._close()
-
-    def _close(self) -> None:
         process, connection = self._process, self._connection
         self._process = self._connection = None
         end_child(process, connection)
