@@ -139,6 +139,13 @@ def test_a_party_never_integrates_its_own_product(taxonomy: Taxonomy) -> None:
     ("We've completely redesigned the online evaluators creation and editing experience", False),
     ("- Add a revamped guardrails API with built-in guard classes", False),
     ("Enable this option if spans are being dropped because the payload is too large.", False),
+    # "map X to Y" changes what is there; "modify X to support Y" still launches Y
+    ("- feat(guardrails): map the moderation verdict to the guard result", False),
+    ("* Modify the v1 client to support rerankers", True),
+    ("* Modify pipeline.plan to produce a diff of the infrastructure", False),
+    # names and nothing else: what a change above applies to, not a title
+    ("- Bedrock, Vertex", False),
+    ("- Bedrock and Vertex AI", False),
 ])
 def test_which_lines_announce(raw: str, announces: bool) -> None:
     from tracker.match.announces import line_announces

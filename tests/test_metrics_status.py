@@ -166,3 +166,18 @@ def test_rules_count_only_dated_copies_of_the_same_role() -> None:
     assert rules.startup_first(t) and rules.incumbent_catch_up(t) == 31
     assert rules.old_enough_to_judge(t, as_of=D("2024-03-31"), window=90)
     assert not rules.old_enough_to_judge(t, as_of=D("2024-03-30"), window=90)
+
+
+def test_an_integrator_seen_before_the_native_launch_says_so_instead_of_a_negative_lag() -> None:
+    from tracker.report.feature_page import status_label
+
+    t = timeline(
+        row("Bolt", "2023-06-10", role=SUPPORT),
+        row("Cobalt", "2024-06-26"),
+        row("Echo", "2024-08-01", role=SUPPORT),
+        win=windows(Bolt="2020-01-01", Cobalt="2020-01-01", Echo="2020-01-01"),
+    )
+    by = {p.party: p for p in t.parties}
+    assert by["Bolt"].adoption_days == -382
+    assert status_label(by["Bolt"], t) == "first integrator, 382 days before the earliest native launch tracked"
+    assert "-" not in status_label(by["Bolt"], t)

@@ -34,7 +34,7 @@ from tracker.match.text import PHRASE_BREAK, Reading, stem, words
 _TWEAK = re.compile(
     r"^(?:improv\w*|enhanc\w*|updat\w*|upgrad\w*|refactor\w*|optimi[sz]\w*|speed\w*|fix\w*|resolv\w*|correct\w*|"
     r"handl\w*|prevent\w*|avoid\w*|ensur\w*|make|makes|made|renam\w*|bump\w*|clean\w*|simplif\w*|tweak\w*|"
-    r"polish\w*|adjust\w*|configurabl\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
+    r"polish\w*|adjust\w*|map|maps|mapped|modif\w*(?! (?:\S+ ){0,4}to (?:support|enable|allow)\b)|configurabl\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
     r"align\w*|refin\w*|respect\w*|preserv\w*|propagat\w*|normali[sz]\w*|standardi[sz]\w*|restor\w*|revert\w*|"
     r"stop\w*|skip\w*|check|checks|checked|tighten\w*|harden\w*|send\w*|broaden\w*|widen\w*|loosen\w*|relax\w*|honou?r\w*|"
     r"available in (?:\S+ )?v?\d|when|whenever|if|unless|once|while|perf|performance|faster|better|more|properly|correctly|"
@@ -265,6 +265,8 @@ _SAYS_LAUNCH = re.compile(
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")  # where links point: no part of what the line says
 _BOLD_TITLE = re.compile(r"^\s*(?:[-*+]|\d+\.)?\s*\*\*[^*]{2,80}\*\*")
 _TITLE_WORDS = 8
+# Capitalised names and nothing else, two or more in a list: "OpenAI, Azure", "Bedrock and Vertex".
+_NAME_LIST = re.compile(r"^[A-Z][\w.-]*(?: [A-Z][\w.-]*)?(?:(?:,| and| &|, and) [A-Z][\w.-]*(?: [A-Z][\w.-]*)?)+\.?$")
 
 
 def opens_as_launch(body: str, raw: str) -> bool:
@@ -277,6 +279,8 @@ def opens_as_launch(body: str, raw: str) -> bool:
     # a few words are a title ("Annotation Queues", "ollama instrumentation"), unless they are code
     # and a verb ("`userId` to filter by user", "`/list` and `/info` endpoints exposed")
     first = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0]
+    if _NAME_LIST.match(first):
+        return False  # "OpenAI, Azure": the names a change above applies to, not a title
     return len(first.split()) <= _TITLE_WORDS and "`" not in _LINK_TARGET.sub("", raw)
 
 
@@ -402,7 +406,7 @@ def link_announces(
         return False
     if plain is not None and not all(s in plain for s in stems[start:end]) and (
             any(s in _MEMBER_NOUNS for s in stems[start + 1:end]) or _member_follows(stems, end, plain)
-            or (end < len(stems) and stems[end] in _INTO)):
+            or _code_put_into(reading, end, plain) or _member_before(reading, start)):
         return False  # (a rule may take the member noun into its span: "rate_limits field for ...");
         # code put into other code: "Add UsageMetadata to LiveServerMessage", "add tokenUsage to streamObject"
     clause = _clause_before(reading, start)
@@ -447,6 +451,10 @@ def link_announces(
         return False  # "Support new fields in FileData, GenerationConfig, TuningJob"
     if _in_examples(reading, start):
         return False  # "a red team scanner (for example bias, hallucination, PII)"
+    if _member_object(reading, start):
+        return False  # "Introduce a new parameter which represents the header used by the Web Connector"
+    if _in_spec(reading, start, end):
+        return False  # "routing support for gpt-5.4 (1M context, $2.50/$15.00)": a model's spec
     attached = _ATTACHED.search(sentence)
     if attached and not set(attached[1].split()) - _ARTICLES <= _INTEGRATION_WORDS:
         return False  # "add an h2_ports parameter to Sandbox.create": an addition to the capability
@@ -559,6 +567,41 @@ def _models_listed(reading: Reading, start: int) -> bool:
     return bool(_MODELS_LISTED.search(" ".join(reading.words[first:start])))
 
 
+# A size, a price or a count in parentheses: "(1M context, $2.50/$15.00)" is a model's spec sheet.
+_SPEC_WORD = re.compile(r"^\d+(?:\.\d+)?(?:k|m|b|x)?$")
+
+
+def _in_spec(reading: Reading, start: int, end: int) -> bool:
+    """Words [start, end) are inside parentheses that give a spec (a number, a size, a price): the capability
+    describes a model or a plan the line adds, and the line does not launch it."""
+    gaps, ws = reading.gaps, reading.words
+    for k in range(start, -1, -1):
+        if ")" in gaps[k] and k < start:
+            return False
+        if "(" in gaps[k]:
+            close = next((j for j in range(end, len(ws)) if ")" in gaps[j]), len(ws))
+            inside = range(k, close)
+            return any(_SPEC_WORD.match(ws[i]) for i in inside) or any("$" in gaps[i] for i in inside)
+    return False
+
+
+_BEFORE_OBJECT = frozenset(
+    "add adds added adding introduce introduces introduced introducing expose exposes exposed exposing a an the new "
+    "optional additional extra two three several support supports".split()
+)
+
+
+def _member_object(reading: Reading, start: int) -> bool:
+    """The line opens by adding a member ("Add a new parameter ...", "Introduce optional fields ..."): the
+    capability named after it is what the member belongs to or is for."""
+    for j in range(start):
+        if reading.stems[j] in _MEMBER_NOUNS:
+            return j > 0
+        if reading.words[j] not in _BEFORE_OBJECT:
+            return False
+    return False
+
+
 def _in_examples(reading: Reading, start: int) -> bool:
     """Word `start` is inside parentheses that open with "for example", "such as", "e.g." ..."""
     gaps = reading.gaps
@@ -597,17 +640,58 @@ def _part_follows(reading: Reading, end: int) -> bool:
     return False
 
 
+# An operation added to something there, when the capability is named only in its code: "Add
+# StopNotebookRuntime method", "add ListModelVersion, DeleteModelVersion ... rpcs".
+_OPERATION_NOUNS = frozenset(stem(w) for w in "method methods rpc rpcs".split())
+
+
 def _member_follows(stems: tuple[str, ...], end: int, plain: frozenset[str]) -> bool:
-    """A data-member noun follows the code that names the capability, past other code and "and"/"or"
-    ("Added max_provisioned_throughput and min_provisioned_throughput fields")."""
+    """A data-member (or operation) noun follows the code that names the capability, past other code and
+    "and"/"or" ("Added max_provisioned_throughput and min_provisioned_throughput fields")."""
     prose = 0
     for s in stems[end:end + 12]:
-        if s in _MEMBER_NOUNS:
+        if s in _MEMBER_NOUNS or s in _OPERATION_NOUNS:
             return True
         if s in plain and s not in ("and", "or"):
             prose += 1  # "shell_call_output status field": a noun or two may qualify the member
             if prose > 2:
                 return False
+    return False
+
+
+def _code_put_into(reading: Reading, end: int, plain: frozenset[str]) -> bool:
+    """After the code that names the capability, past more code and "and"/"or", the line says where it goes
+    ("Add safety_filter_level and person_generation for Imagen upscaling", "Expose generation_complete,
+    input/output_transcription to SDK"): members of something there."""
+    stems, ws = reading.stems, reading.words
+    for j in range(end, min(end + 12, len(stems))):
+        s = stems[j]
+        if s in _INTO:
+            after, then = (ws[j + 1:j + 3] + ("", ""))[:2]
+            # not a purpose ("to score whether ...", "to support postgres") or a release ("to GA")
+            purpose = after in _PURPOSE and stems[j + 1] in plain  # (not "to evaluate()", code)
+            release = after in ("ga", "beta", "preview", "stable") or f"{after} {then}" in _RELEASE_STAGES
+            return not (ws[j] == "to" and (purpose or release))
+        if s in plain and s not in ("and", "or"):
+            return False
+    return False
+
+
+# "to <verb>": what the new code is for, not where it goes
+_PURPOSE = frozenset(
+    "score scores measure evaluate support supports allow allows enable enables let lets make help track "
+    "detect check compute provide produce use run send get create return persist manage handle".split()
+)
+_RELEASE_STAGES = frozenset(("general availability", "public preview", "public beta", "private preview"))
+
+
+def _member_before(reading: Reading, start: int) -> bool:
+    """A member noun right before the code that names the capability: "Add fields grounding_chunks and ..."."""
+    for j in range(start - 1, max(-1, start - 3), -1):
+        if PHRASE_BREAK.search(reading.gaps[j + 1]):
+            return False
+        if reading.stems[j] in _MEMBER_NOUNS:
+            return True
     return False
 
 

@@ -103,8 +103,12 @@ def tone(presence: Presence, is_first: bool, window: int) -> str:
 def status_label(p: Presence, t: Timeline) -> str:
     """What a party's status means, in words, for the feature page and the party page."""
     if p.status == FIRST and p.role == SUPPORT and t.role != SUPPORT:
-        adoption = f", {fmt.days(p.adoption_days)} after the native launch" if p.adoption_days is not None else ""
-        return f"first integrator{adoption}"
+        days = p.adoption_days
+        if days is None:
+            return "first integrator"
+        if days < 0:  # an integrator seen before any native launch the catalog has: no adoption lag
+            return f"first integrator, {fmt.days(-days)} before the earliest native launch tracked"
+        return f"first integrator, {fmt.days(days)} after the native launch"
     if p.status == FIRST:
         if not p.dated:
             return "first seen by the crawler" if p.estimated else "earliest mention (no line announces it)"
