@@ -1,16 +1,18 @@
 """The report is put in place all at once: a full disk mid-write leaves the previous report whole;
-the digest beside it survives; the report it replaced is kept, hidden, until the next one; a folder
-of the user's is written into, never swapped away."""
+the digest beside it survives; the report it replaced is kept, hidden, until the next one, which
+rewrites it in place as its staging folder (never through a link); a folder of the user's is
+written into, never swapped away."""
 
 from __future__ import annotations
 
 import errno
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tracker.report import publish as publishing
-from tracker.report.publish import Staging, clear_previous, previous_site, publish, write_page
+from tracker.report.publish import Staging, previous_site, publish, write_page
 
 NAMES = ("index.html", "features.html", "feature", "report.css")
 
@@ -44,15 +46,58 @@ def test_only_the_report_before_the_latest_is_kept(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [".reports.previous", "reports"]
 
 
-def test_the_kept_report_is_deleted_in_a_child_while_the_next_one_is_made(tmp_path: Path) -> None:
+def test_the_next_report_rewrites_the_kept_one_in_place_and_drops_what_it_no_longer_has(tmp_path: Path) -> None:
     out = tmp_path / "reports"
+    publish(out, site("v1", features=3), report_names=NAMES, page_folders=("feature",))
+    publish(out, site("v2", features=3), report_names=NAMES, page_folders=("feature",))
+    (previous_site(out) / "digest.md").write_text("# old digest", encoding="utf-8")
+    (previous_site(out) / "feature" / "stray").mkdir()
+    inode = (previous_site(out) / "feature" / "f0.html").stat().st_ino
+    staging = Staging.open(out, NAMES)  # the kept site (v1) becomes the staging folder
+    assert staging is not None and not previous_site(out).exists()
+    assert (staging.folder / "feature" / "f0.html").stat().st_ino == inode
+    publish(out, site("v3", features=2), report_names=NAMES, page_folders=("feature",), staging=staging)
+    assert snapshot(out) == dict(site("v3", features=2))  # no f2 page, no old digest
+    assert not (out / "feature" / "stray").exists()  # nor the empty folder
+    assert (out / "feature" / "f0.html").stat().st_ino == inode  # rewritten, not created anew
+    assert snapshot(previous_site(out)) == dict(site("v2", features=3))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".reports.previous", "reports"]
+
+
+def test_a_longer_page_rewritten_shorter_keeps_nothing_of_the_old_one(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    publish(out, [(path, data * 50) for path, data in site("v1")], report_names=NAMES, page_folders=("feature",))
+    publish(out, site("v2"), report_names=NAMES, page_folders=("feature",))
+    publish(out, site("v3"), report_names=NAMES, page_folders=("feature",))  # rewrites the long v1 pages
+    assert snapshot(out) == dict(site("v3"))
+
+
+def test_links_in_the_kept_report_are_removed_never_written_through(tmp_path: Path) -> None:
+    out, mine = tmp_path / "reports", tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine", encoding="utf-8")
+    (mine / "f0.html").write_text("mine too", encoding="utf-8")
     publish(out, site("v1"), report_names=NAMES, page_folders=("feature",))
     publish(out, site("v2"), report_names=NAMES, page_folders=("feature",))
-    cleared = clear_previous(out)  # as `render_report` does before it reads the catalog
-    cleared.wait()
-    assert not previous_site(out).exists() and snapshot(out) == dict(site("v2"))
-    publish(out, site("v3"), report_names=NAMES, page_folders=("feature",), cleared=cleared)
-    assert snapshot(previous_site(out)) == dict(site("v2"))
+    kept = previous_site(out)
+    (kept / "index.html").unlink()
+    (kept / "index.html").symlink_to(mine / "notes.txt")  # a page that is a link to a file of the user's
+    shutil.rmtree(kept / "feature")
+    (kept / "feature").symlink_to(mine, target_is_directory=True)  # a page folder that is a link
+    publish(out, site("v3"), report_names=NAMES, page_folders=("feature",))
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (mine / "f0.html").read_text(encoding="utf-8") == "mine too"
+    assert snapshot(out) == dict(site("v3")) and not any(p.is_symlink() for p in out.rglob("*"))
+
+
+def test_a_link_planted_while_the_report_is_written_is_replaced_not_followed(tmp_path: Path) -> None:
+    out, mine = tmp_path / "reports", tmp_path / "mine.txt"
+    mine.write_text("mine", encoding="utf-8")
+    staging = Staging.open(out, NAMES)
+    assert staging is not None
+    (staging.folder / "index.html").symlink_to(mine)
+    publish(out, site("v1"), report_names=NAMES, page_folders=("feature",), staging=staging)
+    assert mine.read_text(encoding="utf-8") == "mine" and snapshot(out) == dict(site("v1"))
 
 
 def test_a_kept_report_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
@@ -61,7 +106,6 @@ def test_a_kept_report_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
     (mine / "notes.txt").write_text("mine", encoding="utf-8")
     previous_site(out).symlink_to(mine, target_is_directory=True)
     publish(out, site("v1"), report_names=NAMES, page_folders=("feature",))
-    clear_previous(out).wait()
     publish(out, site("v2"), report_names=NAMES, page_folders=("feature",))
     assert (mine / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert snapshot(out) == dict(site("v2"))

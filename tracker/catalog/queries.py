@@ -136,12 +136,11 @@ def party_names(conn: sqlite3.Connection) -> list[str]:
 def newest_dated_entry(conn: sqlite3.Connection, *, not_after: dt.date | None = None) -> dt.date | None:
     """The newest published (not estimated) entry date, none later than `not_after`: what the catalog's
     figures are "as of"."""
-    sql = "SELECT MAX(date) FROM entry WHERE NOT date_estimated"
-    params: tuple[object, ...] = ()
-    if not_after is not None:
-        sql += " AND date <= ?"
-        params = (not_after.isoformat(),)
-    return _date(conn.execute(sql, params).fetchone()[0])
+    # party by party, so each is one step back along the (party, date) index instead of a scan of every entry
+    sql = ("SELECT MAX((SELECT MAX(e.date) FROM entry e WHERE e.party_id = p.id AND e.date <= ? "
+           "AND NOT e.date_estimated)) FROM party p")
+    day = not_after.isoformat() if not_after is not None else "9999-12-31"
+    return _date(conn.execute(sql, (day,)).fetchone()[0])
 
 
 # --------------------------------------------------------------------------- observation windows

@@ -25,12 +25,13 @@ from tracker.catalog.features import feature_rows
 from tracker.config import Settings
 from tracker.errors import ReportError
 from tracker.gcpause import collector_paused
-from tracker.metrics import build_timelines
+from tracker.catalog.queries import PartyWindow
+from tracker.metrics import Timeline, build_timelines
 from tracker.metrics.background import BackgroundFits
 from tracker.metrics.stats import compute_stats, stats_samples
 from tracker.report import history
 from tracker.report.plan import Page, SiteData, plan_empty, plan_site
-from tracker.report.publish import PreviousCleared, Staging, clear_previous, publish, write_page
+from tracker.report.publish import Staging, publish, write_page
 from tracker.report.render import STATIC_FILES, render_page, static_file
 from tracker.report.site_map import ReportParams
 from tracker.report.workers import PageQueue
@@ -58,13 +59,29 @@ def _utc_naive(now: dt.datetime | None) -> dt.datetime:
     return now.astimezone(dt.UTC).replace(tzinfo=None) if now.tzinfo else now
 
 
-def read_site_data(conn: sqlite3.Connection, *, today: dt.date | None = None) -> SiteData:
+@dataclass(frozen=True, slots=True)
+class FeatureData:
+    """What the statistics need, read first (`read_features`): every feature's timeline as of the newest
+    dated entry, and the parties' observation windows."""
+
+    timelines: list[Timeline]
+    windows: dict[str, PartyWindow]
+    as_of: dt.date | None
+
+
+def read_features(conn: sqlite3.Connection, *, today: dt.date | None = None) -> FeatureData:
     defs, rows, detected = feature_rows(conn)
     windows = queries.party_windows(conn)
     as_of = queries.newest_dated_entry(conn, not_after=today)
-    return SiteData(build_timelines(defs, rows, detected, windows=windows, as_of=as_of), queries.parties(conn),
-                    queries.release_dates(conn), queries.counts(conn), windows,
-                    tuple(queries.source_statuses(conn)), as_of,
+    return FeatureData(build_timelines(defs, rows, detected, windows=windows, as_of=as_of), windows, as_of)
+
+
+def read_site_data(conn: sqlite3.Connection, *, today: dt.date | None = None,
+                   features: FeatureData | None = None) -> SiteData:
+    """Everything a report shows; `features`: what `read_features` read already."""
+    f = features or read_features(conn, today=today)
+    return SiteData(f.timelines, queries.parties(conn), queries.release_dates(conn), queries.counts(conn), f.windows,
+                    tuple(queries.source_statuses(conn)), f.as_of,
                     matched_at=queries.last_match_at(conn), revisions=queries.fetched_revisions(conn))
 
 
@@ -99,36 +116,38 @@ def _render_report(
     # The Kaplan–Meier fits are made in a child process while this one reads the catalog and renders
     # the pages that show none; forked now, while this process is still small (`metrics.background`).
     fits = BackgroundFits.start()
-    cleared = clear_previous(out)  # the report before the previous one goes while the catalog is read
     staging: Staging | None = None
     try:
         try:
-            staging = Staging.open(out, REPORT_NAMES)  # None: `out` holds files of the user's, written in place
+            # the site kept from the report before the latest, rewritten in place (`publish.Staging`);
+            # None: `out` holds files of the user's, written in place
+            staging = Staging.open(out, REPORT_NAMES)
         except OSError as error:
             raise _cannot_write(out, error) from None
-        return _render_site(conn, settings, out, generated, fits, cleared, staging)
+        return _render_site(conn, settings, out, generated, fits, staging)
     except BaseException:
         if staging is not None:
             staging.discard()
         raise
     finally:
         fits.collect(timeout=0)  # a report that failed half-way: the child is not left waiting
-        cleared.wait()
 
 
 def _render_site(
     conn: sqlite3.Connection, settings: Settings, out: Path, generated: dt.datetime, fits: BackgroundFits,
-    cleared: PreviousCleared, staging: Staging | None,
+    staging: Staging | None,
 ) -> ReportResult:
-    data = read_site_data(conn, today=generated.date())
+    features = read_features(conn, today=generated.date())
     # As of the newest dated entry (as `tracker stats`), so a replayed or stale catalog is not judged by today.
-    params = ReportParams(generated, data.as_of or generated.date(), settings.metrics.commodity_k,
+    params = ReportParams(generated, features.as_of or generated.date(), settings.metrics.commodity_k,
                           settings.metrics.window_days)
+    # the child fits as soon as the samples exist, while this process reads the rest of the catalog
+    samples = stats_samples(features.timelines, as_of=params.as_of, k=params.k) if features.timelines else None
+    fits.submit(samples.all() if samples else ())
+    data = read_site_data(conn, features=features)
     files: list[tuple[str, bytes | int]] = [(name, static_file(name)) for name in STATIC_FILES]
     pages: list[Page]
-    if data.timelines:
-        samples = stats_samples(data.timelines, as_of=params.as_of, k=params.k)
-        fits.submit(samples.all())
+    if samples is not None:
         plan = plan_site(data, params, home=settings.report.home)
         render = partial(_render_one, params=params)
         later = deque(page for page in plan.pages if page.build is not None)  # feature and party pages
@@ -153,8 +172,7 @@ def _render_site(
         pages, new = plan_empty(data), history.WhatsNew(data.matched_at, False, (), ())
         files += [_render_one(page, params, has_nav=False) for page in pages]
     try:
-        size = publish(out, files, report_names=REPORT_NAMES, page_folders=PAGE_FOLDERS, cleared=cleared,
-                       staging=staging)
+        size = publish(out, files, report_names=REPORT_NAMES, page_folders=PAGE_FOLDERS, staging=staging)
     except OSError as error:
         raise _cannot_write(out, error) from None
     return ReportResult(out, out / "index.html", len(pages), size, len(new.features),
