@@ -13,8 +13,8 @@ import is timed on its own). One more render, with the fits kept, shows what a s
 daily run's digest in the same process pays; it is labelled and not part of the target.
 Before each warm render the disk is settled (`os.sync()` and a second's pause, outside the timing),
 so a render does not compete with the write-back of the report it replaces, seconds old, which no
-daily run does; it still pays for deleting the report before the previous one (kept as
-`.reports.previous`, deleted by a child while the catalog is read), as a daily run does.
+daily run does; like a daily run, it writes into the report before the previous one (kept as
+`.reports.previous`), which each report takes as its staging folder and rewrites in place.
 The target is a warm render (the median) within 0.5 s on 2 cores, with the import cost stated.
 """
 
@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -84,6 +85,9 @@ def main() -> None:
             t0 = time.perf_counter()
             render_report(conn, settings, now=dt.datetime(2026, 9, 1, 6, 0))  # the fits of the last render kept
             kept = time.perf_counter() - t0
+            settle()
+            clear_fits()
+            steps = timed_steps(lambda: render_report(conn, settings, now=dt.datetime(2026, 9, 1, 6, 0)))
         assert result is not None
         warm = statistics.median(times)
         print(f"first render in the process, lifelines not loaded (its import overlaps the rendering): {cold:.2f} s")
@@ -92,7 +96,54 @@ def main() -> None:
               + f" (median {warm:.2f} s, best {min(times):.2f} s; target 0.5 s: {'met' if warm <= 0.5 else 'missed'})")
         print(f"render with this process's fits already made (a second report, the daily digest): {kept:.2f} s")
         print(f"output: {result.pages} pages, {result.bytes / 1_000_000:.1f} MB in {result.out_dir}")
+        print("where one more warm render's time goes (seconds from its start, this process): "
+              + "; ".join(f"{name} {start:.3f}–{end:.3f}" for name, start, end in steps))
         print(f"lifelines import in a fresh interpreter: {import_cost():.2f} s (median of 3)")
+
+
+STEPS = (  # (label, module, attribute): the report's steps as this process runs them
+    ("read the features", "tracker.report.site", "read_features"),
+    ("read the rest", "tracker.report.site", "read_site_data"),
+    ("plan", "tracker.report.site", "plan_site"),
+    ("wait for the fits", "tracker.metrics.background", "BackgroundFits.collect"),
+    ("statistics", "tracker.report.site", "compute_stats"),
+    ("wait for the page worker", "tracker.report.workers", "PageQueue.collect"),
+    ("publish", "tracker.report.site", "publish"),
+)
+
+
+def timed_steps(render: Callable[[], object]) -> list[tuple[str, float, float]]:
+    """Run `render` with each of `STEPS` wrapped in a timer; when each started and ended (the first call
+    of each; the fits are collected once more, at no cost, when the report ends)."""
+    import importlib
+
+    found: list[tuple[str, float, float]] = []
+    patched: list[tuple[object, str, object]] = []
+    t0 = time.perf_counter()
+    for label, module_name, attribute in STEPS:
+        owner: object = importlib.import_module(module_name)
+        *path, name = attribute.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        real = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+
+        def timed(*args: object, _real: object = real, _label: str = label, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return _real(*args, **kwargs)  # type: ignore[operator]
+            finally:
+                if not any(step[0] == _label for step in found):
+                    found.append((_label, start - t0, time.perf_counter() - t0))
+
+        patched.append((owner, name, real))
+        setattr(owner, name, timed)
+    try:
+        render()
+        found.append(("done", time.perf_counter() - t0, time.perf_counter() - t0))
+    finally:
+        for owner, name, real in patched:
+            setattr(owner, name, real)
+    return sorted(found, key=lambda step: step[1])
 
 
 def settle() -> None:

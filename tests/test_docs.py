@@ -44,8 +44,8 @@ def test_the_tracker_parses_its_own_changelog() -> None:
     doc = parse_changelog(text, url="https://github.com/tracker-ci/tracker/blob/HEAD/CHANGELOG.md",
                           options=ParseOptions(today=dt.date(2026, 12, 31)))
     releases = {r.version: r for r in doc.releases}
-    assert list(releases)[:5] == ["0.2.3", "0.2.2", "0.2.1", "0.2.0", "0.1.0"]  # "Unreleased" has no entries
-    assert releases["0.2.3"].date == releases["0.2.2"].date == releases["0.2.1"].date == releases["0.2.0"].date \
+    assert list(releases)[:6] == ["0.2.4", "0.2.3", "0.2.2", "0.2.1", "0.2.0", "0.1.0"]  # "Unreleased" has no entries
+    assert releases["0.2.4"].date == releases["0.2.3"].date == releases["0.2.2"].date == releases["0.2.1"].date == releases["0.2.0"].date \
         == dt.date(2026, 12, 4)
     assert releases["0.1.0"].date == dt.date(2026, 11, 29)
     for release in releases.values():
@@ -54,4 +54,5 @@ def test_the_tracker_parses_its_own_changelog() -> None:
     assert EntryKind.FIX in {e.kind for e in releases["0.2.0"].entries}
     assert EntryKind.FIX in {e.kind for e in releases["0.2.1"].entries}
     assert EntryKind.FIX in {e.kind for e in releases["0.2.2"].entries}
+    assert EntryKind.FIX in {e.kind for e in releases["0.2.4"].entries}
     assert all(r.date is not None for r in doc.releases)
