@@ -48,8 +48,7 @@ _TWEAK = re.compile(
     # what goes away is not launched: "add FaithfulnessEvaluator and deprecate HallucinationEvaluator"
     r"deprecat\w*|remov\w*|drop(?:s|ped)?(?![- ]in\b)|delet\w*|sunset\w*|"
     # a condition on something that is there: "Only set sample rate if configured"; more of it: "also print ..."
-    r"only|also (?!add|support|introduc|launch|new\b|enabl|releas|ship|allow|expos|offer|provid|implement)\w+)\b",
-    re.I,
+    r"only|also (?!add|support|introduc|launch|new\b|enabl|releas|ship|allow|expos|offer|provid|implement)\w+)\b"
 )
 # Anywhere in the line: a behaviour change or a repair, not a new capability.
 _CHANGE = re.compile(
@@ -68,18 +67,16 @@ _CHANGE = re.compile(
     # "Added the following dataclasses: ...": a listing of an SDK's new members
     r"(?:the )?following (?:dataclasses|classes|methods|fields|enums|enum values|types|properties|parameters)\b|"
     # "Allow setting guardrails on a team": configuring something that is there
-    r"allow\w* (?:setting|configuring|passing|overriding|specifying|customi[sz]ing|changing)\b)\b",
-    re.I,
+    r"allow\w* (?:setting|configuring|passing|overriding|specifying|customi[sz]ing|changing)\b)\b"
 )
 # A statement about how things are ("Claude prompts are different than OpenAI") with nothing launched in it.
 _STATEMENT = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|will|would|should|does|do|did|may|might|must|can|could)\b", re.I
+    r"\b(?:is|are|was|were|has|have|had|will|would|should|does|do|did|may|might|must|can|could)\b"
 )
 _LAUNCH_WORD = re.compile(
     r"\b(?:add\w*|new|introduc\w*|support\w*|launch\w*|available|availability|enabl\w*|releas\w*|allow\w*|"
     r"expos\w*|integrates|ship\w*|implement\w*|beta|preview|ga|generally|now|initial|offer\w*|"
-    r"lets?|you can|announc\w*|excited|debut\w*|unveil\w*|built|build\w*)\b",
-    re.I,
+    r"lets?|you can|announc\w*|excited|debut\w*|unveil\w*|built|build\w*)\b"
 )
 # A list item that is only a bold label (or a bold link): release notes group changes under such labels.
 _LABEL = re.compile(r"^\s*[-*+]\s+\*\*\s*\[?[^*\]]+\]?(?:\([^)]*\))?\s*\*\*\s*:?\s*$")
@@ -252,15 +249,13 @@ _OPENS_AS_LAUNCH = re.compile(
     r"(?:add\w*|introduc\w*|launch\w*|support\w*|enabl\w*|implement\w*|releas\w*|ship\w*|expos\w*|allow\w*|"
     r"provid\w*|offer\w*|integrat\w*|new|initial|announc\w*|unveil\w*|debut\w*|creat\w*|build|built|bring\w*|"
     r"brought|experimental|beta|preview|instrument\w*|excited|first|native|official|basic|full|automatic|auto|"
-    r"roll\w* out|use|using|track\w*|log\w*|captur\w*|trac\w*|generally available|ga|available|now)\b",
-    re.I,
+    r"roll\w* out|use|using|track\w*|log\w*|captur\w*|trac\w*|generally available|ga|available|now)\b"
 )
 _SAYS_LAUNCH = re.compile(
     r"\b(?:(?:is|are) now (?:generally |publicly )?available|now available|now supports?|(?:has|have) been added|"
     r"(?:public|private) (?:preview|beta)|generally available|initial release|we ?(?:'ve|’ve| have)? added|"
     r"support (?:for|in)\b|(?:this|the) (?:release|feature|update) (?:adds|introduces|brings)|(?:a|an|the|our) new\b|"
-    r"(?:instrumentation|integration|callback handler|connector|plugin) (?:for|with)\b|is a (?:new )?feature\b)",
-    re.I,
+    r"(?:instrumentation|integration|callback handler|connector|plugin) (?:for|with)\b|is a (?:new )?feature\b)"
 )
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")  # where links point: no part of what the line says
 _BOLD_TITLE = re.compile(r"^\s*(?:[-*+]|\d+\.)?\s*\*\*[^*]{2,80}\*\*")
@@ -269,12 +264,14 @@ _TITLE_WORDS = 8
 _NAME_LIST = re.compile(r"^[A-Z][\w.-]*(?: [A-Z][\w.-]*)?(?:(?:,| and| &|, and) [A-Z][\w.-]*(?: [A-Z][\w.-]*)?)+\.?$")
 
 
-def opens_as_launch(body: str, raw: str) -> bool:
-    """The line says it launches something (`_OPENS_AS_LAUNCH`, `_SAYS_LAUNCH`) or is a title."""
+def opens_as_launch(body: str, raw: str, low: str | None = None) -> bool:
+    """The line says it launches something (`_OPENS_AS_LAUNCH`, `_SAYS_LAUNCH`) or is a title.
+    `low`: the body in lower case, when the caller has it."""
     lead = raw.lstrip()
     if lead.startswith(("#", "title:", "<")) or _BOLD_TITLE.match(raw):
         return True
-    if _OPENS_AS_LAUNCH.match(body) or _SAYS_LAUNCH.search(body):
+    low = body.lower() if low is None else low
+    if _OPENS_AS_LAUNCH.match(low) or _SAYS_LAUNCH.search(low):
         return True
     # a few words are a title ("Annotation Queues", "ollama instrumentation"), unless they are code
     # and a verb ("`userId` to filter by user", "`/list` and `/info` endpoints exposed")
@@ -296,12 +293,13 @@ def line_announces(text: str, raw: str = "", opened: tuple[str, str] | None = No
         return False  # a list of area tags, not a sentence about any of them
     if raw.lstrip().startswith("|") and _LISTING_ROW.search(text):
         return False  # "| OpenAI | gpt-5-pro | ... | prompt caching |": a model that has it, not a launch
-    label = text[:len(text) - len(body)] if len(body) < len(text) else ""
-    if _TWEAK.match(body) or _CHANGE.search(body) or (label and _CHANGE.search(label)):
+    label = text[:len(text) - len(body)].lower() if len(body) < len(text) else ""
+    low = body.lower()  # (the patterns are written in lower case: matching them without re.I is twice as fast)
+    if _TWEAK.match(low) or _CHANGE.search(low) or (label and _CHANGE.search(label)):
         return False  # (also a change named in a label before the body: "sora api improvements: ...")
-    if not opens_as_launch(body, raw or text):
+    if not opens_as_launch(body, raw or text, low):
         return False
-    return not (_STATEMENT.search(body) and not _LAUNCH_WORD.search(body))
+    return not (_STATEMENT.search(low) and not _LAUNCH_WORD.search(low))
 
 
 _MAYBE_CODE = re.compile(r"`|[A-Za-z0-9][_.][A-Za-z0-9]|\(\)|[a-z]{2}[A-Z][a-z]|/\w+/")
