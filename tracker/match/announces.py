@@ -126,7 +126,7 @@ _PART_NOUNS = frozenset(stem(w) for w in (
     "variable variables accessor accessors mutation mutations getter getters setter setters schema schemas button "
     "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables data "
     "prefix prefixes preference preferences default defaults option options filter filters streaming helper helpers "
-    "reliability performance stability robustness information info route routes"
+    "reliability performance stability robustness information info route routes resolver resolvers"
 ).split())
 # A launch's own head nouns: after these the capability is what is launched ("Realtime API support").
 _HEADS = frozenset(stem(w) for w in (
@@ -153,7 +153,7 @@ _TAG_LIST = re.compile(r"^\s*(?:[-*+]\s+)?`[^`]+`(?:\s*,\s*`[^`]+`)+\s*$")
 # The capability is where something else is added: "<verb> <something> to|for|in <capability>".
 _ATTACHED = re.compile(
     r"\b(?:add|adds|added|adding|support|supports|supported|introduc\w*|implement\w*|enabl\w*|expos\w*|allow\w*)"
-    r"(?: support for| support)? (?!support\b|for\b)((?:\w+ ){1,10})(?:(?<!support )for|to|in|into|on|within|inside) (?:the |a |an |all |each )?"
+    r"(?: support for| support)? (?!support\b|for\b)((?:\w+ ){1,16})(?:(?<!support )for|to|in|into|on|within|inside) (?:the |a |an |all |each )?"
     r"(?:\w+ ){0,10}\w+$",
     re.I,
 )
@@ -165,6 +165,7 @@ _MEMBERS_ADDED = re.compile(
 )
 # "(for example bias, hallucination, PII)": an example in a list, not the thing launched.
 _EXAMPLES = re.compile(r"^(?:for example|for instance|e g|eg|such as|like|including|incl)\b")
+_EXAMPLE_LEAD = re.compile(r"\b(?:such as|for example|for instance|e g)(?: \w+)?(?: \w+)?$")
 # Packaging: "add openai as a container dependency", "pin the langchain dependency" launch nothing.
 _PACKAGING = frozenset(stem(w) for w in "dependency dependencies deps".split())
 # "newer version of MCP", "the latest version of LangChain": the thing was there; a new version is supported.
@@ -601,14 +602,15 @@ def _member_object(reading: Reading, start: int) -> bool:
 
 
 def _in_examples(reading: Reading, start: int) -> bool:
-    """Word `start` is inside parentheses that open with "for example", "such as", "e.g." ..."""
+    """Word `start` is inside parentheses that open with "for example", "such as", "e.g." ..., or follows
+    "such as" or "for example" in its phrase ("completion parameters such as `reasoning_effort`")."""
     gaps = reading.gaps
     for k in range(start, -1, -1):
         if ")" in gaps[k]:
-            return False
+            break
         if "(" in gaps[k]:
             return bool(_EXAMPLES.match(" ".join(reading.words[k:start + 1])))
-    return False
+    return bool(_EXAMPLE_LEAD.search(" ".join(reading.words[max(0, start - 4):start])))
 
 
 _MEMBER_KINDS = _MEMBER_NOUNS | frozenset(stem(w) for w in "method methods".split())
