@@ -34,7 +34,7 @@ from tracker.match.text import PHRASE_BREAK, Reading, stem, words
 _TWEAK = re.compile(
     r"^(?:improv\w*|enhanc\w*|updat\w*|upgrad\w*|refactor\w*|optimi[sz]\w*|speed\w*|fix\w*|resolv\w*|correct\w*|"
     r"handl\w*|prevent\w*|avoid\w*|ensur\w*|make|makes|made|renam\w*|bump\w*|clean\w*|simplif\w*|tweak\w*|"
-    r"polish\w*|adjust\w*|map|maps|mapped|modif\w*(?! (?:\S+ ){0,4}to (?:support|enable|allow)\b)|configurabl\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
+    r"polish\w*|adjust\w*|map|maps|mapped|switch\w*|modif\w*(?! (?:\S+ ){0,4}to (?:support|enable|allow)\b)|configurabl\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
     r"align\w*|refin\w*|respect\w*|preserv\w*|propagat\w*|normali[sz]\w*|standardi[sz]\w*|restor\w*|revert\w*|"
     r"stop\w*|skip\w*|check|checks|checked|tighten\w*|harden\w*|send\w*|broaden\w*|widen\w*|loosen\w*|relax\w*|honou?r\w*|"
     r"available in (?:\S+ )?v?\d|when|whenever|if|unless|once|while|perf|performance|faster|better|more|properly|correctly|"
@@ -165,7 +165,11 @@ _MEMBERS_ADDED = re.compile(
 )
 # "(for example bias, hallucination, PII)": an example in a list, not the thing launched.
 _EXAMPLES = re.compile(r"^(?:for example|for instance|e g|eg|such as|like|including|incl)\b")
+_EXAMPLES_LISTED = re.compile(r"\bexamples? (?:include|includes|including|are)\b")  # "verified examples include ..."
 _EXAMPLE_LEAD = re.compile(r"\b(?:such as|for example|for instance|e g)(?: \w+)?(?: \w+)?$")
+# GraphQL plumbing of a product's own API: "gql dataset create", "PromptLabel gql interface".
+_API_PLUMBING = frozenset({"gql", "graphql"})
+_PRICE_WORDS = frozenset(stem(w) for w in "model models price prices pricing cost costs".split())
 # Packaging: "add openai as a container dependency", "pin the langchain dependency" launch nothing.
 _PACKAGING = frozenset(stem(w) for w in "dependency dependencies deps".split())
 # "newer version of MCP", "the latest version of LangChain": the thing was there; a new version is supported.
@@ -388,6 +392,13 @@ def link_announces(
                    for i, s in enumerate(reading.stems[:_first_clause_end(reading, end)]) if i >= end)
     if any(s in _PACKAGING for s in reading.stems):
         return False  # "add openai as a container dependency"
+    if any(s in _API_PLUMBING and reading.gaps[j] != "-" and (j + 1 == len(reading.gaps) or reading.gaps[j + 1] != "-")
+           for j, s in enumerate(reading.stems)):
+        return False  # "gql dataset versions connection": the product's GraphQL plumbing (not "px-gql", a name)
+    if integration and _in_parentheses(reading, start, end) and all(start <= i < end for i in target_words):
+        return False  # "parquet ingestion at remote deserialization (Tensorflow)": a qualifier
+    if all(s in _PRICE_WORDS for s in reading.stems[start:end]) and _names_a_model(reading):
+        return False  # "Gemini-2.0-flash-thinking - add model pricing": one model's price entry
     if plain is not None and not all(s in plain for s in reading.stems[start:end]) and table_row:
         return False  # a listing of code ("| `OpenAIModelProfile.from_profile(p)` |")
     if methods and any(s in methods for s in reading.stems[start:end]):
@@ -601,6 +612,28 @@ def _member_object(reading: Reading, start: int) -> bool:
     return False
 
 
+def _names_a_model(reading: Reading) -> bool:
+    """The line names a model: a hyphenated name with a version number ("gemini-2.0-flash", "gpt-4o")."""
+    gaps, ws = reading.gaps, reading.words
+    j = 0
+    while j < len(ws):
+        k = j + 1
+        while k < len(ws) and gaps[k] in ("-", "."):
+            k += 1
+        if k - j > 1 and _VERSION_IN_NAME.search(_DATE_OR_SIZE.sub("", "-".join(ws[j:k]))) \
+                and any(w.isalpha() for w in ws[j:k]):
+            return True
+        j = k
+    return False
+
+
+def _in_parentheses(reading: Reading, start: int, end: int) -> bool:
+    """Words [start, end) are all there is inside a pair of parentheses: "(Tensorflow)"."""
+    gaps = reading.gaps
+    return start > 0 and "(" in gaps[start] and end < len(gaps) and ")" in gaps[end] or (
+        start > 0 and "(" in gaps[start] and end == len(reading.words))
+
+
 def _in_examples(reading: Reading, start: int) -> bool:
     """Word `start` is inside parentheses that open with "for example", "such as", "e.g." ..., or follows
     "such as" or "for example" in its phrase ("completion parameters such as `reasoning_effort`")."""
@@ -610,7 +643,8 @@ def _in_examples(reading: Reading, start: int) -> bool:
             break
         if "(" in gaps[k]:
             return bool(_EXAMPLES.match(" ".join(reading.words[k:start + 1])))
-    return bool(_EXAMPLE_LEAD.search(" ".join(reading.words[max(0, start - 4):start])))
+    return bool(_EXAMPLE_LEAD.search(" ".join(reading.words[max(0, start - 4):start]))) \
+        or bool(_EXAMPLES_LISTED.search(_sentence_before(reading, start)))
 
 
 _MEMBER_KINDS = _MEMBER_NOUNS | frozenset(stem(w) for w in "method methods".split())
