@@ -146,6 +146,9 @@ def test_a_party_never_integrates_its_own_product(taxonomy: Taxonomy) -> None:
     # names and nothing else: what a change above applies to, not a title
     ("- Bedrock, Vertex", False),
     ("- Bedrock and Vertex AI", False),
+    # a switch to another API, an extracted package: a change to what is there
+    ("* TrainingRun switch to v1 API from v1beta1 API", False),
+    ("- 1a2b3c4: Extracted @acme/provider package", False),
 ])
 def test_which_lines_announce(raw: str, announces: bool) -> None:
     from tracker.match.announces import line_announces

@@ -34,7 +34,7 @@ from tracker.match.text import PHRASE_BREAK, Reading, stem, words
 _TWEAK = re.compile(
     r"^(?:improv\w*|enhanc\w*|updat\w*|upgrad\w*|refactor\w*|optimi[sz]\w*|speed\w*|fix\w*|resolv\w*|correct\w*|"
     r"handl\w*|prevent\w*|avoid\w*|ensur\w*|make|makes|made|renam\w*|bump\w*|clean\w*|simplif\w*|tweak\w*|"
-    r"polish\w*|adjust\w*|map|maps|mapped|switch\w*|modif\w*(?! (?:\S+ ){0,4}to (?:support|enable|allow)\b)|configurabl\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
+    r"polish\w*|adjust\w*|map|maps|mapped|switch\w*|extract(?:s|ed)?|modif\w*(?! (?:\S+ ){0,4}to (?:support|enable|allow)\b)|configurabl\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
     r"align\w*|refin\w*|respect\w*|preserv\w*|propagat\w*|normali[sz]\w*|standardi[sz]\w*|restor\w*|revert\w*|"
     r"stop\w*|skip\w*|check|checks|checked|tighten\w*|harden\w*|send\w*|broaden\w*|widen\w*|loosen\w*|relax\w*|honou?r\w*|"
     r"available in (?:\S+ )?v?\d|when|whenever|if|unless|once|while|perf|performance|faster|better|more|properly|correctly|"
@@ -52,7 +52,7 @@ _TWEAK = re.compile(
 )
 # Anywhere in the line: a behaviour change or a repair, not a new capability.
 _CHANGE = re.compile(
-    r"\b(?:instead|rather than|no longer|breaking changes?(?=:)|re-?design(?:ed|s)?|revamp(?:ed|s)?|overhaul(?:ed|s)?|(?:is|are|was|were|has been|have been) (?:now )?(?:moved|renamed|replaced)|(?:http )?[45]\d\d\b(?: \w+){0,3} (?:errors?|status|codes?|responses?)|"
+    r"\b(?:instead|rather than|no longer|switch(?:es|ed)? (?:over )?(?:to|from)|breaking changes?(?=:)|re-?design(?:ed|s)?|revamp(?:ed|s)?|overhaul(?:ed|s)?|(?:is|are|was|were|has been|have been) (?:now )?(?:moved|renamed|replaced)|(?:http )?[45]\d\d\b(?: \w+){0,3} (?:errors?|status|codes?|responses?)|"
     r"(?:error|status) codes?|(?:is|are) now (?:required|optional)|(?:a )?required (?:argument|parameter|field)|"
     r"perf(?:ormance)? improvements?|improvements?|enhancements?|appropriate|correctly|properly|in rare cases|"
     r"regression|backwards? compat\w*|fix(?:ed|es)? (?:a |an |the |several |some )?(?:bugs?|issues?|problems?|crash\w*)|"
