@@ -426,6 +426,12 @@ def link_announces(
         return False  # "log the prompt used when prompt management is on": a condition, not the launch
     if _part_follows(reading, end):
         return False  # ("OpenAI LLM advanced configurations": an integration's settings, too)
+    if end < len(reading.words) and reading.words[end] in ("when", "while") \
+            and not PHRASE_BREAK.search(reading.gaps[end]):
+        return False  # "add usage metadata when streaming": the capability in one more case
+    if plain is not None and not integration and _put_into_code(reading, end, plain) \
+            and not any(w.startswith(("releas", "launch", "publish")) for w in reading.words[:start]):
+        return False  # "Add token usage to `embedMany`" adds to code that is there ("Release X to y.preview" launches)
     if _dash_then_members(reading, end):
         return False  # "Context Caching - add get() classmethod and refresh() instance method"
     if not integration and _means(reading, start):
@@ -717,6 +723,17 @@ _PURPOSE = frozenset(
     "detect check compute provide produce use run send get create return persist manage handle".split()
 )
 _RELEASE_STAGES = frozenset(("general availability", "public preview", "public beta", "private preview"))
+
+
+def _put_into_code(reading: Reading, end: int, plain: frozenset[str]) -> bool:
+    """Right after the capability (named in prose), "to|into" and code: it is added to code that is there."""
+    stems = reading.stems
+    if end + 1 >= len(stems) or reading.words[end] not in ("to", "into") or PHRASE_BREAK.search(reading.gaps[end]):
+        return False
+    j = end + 1
+    if reading.words[j] in ("the", "a", "an") and j + 1 < len(stems):
+        j += 1
+    return stems[j] not in plain
 
 
 def _member_before(reading: Reading, start: int) -> bool:
