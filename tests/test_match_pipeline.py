@@ -161,9 +161,12 @@ def test_review_draws_the_same_sample_for_the_same_seed(corpus_catalog, capsys) 
     notes = 0
     for block in re.split(r"\n(?=\d+\. )", first)[1:]:
         key = block.split()[1]
-        for party, note in re.findall(r"^   \d{4}-\d\d-\d\d.? (.+?) — (?:native|support)[^·\n]* · (.+)$",
-                                      block.split("also mentioned")[0], re.M):
+        for day, party, note in re.findall(r"^   (\d{4}-\d\d-\d\d).? (.+?) — (?:native|support)[^·\n]* · (.+)$",
+                                           block.split("also mentioned")[0], re.M):
             status = exported[key][party]["status"]
+            # the line shown is the one the statistics date the party by; a party no dated line announces
+            # is listed apart, under "also mentioned"
+            assert day == exported[key][party]["first_seen"] and status != "unannounced", (key, party, day, status)
             lag = exported[key][party]["lag_days"]
             says = {"first": ("first mover", "earliest observed", "first integrator"),
                     "copied": (f"copied {lag or 0:,} day{'s' * (lag != 1)} later; dates a lag",),

@@ -1,9 +1,11 @@
 """Reproducible samples of the matcher's output for checking by eye (`tracker review`).
 
-A party's *first-seen line* in a feature is its earliest announcing link (dated releases
-before undated ones). A party with mentioning links only (fixes, tweaks, extensions) has the
-feature but no launch to date it by: statistics leave it out (status `unannounced`), and the
-review lists it apart, under "also mentioned". A feature is drawn when two or more parties
+A party's *first-seen line* in a feature is the line the statistics date its arrival by: among
+the links of its role (native when it has any), its earliest dated announcing link (undated
+releases only when it has no dated one). A party whose dated links only mention the capability
+(fixes, tweaks, extensions) has the feature but no launch to date it by: statistics leave it out
+(status `unannounced`), and the review lists it apart, under "also mentioned", with its earliest
+dated line. A feature is drawn when two or more parties
 announce it: those are the features whose copy lag the report can measure.
 The review command also shows each party's status in the feature's timeline, in the words of
 the report's pages: the lines of the first mover and of parties that `copied` it are the ones
@@ -20,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tracker.model import FeatureDef, MentionRow
+from tracker.model import NATIVE, SUPPORT, FeatureDef, MentionRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +45,28 @@ def first_seen(rows: Iterable[MentionRow]) -> dict[str, list[FirstSeen]]:
     for row in rows:
         by_party[(row.feature_key, row.party)].append(row)
     found: defaultdict[str, list[FirstSeen]] = defaultdict(list)
-    for (key, party), own in by_party.items():
-        announcing = [r for r in own if r.announces]
-        pool = announcing or own
-        first = min(pool, key=_age)
-        found[key].append(FirstSeen(party, first, bool(announcing)))
+    for (key, party), rows_of_party in by_party.items():
+        first, announcing = _arrival(rows_of_party)
+        found[key].append(FirstSeen(party, first, announcing))
     for parties in found.values():
         parties.sort(key=lambda p: (p.row.date_estimated, p.row.date, p.party))
     return dict(found)
+
+
+def _arrival(rows: Sequence[MentionRow]) -> tuple[MentionRow, bool]:
+    """The line that dates a party's arrival, as the statistics read it (`metrics.timeline`): among the
+    lines of its role (native when it has any), its earliest dated announcing line; else its earliest
+    dated line, which announces nothing; else (undated lines only) its earliest announcing line. And
+    whether that line announces the capability."""
+    role = NATIVE if any(r.role == NATIVE for r in rows) else SUPPORT
+    own = [r for r in rows if r.role == role]
+    dated = [r for r in own if not r.date_estimated]
+    if announcing := [r for r in dated if r.announces]:
+        return min(announcing, key=_age), True
+    if dated:
+        return min(dated, key=_age), False
+    announcing = [r for r in own if r.announces]
+    return min(announcing or own, key=_age), bool(announcing)
 
 
 def _age(row: MentionRow) -> tuple[object, ...]:
