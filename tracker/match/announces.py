@@ -350,15 +350,21 @@ class LineFacts(NamedTuple):
     plain: frozenset[str] | None = None  # stems the line writes as prose (`plain_stems`); None: no code at all
     settings: frozenset[str] = frozenset()  # stems written only in settings (`setting_stems`)
     methods: frozenset[str] = frozenset()  # classes given a method or attribute (`method_owner_stems`)
-    table_row: bool = False  # a row of a markdown table
+    listing: bool = False  # a row of a markdown table, or a list of three or more paths or calls in code
     target_words: frozenset[int] = frozenset()  # word positions of every integration target the text names
+
+
+# A dotted path or a call in code followed by the next of a list: an SDK's reference listing
+# ("Added `databricks.sdk.service.serving.AiGatewayConfig`, ...", "`get_feature()`, `list_features()`")
+_CODE_IN_LIST = re.compile(r"`[^`\n]*[.(][^`\n]*`\s*(?:,|\band\b)")
 
 
 def line_facts(text: str, raw: str, target_words: frozenset[int] = frozenset()) -> LineFacts:
     written = raw or text  # (raw keeps the backticks)
     plain = plain_stems(written) if maybe_code(written) else None
+    listing = raw.lstrip().startswith("|") or len(_CODE_IN_LIST.findall(written)) >= 2
     return LineFacts(plain, setting_stems(text) if plain is not None else frozenset(), method_owner_stems(written),
-                     raw.lstrip().startswith("|"), target_words)
+                     listing, target_words)
 
 
 def link_announces(
@@ -374,7 +380,7 @@ def link_announces(
     class; an integration whose target is named only in a setting ("Allow using LANGFUSE_OTEL_HOST") is
     configured, not launched; a table row naming the capability only in code is a listing.
     """
-    plain, settings, methods, table_row, target_words = facts
+    plain, settings, methods, listing, target_words = facts
     if not line_ok:
         return False
     if start < 0:
@@ -399,8 +405,8 @@ def link_announces(
         return False  # "parquet ingestion at remote deserialization (Tensorflow)": a qualifier
     if all(s in _PRICE_WORDS for s in reading.stems[start:end]) and _names_a_model(reading):
         return False  # "Gemini-2.0-flash-thinking - add model pricing": one model's price entry
-    if plain is not None and not all(s in plain for s in reading.stems[start:end]) and table_row:
-        return False  # a listing of code ("| `OpenAIModelProfile.from_profile(p)` |")
+    if plain is not None and not all(s in plain for s in reading.stems[start:end]) and listing:
+        return False  # a listing of code ("| `OpenAIModelProfile.from_profile(p)` |", "Added `a.B`, `a.C`, `a.D`")
     if methods and any(s in methods for s in reading.stems[start:end]):
         return False  # a method or attribute of a class that is there ("PipelineJob.list", "Candidate.x_metadata")
     if start >= MAX_ANNOUNCING_WORDS:
