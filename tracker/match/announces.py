@@ -774,6 +774,11 @@ def _sentence_before(reading: Reading, start: int) -> str:
     return " ".join(reading.words[first:start + 1])
 
 
+def first_sentence_end(reading: Reading) -> int:
+    """One past the last word of the line's first sentence."""
+    return next((j for j in range(1, len(reading.words)) if _sentence_end(reading, j)), len(reading.words))
+
+
 def _sentence_end(reading: Reading, j: int) -> bool:
     """A sentence ends before word `j` (not the dot of a numbered item: "2. Enhanced playground")."""
     return bool(_SENTENCE_END.search(reading.gaps[j])) and not reading.words[j - 1].isdigit()

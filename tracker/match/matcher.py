@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from tracker.gcpause import collector_paused
 from tracker.match.admission import INTEGRATION_ONLY, RETIREMENT, announcement, opening
-from tracker.match.announces import LineFacts, line_announces, line_facts, link_announces
+from tracker.match.announces import LineFacts, first_sentence_end, line_announces, line_facts, link_announces
 from tracker.match.discovery import candidate_phrases, discover
 from tracker.match.linker import Hit, is_nested, link_entry
 from tracker.match.model import MatchOutcome
@@ -33,7 +33,7 @@ from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "11"
+RECORDS_VERSION = "12"
 
 
 class StaleStateError(ValueError):
@@ -201,7 +201,11 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     for p in placed:
         split = split_integration_key(p.key)
         integration, target = split is not None, split[1] if split else ""
-        start, end = in_text[target] if p.start < 0 and target in in_text else (p.start, p.end)
+        # named by the scope and again in the text: judged where the text names it, unless only in a later
+        # sentence ("`openai`: Introduces automatic extraction of token usage ... Unless ..., the OpenAI
+        # integration ..."): then the line is judged as one labelled with its target
+        start, end = in_text[target] if p.start < 0 and target in in_text \
+            and in_text[target][0] < first_sentence_end(reading) else (p.start, p.end)
         announces = not (group_label and integration) \
             and link_announces(reading, start, end, line_ok, facts, integration) and not _modifies(p, placed, reading)
         stored.append((p.key, p.rule, p.score, p.role, p.target, announces))
