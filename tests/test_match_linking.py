@@ -156,6 +156,8 @@ def test_a_modifier_shared_by_different_things_is_not_discovered(taxonomy: Taxon
     # the same words as the thing launched are discovered
     assert discovered(["feat: multi-turn whiteboards", "Adds multi-turn whiteboards for agent nodes"]) == {
         "discovered-multi-turn-whiteboards": {220, 221}}
+    # ... but not when the line launches a part of it ("add WebSocket stream IDs")
+    assert discovered(["feat: multi-turn whiteboards", "Add multi-turn whiteboard IDs for agent nodes"]) == {}
 
 
 def test_what_a_code_value_is_put_into_is_not_launched(entries: tuple[Mention, ...], taxonomy: Taxonomy) -> None:

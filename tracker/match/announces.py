@@ -128,6 +128,7 @@ _PART_NOUNS = frozenset(stem(w) for w in (
     "prefix prefixes preference preferences default defaults option options filter filters streaming helper helpers "
     "reliability performance stability robustness information info route routes resolver resolvers"
 ).split())
+PART_NOUNS = _PART_NOUNS  # (discovery reads a launch object the same way)
 # A launch's own head nouns: after these the capability is what is launched ("Realtime API support").
 _HEADS = frozenset(stem(w) for w in (
     "support supports supported api apis tool tools integration integrations feature features provider providers "

@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from tracker.match.announces import PART_NOUNS
 from tracker.match.linker import find_hits
 from tracker.match.state import EntryRecord
 from tracker.match.taxonomy import Taxonomy
@@ -142,6 +143,8 @@ def _launch_objects(ws: list[str], ignore_words: frozenset[str]) -> list[list[st
         while i < len(ws) and content(ws[i]) and len(run) < 4:
             run.append(ws[i])
             i += 1
+        if i < len(ws) and stem(ws[i]) in PART_NOUNS:
+            return []  # "add WebSocket stream IDs": the object is a part of the thing the run names
         return run
 
     runs: list[list[str]] = []
