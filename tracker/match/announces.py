@@ -24,6 +24,7 @@ The rules are general word classes, each with a test; README "Matching" lists th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from tracker.match.admission import opening
@@ -34,7 +35,9 @@ from tracker.match.text import PHRASE_BREAK, Reading, stem, words
 _TWEAK = re.compile(
     r"^(?:improv\w*|enhanc\w*|updat\w*|upgrad\w*|refactor\w*|optimi[sz]\w*|speed\w*|fix\w*|resolv\w*|correct\w*|"
     r"handl\w*|prevent\w*|avoid\w*|ensur\w*|make|makes|made|renam\w*|bump\w*|clean\w*|simplif\w*|tweak\w*|"
-    r"polish\w*|adjust\w*|map|maps|mapped|switch\w*|extract(?:s|ed)?|modif\w*(?! (?:\S+ ){0,4}to (?:support|enable|allow)\b)|configurabl\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
+    r"polish\w*|adjust\w*|map|maps|mapped|switch\w*|extract(?:s|ed)?|"
+    r"modif\w*(?! (?:\S+ ){0,4}to (?:support|enable|allow)\b)|"  # ("Modify the SDK to support rerankers" launches)
+    r"configurabl\w*|increas\w*|decreas\w*|reduc\w*|rais\w*|lower\w*|chang\w*|mov(?:e|es|ed)|migrat\w*|"
     r"align\w*|refin\w*|respect\w*|preserv\w*|propagat\w*|normali[sz]\w*|standardi[sz]\w*|restor\w*|revert\w*|"
     r"stop\w*|skip\w*|check|checks|checked|tighten\w*|harden\w*|send\w*|broaden\w*|widen\w*|loosen\w*|relax\w*|honou?r\w*|"
     r"available in (?:\S+ )?v?\d|when|whenever|if|unless|once|while|perf|performance|faster|better|more|properly|correctly|"
@@ -155,8 +158,7 @@ _TAG_LIST = re.compile(r"^\s*(?:[-*+]\s+)?`[^`]+`(?:\s*,\s*`[^`]+`)+\s*$")
 _ATTACHED = re.compile(
     r"\b(?:add|adds|added|adding|support|supports|supported|introduc\w*|implement\w*|enabl\w*|expos\w*|allow\w*)"
     r"(?: support for| support)? (?!support\b|for\b)((?:\w+ ){1,16})(?:(?<!support )for|to|in|into|on|within|inside) (?:the |a |an |all |each )?"
-    r"(?:\w+ ){0,10}\w+$",
-    re.I,
+    r"(?:\w+ ){0,10}\w+$"
 )
 _ARTICLES = frozenset("a an the".split())
 # "Support new fields in FileData, ..., TuningJob": members added to things that are there already.
@@ -399,9 +401,8 @@ def link_announces(
                    for i, s in enumerate(reading.stems[:_first_clause_end(reading, end)]) if i >= end)
     if any(s in _PACKAGING for s in reading.stems):
         return False  # "add openai as a container dependency"
-    if any(s in _API_PLUMBING and reading.gaps[j] != "-" and (j + 1 == len(reading.gaps) or reading.gaps[j + 1] != "-")
-           for j, s in enumerate(reading.stems)):
-        return False  # "gql dataset versions connection": the product's GraphQL plumbing (not "px-gql", a name)
+    if _api_plumbing(reading):
+        return False  # "gql dataset versions connection": the product's GraphQL plumbing
     if integration and _in_parentheses(reading, start, end) and all(start <= i < end for i in target_words):
         return False  # "parquet ingestion at remote deserialization (Tensorflow)": a qualifier
     if all(s in _PRICE_WORDS for s in reading.stems[start:end]) and _names_a_model(reading):
@@ -436,7 +437,7 @@ def link_announces(
     if end < len(reading.words) and reading.words[end] in ("when", "while") \
             and not PHRASE_BREAK.search(reading.gaps[end]):
         return False  # "add usage metadata when streaming": the capability in one more case
-    if plain is not None and not integration and _put_into_code(reading, end, plain) \
+    if plain is not None and not integration and _added_to_code(reading, end, plain) \
             and not any(w.startswith(("releas", "launch", "publish")) for w in reading.words[:start]):
         return False  # "Add token usage to `embedMany`" adds to code that is there ("Release X to y.preview" launches)
     if _dash_then_members(reading, end):
@@ -574,10 +575,13 @@ def _in_model_name(reading: Reading, start: int, end: int) -> bool:
         first -= 1
     while last < len(ws) and gaps[last] == "-":
         last += 1
-    if (first, last) == (start, end):
-        return False
-    name = "-".join(ws[first:last])
-    return bool(_VERSION_IN_NAME.search(_DATE_OR_SIZE.sub("", name)))
+    return (first, last) != (start, end) and _versioned(ws[first:last])
+
+
+def _versioned(parts: Sequence[str]) -> bool:
+    """The parts of a hyphenated name carry a version number, not only a date or sizes ("gpt-4o-mini-tts",
+    not "computer-use-2024-10-22")."""
+    return bool(_VERSION_IN_NAME.search(_DATE_OR_SIZE.sub("", "-".join(parts))))
 
 
 def _models_listed(reading: Reading, start: int) -> bool:
@@ -633,18 +637,23 @@ def _names_a_model(reading: Reading) -> bool:
         k = j + 1
         while k < len(ws) and gaps[k] in ("-", "."):
             k += 1
-        if k - j > 1 and _VERSION_IN_NAME.search(_DATE_OR_SIZE.sub("", "-".join(ws[j:k]))) \
-                and any(w.isalpha() for w in ws[j:k]):
+        if k - j > 1 and _versioned(ws[j:k]) and any(w.isalpha() for w in ws[j:k]):
             return True
         j = k
     return False
 
 
+def _api_plumbing(reading: Reading) -> bool:
+    """The line names GraphQL ("gql", "graphql") as a word of its own, not inside a hyphenated name ("px-gql")."""
+    gaps = reading.gaps
+    return any(s in _API_PLUMBING and gaps[j] != "-" and (j + 1 == len(gaps) or gaps[j + 1] != "-")
+               for j, s in enumerate(reading.stems))
+
+
 def _in_parentheses(reading: Reading, start: int, end: int) -> bool:
     """Words [start, end) are all there is inside a pair of parentheses: "(Tensorflow)"."""
     gaps = reading.gaps
-    return start > 0 and "(" in gaps[start] and end < len(gaps) and ")" in gaps[end] or (
-        start > 0 and "(" in gaps[start] and end == len(reading.words))
+    return start > 0 and "(" in gaps[start] and (end == len(gaps) or ")" in gaps[end])
 
 
 def _in_examples(reading: Reading, start: int) -> bool:
@@ -732,7 +741,7 @@ _PURPOSE = frozenset(
 _RELEASE_STAGES = frozenset(("general availability", "public preview", "public beta", "private preview"))
 
 
-def _put_into_code(reading: Reading, end: int, plain: frozenset[str]) -> bool:
+def _added_to_code(reading: Reading, end: int, plain: frozenset[str]) -> bool:
     """Right after the capability (named in prose), "to|into" and code: it is added to code that is there."""
     stems = reading.stems
     if end + 1 >= len(stems) or reading.words[end] not in ("to", "into") or PHRASE_BREAK.search(reading.gaps[end]):

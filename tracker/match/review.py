@@ -22,7 +22,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tracker.model import NATIVE, SUPPORT, FeatureDef, MentionRow
+from tracker.metrics.timeline import arrival_lines, own_lines
+from tracker.model import FeatureDef, MentionRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,19 +55,12 @@ def first_seen(rows: Iterable[MentionRow]) -> dict[str, list[FirstSeen]]:
 
 
 def _arrival(rows: Sequence[MentionRow]) -> tuple[MentionRow, bool]:
-    """The line that dates a party's arrival, as the statistics read it (`metrics.timeline`): among the
-    lines of its role (native when it has any), its earliest dated announcing line; else its earliest
-    dated line, which announces nothing; else (undated lines only) its earliest announcing line. And
-    whether that line announces the capability."""
-    role = NATIVE if any(r.role == NATIVE for r in rows) else SUPPORT
-    own = [r for r in rows if r.role == role]
-    dated = [r for r in own if not r.date_estimated]
-    if announcing := [r for r in dated if r.announces]:
-        return min(announcing, key=_age), True
-    if dated:
-        return min(dated, key=_age), False
-    announcing = [r for r in own if r.announces]
-    return min(announcing or own, key=_age), bool(announcing)
+    """The line that dates a party's arrival, as the statistics read it (`metrics.timeline.arrival_lines`),
+    and whether it announces the capability; among undated releases only, an announcing one."""
+    lines, estimated, announced = arrival_lines(own_lines(rows)[1])
+    if estimated:
+        lines = [r for r in lines if r.announces] or lines
+    return min(lines, key=_age), announced
 
 
 def _age(row: MentionRow) -> tuple[object, ...]:

@@ -144,15 +144,28 @@ class Timeline:
         return len(self.competitors) > 1
 
 
+def own_lines(mentions: Sequence[MentionRow]) -> tuple[str, list[MentionRow]]:
+    """A party's role in a feature (native when any of its lines is) and its lines of that role."""
+    role = NATIVE if any(m.role == NATIVE for m in mentions) else SUPPORT
+    return role, [m for m in mentions if m.role == role]
+
+
+def arrival_lines(own: Sequence[MentionRow]) -> tuple[list[MentionRow], bool, bool]:
+    """The lines a party's arrival is dated by, from its lines of one role (`own_lines`): its dated announcing
+    lines, else its dated lines, else all of them (undated releases only); and whether that date is
+    estimated, and whether a line announces the capability. (`tracker review` shows one of these lines.)"""
+    dated = [m for m in own if not m.date_estimated]
+    if announcing := [m for m in dated if m.announces]:
+        return announcing, False, True
+    if dated:
+        return dated, False, False
+    return list(own), True, any(m.announces for m in own)
+
+
 def _arrival(mentions: Sequence[MentionRow]) -> tuple[dt.date, bool, bool]:
     """(first seen, estimated, announced) from one party's mentions of one role."""
-    dated = [m.date for m in mentions if not m.date_estimated]
-    announcing = [m.date for m in mentions if not m.date_estimated and m.announces]
-    if announcing:
-        return min(announcing), False, True
-    if dated:
-        return min(dated), False, False
-    return min(m.date for m in mentions), True, any(m.announces for m in mentions)
+    lines, estimated, announced = arrival_lines(mentions)
+    return min(m.date for m in lines), estimated, announced
 
 
 @dataclass(slots=True)
@@ -184,8 +197,7 @@ class _Party:
 
 def _party(name: str, mentions: list[MentionRow], observed: Mapping[str, dt.date | None] | None,
            companies: Mapping[str, str]) -> _Party:
-    role = NATIVE if any(m.role == NATIVE for m in mentions) else SUPPORT
-    own = [m for m in mentions if m.role == role]
+    role, own = own_lines(mentions)
     first_seen, estimated, announced = _arrival(own)
     dated = [m.date for m in own if not m.date_estimated]
     # Without observation windows (callers that have none) every party counts as watched from the start.

@@ -25,7 +25,6 @@ from tracker.catalog.features import feature_rows
 from tracker.config import Settings
 from tracker.errors import ReportError
 from tracker.gcpause import collector_paused
-from tracker.catalog.queries import PartyWindow
 from tracker.metrics import Timeline, build_timelines
 from tracker.metrics.background import BackgroundFits
 from tracker.metrics.stats import compute_stats, stats_samples
@@ -65,7 +64,7 @@ class FeatureData:
     dated entry, and the parties' observation windows."""
 
     timelines: list[Timeline]
-    windows: dict[str, PartyWindow]
+    windows: dict[str, queries.PartyWindow]
     as_of: dt.date | None
 
 
