@@ -98,9 +98,10 @@ def test_pairwise_metrics_on_a_tiny_gold(tmp_path: pathlib.Path) -> None:
         entry(6, "P2", dt.date(2023, 12, 1), "- an early alpha teaser", 9),
         entry(7, "P2", dt.date(2024, 2, 1), "- alpha too, again", 40),  # farther from the gold line than entry 2
     ]
-    links = tuple(Link(e, "x", "alias:x", 1.0) for e in (1, 2, 6)) + tuple(
-        Link(e, "y", "alias:y", 1.0) for e in (3, 4, 5)
-    )
+    # P2's teaser does not announce alpha, but as P2's first line it shows P2 had it by then (the
+    # statistics' rule): it dates P2 a month before P1's launch
+    links = (Link(1, "x", "alias:x", 1.0), Link(2, "x", "alias:x", 1.0),
+             Link(6, "x", "alias:x", 1.0, announces=False)) + tuple(Link(e, "y", "alias:y", 1.0) for e in (3, 4, 5))
     features = (FeatureDef("x", "X", "x.", "gateway", "taxonomy"), FeatureDef("y", "Y", "y.", "gateway", "taxonomy"))
     report = evaluate(gold, entries, MatchOutcome(features, links, MatchState()))
     # positives: alpha 3 pairs, beta 3 pairs (2 with the missing P5 mention); gamma shares its line with alpha
@@ -113,11 +114,13 @@ def test_pairwise_metrics_on_a_tiny_gold(tmp_path: pathlib.Path) -> None:
     errors = {(r.mention.feature, r.mention.party): r.error for r in report.lag_rows}
     assert errors == {
         ("alpha", "P1"): 31, ("alpha", "P2"): 31, ("alpha", "P3"): None,
-        ("beta", "P1"): 0, ("beta", "P4"): 0, ("beta", "P5"): None, ("gamma", "P1"): 31,
+        # gamma labels P1 only: a party the labels do not cover (P2) does not move its origin
+        ("beta", "P1"): 0, ("beta", "P4"): 0, ("beta", "P5"): None, ("gamma", "P1"): 0,
     }
-    assert report.median_lag_error == 31.0
+    assert report.median_lag_error == 0.0 and report.lags_off == 2
     text = "\n".join(report.lines())
     assert "precision 0.500" in text and "near-miss pairs merged: 2" in text and "not found: beta / P5" in text
+    assert "2 of them off by a day or more" in text and "lag off by 31 days: alpha / P2 (gold 31, predicted 0)" in text
 
 
 def test_empty_outcome_scores_zero_recall(tmp_path: pathlib.Path) -> None:
@@ -128,7 +131,7 @@ def test_empty_outcome_scores_zero_recall(tmp_path: pathlib.Path) -> None:
     assert len(report.not_found) == 7
 
 
-def test_lag_counts_from_announcing_lines_and_roles_are_scored(tmp_path: pathlib.Path) -> None:
+def test_lag_counts_from_each_party_s_first_line_and_roles_are_scored(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "gold.toml"
     path.write_text(TINY_GOLD.replace('evidence = "alpha too"', 'evidence = "alpha too"\nrole = "support"')
                     .replace('evidence = "alpha three"', 'evidence = "alpha three"\nrole = "native"'))
@@ -145,8 +148,9 @@ def test_lag_counts_from_announcing_lines_and_roles_are_scored(tmp_path: pathlib
     )
     report = evaluate(gold, entries, MatchOutcome((FeatureDef("x", "X", "x.", "gateway", "taxonomy"),), links, MatchState()))
     lags = {(r.mention.feature, r.mention.party): r.predicted_lag for r in report.lag_rows}
-    # the fix does not date P2's arrival, nor the feature's start
-    assert lags[("alpha", "P1")] == 0 and lags[("alpha", "P2")] == 31
+    # a fix of alpha seven months before P1's launch shows P2 had it by then: it dates P2, and the
+    # feature's start (the statistics read it the same way)
+    assert lags[("alpha", "P2")] == 0 and lags[("alpha", "P1")] == 214
     assert [(m.party, role) for m, role in report.roles] == [("P2", "support"), ("P3", "support")]
     assert "roles right: native 0/1, support 1/1" in report.lines()
     # scored for one party, only the pairs that involve it count

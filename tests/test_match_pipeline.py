@@ -162,16 +162,18 @@ def test_review_draws_the_same_sample_for_the_same_seed(corpus_catalog, capsys) 
     for block in re.split(r"\n(?=\d+\. )", first)[1:]:
         key = block.split()[1]
         for day, party, note in re.findall(r"^   (\d{4}-\d\d-\d\d).? (.+?) — (?:native|support)[^·\n]* · (.+)$",
-                                           block.split("also mentioned")[0], re.M):
+                                           block.split("also had it")[0], re.M):
             status = exported[key][party]["status"]
-            # the line shown is the one the statistics date the party by; a party no dated line announces
-            # is listed apart, under "also mentioned"
+            # the line shown is the one the statistics date the party by; a party whose first dated line
+            # does not announce it is listed apart, under "also had it"
             assert day == exported[key][party]["first_seen"] and status != "unannounced", (key, party, day, status)
             lag = exported[key][party]["lag_days"]
             says = {"first": ("first mover", "earliest observed", "first integrator"),
                     "copied": (f"copied {lag or 0:,} day{'s' * (lag != 1)} later; dates a lag",),
                     "present_at_start": (f"had it by {exported[key][party]['first_seen']}; tracked only",),
-                    "same_company": ("same company",), "undated": ("undated",), "unannounced": ("mentioned by",)}[status]
+                    "same_company": ("same company",), "unannounced": ("had it by",),
+                    # estimated dates, or no dated launch of the first to have it to measure from
+                    "undated": ("undated", f"seen {day}; no lag: the first to have it has no dated launch")}[status]
             assert note.startswith(says), (key, party, status, note)
             assert note.endswith("dates a lag") == (lag is not None), (key, party, note)
             notes += 1

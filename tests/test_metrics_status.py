@@ -16,6 +16,7 @@ from tracker.metrics import (
 from tracker.metrics import rules
 from tracker.metrics.timeline import ObservedWindow
 from tracker.model import NATIVE, SUPPORT, FeatureDef, MentionRow
+from tracker.report.feature_page import status_label
 
 KINDS = {"Acme": "startup", "Bolt": "incumbent", "Cobalt": "vendor", "Dune": "oss", "Echo": "incumbent",
          "Gemini": "vendor", "Vertex": "incumbent"}
@@ -79,12 +80,20 @@ def test_a_first_mover_known_only_from_estimated_dates_is_not_measurable() -> No
     assert status(t)["Acme"][0] == UNDATED
 
 
-def test_the_first_seen_date_comes_from_the_first_announcing_line() -> None:
+def test_a_party_is_dated_by_a_launch_only_when_its_first_line_announces_it() -> None:
     t = timeline(row("Acme", "2024-01-01"),
-                 row("Bolt", "2024-02-01", announces=False),  # a fix: Bolt has it, but this does not date it
-                 row("Bolt", "2024-05-01"),
+                 row("Bolt", "2024-02-01", announces=False),  # a fix: Bolt had it by February
+                 row("Bolt", "2024-05-01"),  # so this launch-like line cannot date its arrival
                  win=windows(Acme="2020-01-01", Bolt="2020-01-01"))
-    assert status(t)["Bolt"] == (COPIED, 121) and t.first_mover_certain
+    bolt = t.parties[1]
+    assert (bolt.status, bolt.copy_lag_days, bolt.first_seen) == (UNANNOUNCED, None, D("2024-02-01"))
+    assert bolt.first_mention.date == D("2024-02-01") and not bolt.first_mention.announces
+    assert status_label(bolt, t).startswith("had it by 2024-02-01; its first line there does not announce it")
+    same_day = timeline(row("Acme", "2024-01-01"),
+                        row("Bolt", "2024-05-01", announces=False),  # a detail of the same release
+                        row("Bolt", "2024-05-01"),
+                        win=windows(Acme="2020-01-01", Bolt="2020-01-01"))
+    assert status(same_day)["Bolt"] == (COPIED, 121) and same_day.first_mover_certain
 
 
 def test_a_party_with_only_non_announcing_lines_keeps_its_presence_but_no_lag() -> None:
@@ -93,9 +102,19 @@ def test_a_party_with_only_non_announcing_lines_keeps_its_presence_but_no_lag() 
     bolt = t.parties[1]
     assert (bolt.status, bolt.copy_lag_days, bolt.first_seen) == (UNANNOUNCED, None, D("2024-04-01"))
     assert t.first_mover_certain  # watched on Acme's day, no sign of it before
-    earlier = timeline(row("Acme", "2024-01-01"), row("Bolt", "2023-06-01", announces=False),
-                       win=windows(Acme="2020-01-01", Bolt="2020-01-01"))
-    assert earlier.first.party == "Acme" and not earlier.first_mover_certain  # Bolt had it by mid-2023
+
+
+def test_a_party_that_had_it_before_the_earliest_launch_leaves_nothing_to_measure_from() -> None:
+    # Bolt's first line (mid-2023) already mentions the capability; Acme's launch in 2024 is not the
+    # first: no one of the role has a lag, and Acme is not called the first mover
+    t = timeline(row("Acme", "2024-01-01"), row("Bolt", "2023-06-01", announces=False), row("Cobalt", "2024-03-01"),
+                 win=windows(Acme="2020-01-01", Bolt="2020-01-01", Cobalt="2020-01-01"))
+    assert t.first.party == "Bolt" and not t.first.dated and t.first.copy_lag_days is None
+    assert status(t) == {"Bolt": (FIRST, None), "Acme": (UNDATED, None), "Cobalt": (UNDATED, None)}
+    assert not rules.measurable(t) and not t.first_mover_certain
+    acme = next(p for p in t.parties if p.party == "Acme")
+    assert "no dated launch to measure from" in status_label(acme, t)
+    assert "does not announce it" in status_label(t.first, t)
 
 
 def test_without_windows_every_party_counts_as_observed_from_the_start() -> None:

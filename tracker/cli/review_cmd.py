@@ -65,7 +65,8 @@ def review_command(
             for p in s.parties:
                 show(p.row, p.party, notes.get((s.feature.key, p.party), ""))
             if s.mentioned:
-                say("   also mentioned, with no line announcing it (not dated as a launch, left out of lags):")
+                say("   also had it, but its first line does not announce it (its launch is not dated; "
+                    "left out of lags):")
                 for p in s.mentioned:
                     show(p.row, p.party)
         return

@@ -16,12 +16,14 @@ Definitions (the numbers `bench_match.py` and the corpus test report):
 * **Lag error.** Gold lag of a mention = its date - the earliest gold date of its feature.
   For each gold feature, its predicted feature is the one linked to the most of its found
   mentions (ties: the earlier first date, then the key). Predicted lag = the first date of
-  the mention's party in that predicted feature - the predicted feature's first date; first
-  dates come from announcing links (`Link.announces`; a party with only mentioning links is dated
-  by those) and ignore estimated dates (undated releases) unless there are no others. The error is
+  the mention's party in that predicted feature - the earliest such first date among the
+  feature's labelled parties (parties the labels do not cover do not move the origin: the
+  figure measures dates, not coverage). A party's first date is read as the statistics read
+  it (`metrics.timeline.arrival_lines`): its earliest dated linked line, announcing or not;
+  estimated dates (undated releases) only when there are no others. The error is
   |predicted - gold| in days; mentions whose party has no entry in the predicted feature (or
-  whose feature has none) have no predicted lag and are counted apart. The figure is the
-  median over mentions with a predicted lag.
+  whose feature has none) have no predicted lag and are counted apart. The figures are the
+  median over mentions with a predicted lag and how many are off by a day or more.
 * **Roles.** Gold mentions may carry `role` (native | support). For each found mention whose
   entry is linked to its feature's predicted feature, the link's role is compared with it.
 """
@@ -122,6 +124,10 @@ class EvalReport:
         errors = [row.error for row in self.lag_rows if row.error is not None]
         return float(statistics.median(errors)) if errors else None
 
+    @property
+    def lags_off(self) -> int:
+        return sum(1 for row in self.lag_rows if row.error)
+
     def lines(self) -> list[str]:
         median = self.median_lag_error
         undefined = sum(1 for r in self.lag_rows if r.error is None)
@@ -131,8 +137,13 @@ class EvalReport:
             f"near-miss pairs merged: {self.near_miss_merged}",
             f"gold mentions not found in the catalog: {len(self.not_found)}",
             "median absolute lag error: " + ("n/a" if median is None else f"{median:.1f} days")
-            + f" over {len(self.lag_rows) - undefined} mentions ({undefined} without a predicted lag)",
+            + f" over {len(self.lag_rows) - undefined} mentions ({undefined} without a predicted lag); "
+            f"{self.lags_off} of them off by a day or more",
         ]
+        for row in self.lag_rows:
+            if row.error:
+                out.append(f"  lag off by {row.error} days: {row.mention.feature} / {row.mention.party} "
+                           f"(gold {row.gold_lag}, predicted {row.predicted_lag})")
         if self.roles:
             out.append("roles right: " + ", ".join(
                 f"{role} {sum(1 for m, r in self.roles if m.role == role and r == role)}/"
@@ -254,7 +265,7 @@ def _lags(
     for link in outcome.links:
         if link.entry_id in by_id:
             members[link.feature_key].append((by_id[link.entry_id], link.announces))
-    first = {key: _first_date(ms) for key, ms in members.items()}
+    first = {key: _first_date(ms) for key, ms in members.items()}  # (breaks ties between predicted features)
     linked: defaultdict[int, set[str]] = defaultdict(set)
     for link in outcome.links:
         linked[link.entry_id].add(link.feature_key)
@@ -268,18 +279,24 @@ def _lags(
         key = min(votes, key=lambda k: (-votes[k], first[k], k)) if votes else None
         if key is not None:
             chosen[f.id] = key
+        # each labelled party's first date in the predicted feature, measured from the earliest of them
+        dates: dict[str, dt.date] = {}
+        if key is not None:
+            for party in {m.party for m in f.mentions}:
+                if own := [(e, a) for e, a in members[key] if e.party == party]:
+                    dates[party] = _first_date(own)
+        origin = min(dates.values(), default=None)
         for m in f.mentions:
-            predicted_lag = None
-            if key is not None:
-                own = [(e, a) for e, a in members[key] if e.party == m.party]
-                if own:
-                    predicted_lag = (_first_date(own) - first[key]).days
+            predicted_lag = None if m.party not in dates or origin is None else (dates[m.party] - origin).days
             rows.append(LagRow(m, (m.date - start).days, predicted_lag))
     return chosen, rows
 
 
 def _first_date(mentions: Sequence[tuple[Mention, bool]]) -> dt.date:
-    """The earliest announcing date (dated releases first); mentioning links only when nothing announces."""
-    announcing = [m for m, announces in mentions if announces] or [m for m, _ in mentions]
-    dated = [m.date for m in announcing if not m.date_estimated]
-    return min(dated) if dated else min(m.date for m in announcing)
+    """A party's first-seen date as the statistics read it (`metrics.timeline.arrival_lines`): its earliest
+    dated line, announcing or not (an extension of the capability shows the party had it by then); its
+    earliest announcing line when all are undated."""
+    dated = [m.date for m, _ in mentions if not m.date_estimated]
+    if dated:
+        return min(dated)
+    return min(m.date for m in ([m for m, announces in mentions if announces] or [m for m, _ in mentions]))

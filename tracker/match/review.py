@@ -1,12 +1,13 @@
 """Reproducible samples of the matcher's output for checking by eye (`tracker review`).
 
 A party's *first-seen line* in a feature is the line the statistics date its arrival by: among
-the links of its role (native when it has any), its earliest dated announcing link (undated
-releases only when it has no dated one). A party whose dated links only mention the capability
-(fixes, tweaks, extensions) has the feature but no launch to date it by: statistics leave it out
-(status `unannounced`), and the review lists it apart, under "also mentioned", with its earliest
-dated line. A feature is drawn when two or more parties
-announce it: those are the features whose copy lag the report can measure.
+the links of its role (native when it has any), its earliest dated link, an announcing one of that
+day when there is one (undated releases only when it has no dated link). A party whose first dated
+link does not announce the capability (a fix, tweak or extension of it, or a passing mention) had
+the feature by then but shows no launch to date it by: statistics leave it out (status
+`unannounced`), and the review lists it apart, under "also had it", with that line. A feature is
+drawn when two or more parties announce it: those are the features whose copy lag the report
+can measure.
 The review command also shows each party's status in the feature's timeline, in the words of
 the report's pages: the lines of the first mover and of parties that `copied` it are the ones
 that date a lag in the statistics; a party whose tracking began after the first mover shipped

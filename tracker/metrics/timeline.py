@@ -2,13 +2,19 @@
 
 Rules (also in the README, "How copy lag is measured"):
 
-* A party's **first seen** date is its earliest mention whose line announces the capability
-  (``announces``) with a published date. A party with dated mentions none of which announces
-  it keeps its presence, dated by its earliest mention, with status ``unannounced``; a party
-  known only through estimated dates (undated entries, dated by the crawl) is ``undated``.
+* A party's **first seen** date is the published date of its earliest linked line. The party is
+  dated by a launch (``announced``) only when a line of that day announces the capability
+  (``announces``): when its first line fixes, tweaks, extends or mentions it ("Add `supports_pdf_input`
+  for Bedrock Claude models"), the party already had it then, and a later line that reads like a
+  launch ("OpenAI - PDF File support") cannot date its arrival. Such a party keeps its presence,
+  dated by that first line, with status ``unannounced``; a party known only through estimated
+  dates (undated entries, dated by the crawl) is ``undated``.
 * Parties compare only with parties of the same **role**: ``native`` (ships the capability)
   with native, ``support`` (integrates another's) with support. Each role has its own first
-  mover; the feature's first mover is the native one when there is one.
+  mover, the party of that role seen first (dated lines before estimated ones; on the same day, a
+  launch before a mention); the feature's first mover is the native one when there is one. When
+  the first mover is not dated by a launch (``unannounced`` or estimated), no party of its role has
+  a lag: their status is ``undated`` (nothing to measure from), however well dated they are.
 * A **competitor** is a company (``[[party]] company``) or else a party; a company counts
   once, through its product line that shipped first; its other lines are ``same_company``.
 * Status of a competitor against its role's first mover (date F): ``copied`` when every one
@@ -61,12 +67,12 @@ class Presence:
 
     @property
     def first_mention(self) -> MentionRow:
+        """The line its first-seen date comes from (`arrival_lines`): the evidence pages link it."""
         own = [m for m in self.mentions if m.role == self.role] or list(self.mentions)
-        for rank in (lambda m: not m.date_estimated and m.announces, lambda m: not m.date_estimated):
-            found = [m for m in own if rank(m)]
-            if found:
-                return found[0]
-        return own[0]
+        lines, estimated, _ = arrival_lines(own)
+        if estimated:
+            lines = [m for m in lines if m.announces] or lines
+        return lines[0]  # (mentions are in date order)
 
     @property
     def copy_lag_days(self) -> int | None:
@@ -151,14 +157,17 @@ def own_lines(mentions: Sequence[MentionRow]) -> tuple[str, list[MentionRow]]:
 
 
 def arrival_lines(own: Sequence[MentionRow]) -> tuple[list[MentionRow], bool, bool]:
-    """The lines a party's arrival is dated by, from its lines of one role (`own_lines`): its dated announcing
-    lines, else its dated lines, else all of them (undated releases only); and whether that date is
-    estimated, and whether a line announces the capability. (`tracker review` shows one of these lines.)"""
+    """The lines a party's arrival is dated by, from its lines of one role (`own_lines`): the announcing
+    lines of the day of its earliest dated line, else all that day's lines (its first line does not
+    announce the capability: it already had it), else all of them (undated releases only); and whether
+    that date is estimated, and whether a line announces the capability. (`tracker review` shows one
+    of these lines.)"""
     dated = [m for m in own if not m.date_estimated]
-    if announcing := [m for m in dated if m.announces]:
-        return announcing, False, True
     if dated:
-        return dated, False, False
+        day = min(m.date for m in dated)
+        first = [m for m in dated if m.date == day]
+        announcing = [m for m in first if m.announces]
+        return announcing or first, False, bool(announcing)
     return list(own), True, any(m.announces for m in own)
 
 
@@ -184,10 +193,10 @@ class _Party:
     targets: tuple[str, ...]
 
     @property
-    def rank(self) -> tuple[int, dt.date, str]:
-        """Dated announcements first, then dated mentions, then estimated dates; ties by name."""
-        return (0 if self.announced and not self.estimated else 1 if not self.estimated else 2,
-                self.first_seen, self.name)
+    def rank(self) -> tuple[bool, dt.date, bool, str]:
+        """Dated parties by first seen (an announcement before a mention of the same day), then estimated
+        dates; ties by name."""
+        return (self.estimated, self.first_seen, not self.announced, self.name)
 
     def observed_on(self, day: dt.date) -> bool:
         """Was it watched on `day`, with no sign of the feature before it and a datable arrival?"""

@@ -19,7 +19,9 @@ from tracker.model import MentionRow
 from tracker.catalog.queries import FetchedRevision
 from tracker.evidence import evidence_url, is_commit, is_web_url
 from tracker.metrics import rules
-from tracker.metrics.timeline import COPIED, FIRST, PRESENT_AT_START, SAME_COMPANY, UNANNOUNCED, Presence, Timeline
+from tracker.metrics.timeline import (
+    COPIED, FIRST, PRESENT_AT_START, SAME_COMPANY, UNANNOUNCED, UNDATED, Presence, Timeline,
+)
 from tracker.model import SUPPORT
 from tracker.report import charts, fmt
 from tracker.report.site_map import ReportParams, SiteMap
@@ -111,7 +113,8 @@ def status_label(p: Presence, t: Timeline) -> str:
         return f"first integrator, {fmt.days(days)} after the native launch"
     if p.status == FIRST:
         if not p.dated:
-            return "first seen by the crawler" if p.estimated else "earliest mention (no line announces it)"
+            return "first seen by the crawler" if p.estimated else \
+                "earliest mention; its first line does not announce it, so its launch is not dated"
         return "first mover" if t.first_mover_certain else "earliest observed"
     if p.status == COPIED:
         return f"copied {fmt.days(p.lag_days)} later"
@@ -119,7 +122,9 @@ def status_label(p: Presence, t: Timeline) -> str:
         since = f"tracked only since {fmt.day(p.observed_since)}, " if p.observed_since else "tracked only "
         return f"had it by {fmt.day(p.first_seen)}; {since}after the first mover shipped, so no lag"
     if p.status == UNANNOUNCED:
-        return f"mentioned by {fmt.day(p.first_seen)}; no line announces it, so no lag"
+        return f"had it by {fmt.day(p.first_seen)}; its first line there does not announce it, so no lag"
+    if p.status == UNDATED and not p.estimated:
+        return f"seen {fmt.day(p.first_seen)}; no lag: the first to have it has no dated launch to measure from"
     if p.status == SAME_COMPANY:
         return f"same company ({p.company}): counted once, through its first product line"
     return "undated: first seen by the crawler; no lag"
@@ -185,13 +190,15 @@ def _item(entry_id: int, estimated: bool, day_text: str, version_text: str, kind
 
 
 SHORT = {PRESENT_AT_START: "tracked after the first mover", UNANNOUNCED: "not announced",
-         SAME_COMPANY: "same company", "undated": "≈ undated"}
+         SAME_COMPANY: "same company", UNDATED: "≈ undated"}
 
 
 def chart_label(p: Presence, t: Timeline) -> str:
     """A few words beside a party's dot on the timeline."""
     if p.status == FIRST:
-        return status_label(p, t).split(",")[0]
+        return status_label(p, t).split(",")[0].split(";")[0]
+    if p.status == UNDATED and not p.estimated:
+        return "no dated first mover"
     return SHORT.get(p.status, p.status)
 
 
