@@ -149,6 +149,9 @@ def test_a_party_never_integrates_its_own_product(taxonomy: Taxonomy) -> None:
     # a switch to another API, an extracted package: a change to what is there
     ("* TrainingRun switch to v1 API from v1beta1 API", False),
     ("- 1a2b3c4: Extracted @acme/provider package", False),
+    # "This adds ..." says it launches, like "This release adds ..."
+    ("This adds support to export traces to any OTLP endpoint.", True),
+    ("This fixes the exporter for OTLP endpoints that need their own auth headers.", False),
 ])
 def test_which_lines_announce(raw: str, announces: bool) -> None:
     from tracker.match.announces import line_announces

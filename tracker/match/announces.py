@@ -253,7 +253,7 @@ _VERSION_IN_NAME = re.compile(r"\d")
 # it anywhere in so many words ("is now available", "now supports", "public preview", "have been added").
 _OPENS_AS_LAUNCH = re.compile(
     r"^(?:we ?(?:'ve|’ve| have| are|'re|’re)? ?(?:now |also |just |finally )?|this (?:release|update|version|feature|pr) "
-    r"(?:now )?|you can now |users can now |it'?s now possible to |it is now possible to |now )?"
+    r"(?:now )?|this (?=adds\b|introduces\b)|you can now |users can now |it'?s now possible to |it is now possible to |now )?"
     r"(?:add\w*|introduc\w*|launch\w*|support\w*|enabl\w*|implement\w*|releas\w*|ship\w*|expos\w*|allow\w*|"
     r"provid\w*|offer\w*|integrat\w*|new|initial|announc\w*|unveil\w*|debut\w*|creat\w*|build|built|bring\w*|"
     r"brought|experimental|beta|preview|instrument\w*|excited|first|native|official|basic|full|automatic|auto|"
@@ -397,6 +397,8 @@ def link_announces(
         # "(litellm) Add async callbacks", "openai: Introduces automatic extraction of ...": a scope that opens
         # the line is a label, as above; its first clause must be about the capability itself
         named = set(reading.stems[start:end])
+        if _integration_object(reading.words[end:_first_clause_end(reading, end)]):
+            return True  # "langchain: Adds integration with support for metrics, logs, and traces"
         return all(s in _ABOUT_THE_INTEGRATION or s.isdigit() or i in target_words or s in named
                    for i, s in enumerate(reading.stems[:_first_clause_end(reading, end)]) if i >= end)
     if any(s in _PACKAGING for s in reading.stems):
@@ -413,6 +415,9 @@ def link_announces(
         return False  # a method or attribute of a class that is there ("PipelineJob.list", "Candidate.x_metadata")
     if start >= MAX_ANNOUNCING_WORDS:
         return False  # deep in a long paragraph: a passing mention
+    if not integration and _after_full_stop(reading, start):
+        return False  # "Add telemetry attributes to ... This improves reporting across ..., guardrails": the
+        # line launches what its first sentence says; a later sentence explains it
     stems = reading.stems
     if any(s in _LEARNING or s in _TESTING for s in stems[:start]) or any(s in _LEARNING for s in stems[end:]):
         return False
@@ -444,8 +449,9 @@ def link_announces(
         return False  # "Context Caching - add get() classmethod and refresh() instance method"
     if not integration and _means(reading, start):
         return False
-    if _TWEAK.match(clause):
+    if " " in clause and _TWEAK.match(clause):
         return False  # "add chromadb instrumentation + fix langchain instrumentation"
+        # (not the capability's own first word: "... Model Evaluation and Guardrails", "and return of control")
     if _NEW_VERSION_OF.search(" ".join(reading.words[max(0, start - 5):start]) + " "):
         return False  # "support for newer version of MCP"
     if integration and start > 0 and reading.words[start - 1] in _NEW_ONES and end < len(reading.words) \
@@ -532,6 +538,20 @@ def _target_acts(reading: Reading, start: int, end: int) -> bool:
     ws = reading.words
     return end < len(ws) and ws[end] in _TARGET_ACTS and ws[end + 1:end + 2] != ("been",) \
         and (start == 0 or _sentence_end(reading, start)) and not PHRASE_BREAK.search(reading.gaps[end])
+
+
+_OPENERS = frozenset(
+    "add adds added adding introduce introduces introduced implement implements implemented new initial basic "
+    "experimental native official first a an the".split()
+)
+
+
+def _integration_object(words: Sequence[str]) -> bool:
+    """The clause after a scope launches an integration of it: "Adds integration with ...", "new instrumentation"."""
+    rest = list(words)
+    while rest and rest[0] in _OPENERS:
+        rest.pop(0)
+    return len(rest) < len(words) and bool(rest) and rest[0] in _INTEGRATION_NOUNS
 
 
 def _first_clause_end(reading: Reading, end: int) -> int:
@@ -736,7 +756,9 @@ def _code_put_into(reading: Reading, end: int, plain: frozenset[str]) -> bool:
 # "to <verb>": what the new code is for, not where it goes
 _PURPOSE = frozenset(
     "score scores measure evaluate support supports allow allows enable enables let lets make help track "
-    "detect check compute provide produce use run send get create return persist manage handle".split()
+    "detect check compute provide produce use run send get create return persist manage handle monitor customize "
+    "observe capture log count estimate compare generate build define visualize visualise debug protect "
+    "store export invoke connect integrate instrument trace automate".split()
 )
 _RELEASE_STAGES = frozenset(("general availability", "public preview", "public beta", "private preview"))
 
@@ -782,6 +804,18 @@ def _sentence_before(reading: Reading, start: int) -> str:
             first = j
             break
     return " ".join(reading.words[first:start + 1])
+
+
+_FULL_STOP = re.compile(r"[.!?]\s")
+
+
+def _after_full_stop(reading: Reading, start: int) -> bool:
+    """Word `start` is past the line's first full stop (a colon or semicolon does not end it; nor does the
+    dot of a number, "v2. ...") in a sentence that does not open as a launch of its own ("Tagging support
+    for X. Added support for Distillation in Y" lists two changes)."""
+    stops = [j for j in range(1, min(start, len(reading.gaps) - 1) + 1)
+             if _FULL_STOP.search(reading.gaps[j]) and not reading.words[j - 1].isdigit()]
+    return bool(stops) and not _OPENS_AS_LAUNCH.match(" ".join(reading.words[stops[-1]:start + 1]))
 
 
 def first_sentence_end(reading: Reading) -> int:

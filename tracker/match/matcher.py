@@ -33,7 +33,7 @@ from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "13"
+RECORDS_VERSION = "14"
 
 
 class StaleStateError(ValueError):
@@ -209,6 +209,11 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         announces = not (group_label and integration) \
             and link_announces(reading, start, end, line_ok, facts, integration) and not _modifies(p, placed, reading)
         stored.append((p.key, p.rule, p.score, p.role, p.target, announces))
+    # "X and Y helpers": X shares what Y is said to be (both qualify "helpers"); "jobs and guardrails" both launch
+    for i, p in enumerate(placed):
+        partner = _coordinated(p, placed, reading)
+        if partner is not None and stored[i][5] and not stored[placed.index(partner)][5]:
+            stored[i] = (*stored[i][:5], False)
     return EntryRecord(
         party=mention.party,
         category=mention.category,
@@ -226,8 +231,18 @@ def _modifies(link: Placed, placed: list[Placed], reading: Reading) -> bool:
     return link.start >= 0 and any(
         other is not link and other.start >= 0 and 0 <= other.start - link.end <= 1
         and not any(c in reading.gaps[j] for j in range(link.end, other.start + 1) for c in ",;:&+()|")
+        and not any(w in ("and", "or") for w in reading.words[link.end:other.start])  # (see `_coordinated`)
         for other in placed
     )
+
+
+def _coordinated(link: Placed, placed: list[Placed], reading: Reading) -> Placed | None:
+    """The capability joined to this one by "and"/"or" right after it ("streaming and function calling")."""
+    if link.start < 0 or link.end >= len(reading.words) or reading.words[link.end] not in ("and", "or"):
+        return None
+    if any(c in reading.gaps[j] for j in (link.end, link.end + 1) if j < len(reading.gaps) for c in ",;:()|"):
+        return None
+    return next((o for o in placed if o is not link and o.start == link.end + 1), None)
 
 
 # Scopes of generated client libraries' own machinery ("**client:** support passing chunk size").
