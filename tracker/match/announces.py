@@ -152,6 +152,8 @@ _NOW_BEFORE = re.compile(
     r"\bnow (?!(?:also )?(?:supports?|offers?|includes?|has|have|provides?|allows?|lets?|enables?|ships?|comes? with|"
     r"available|generally|live|in (?:public |private )?(?:beta|preview)))(?:also )?\w+(?:s|es)\b"
 )
+# A commit that syncs the docs from GitBook: "Add mistral (GITBOOK-594)".
+_DOCS_SYNC = re.compile(r"\(GITBOOK-\d+\)")
 # A line that is only a list of code tags: "`langfuse`, `ui`, `secret management`".
 _TAG_LIST = re.compile(r"^\s*(?:[-*+]\s+)?`[^`]+`(?:\s*,\s*`[^`]+`)+\s*$")
 # The capability is where something else is added: "<verb> <something> to|for|in <capability>".
@@ -179,6 +181,7 @@ _PACKAGING = frozenset(stem(w) for w in "dependency dependencies deps".split())
 _NEW_VERSION_OF = re.compile(r"\b(?:newer|new|newest|latest|updated|next|recent) versions? of (?:the )?$")
 # "Add new OpenAI models": new models of a provider that is integrated already.
 _NEW_ONES = frozenset("new newer newest latest more additional".split())
+_MORE_OF = frozenset("more additional extra further".split())
 _MODEL_WORDS = frozenset("model models llm llms".split())
 # What a line labelled with an integration's target may say and still be about the integration itself:
 # "**ollama**: implement instrumentation", "Anthropic - initial support" (not "cohere-stream: support
@@ -210,8 +213,8 @@ _INTO = frozenset("to into in on within for".split())
 # "Logging for Finetuning Endpoints", "spend tracking for batches".
 _OBSERVING = re.compile(
     r"(?:^|\b(?:add|adds|added|adding|new|support|supports|enable|enables|introduc\w*)\b(?: \w+){0,3} )"
-    r"(?:logging|logs|log|callbacks?|tracing|traces|monitoring|spend tracking|cost tracking|metrics)"
-    r"(?: callbacks?| hooks?)?(?: support)? (?:for|of|on) (?:the |all |each )?(?:\w+ ){0,2}$"
+    r"(?:logging|logs|log|callbacks?|tracing|traces|monitoring|spend tracking|cost tracking|metrics|instrumentation)"
+    r"(?: callbacks?| hooks?)?(?: support)? (?:for|of|on) (?:the |all |each )?(?:\w+ ){0,4}$"
 )
 # "add PipelineJob.list": a method of a class that is there already
 _CLASS_METHOD = re.compile(
@@ -223,7 +226,7 @@ _CLASS_ATTRIBUTE = re.compile(r"\b[A-Z]\w*\.([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]
 )
 _INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrumentor flavor".split())
 # A capability named in a condition is not what the line launches: "... when prompt management is used".
-_CONDITIONS = frozenset("when whenever if unless while once".split())
+_CONDITIONS = frozenset("when whenever if unless while once during".split())
 # An operation on something that is there: "Support for editing user roles within a team".
 _EDITING = frozenset(
     "editing updating deleting renaming modifying changing reordering duplicating cloning copying archiving".split()
@@ -299,6 +302,8 @@ def line_announces(text: str, raw: str = "", opened: tuple[str, str] | None = No
         return False  # "- **[Bedrock](...)**": the label of a group of changes, unless marked new
     if _TAG_LIST.match(raw):
         return False  # a list of area tags, not a sentence about any of them
+    if _DOCS_SYNC.search(raw or text):
+        return False  # "Add mistral (GITBOOK-594)": a page of the docs synced from GitBook, not a launch
     if raw.lstrip().startswith("|") and _LISTING_ROW.search(text):
         return False  # "| OpenAI | gpt-5-pro | ... | prompt caching |": a model that has it, not a launch
     label = text[:len(text) - len(body)].lower() if len(body) < len(text) else ""
@@ -457,6 +462,8 @@ def link_announces(
     if integration and start > 0 and reading.words[start - 1] in _NEW_ONES and end < len(reading.words) \
             and reading.words[end] in _MODEL_WORDS:
         return False  # "Add new OpenAI models": more models of a provider already there
+    if start > 0 and reading.words[start - 1] in _MORE_OF and not PHRASE_BREAK.search(reading.gaps[start]):
+        return False  # "add more document converters": more of something that is there
     if start > 0 and reading.words[start - 1] in _EDITING and not PHRASE_BREAK.search(reading.gaps[start]):
         return False  # "Support for editing user roles": an operation on roles that are there
     if _part_before(reading, start):
