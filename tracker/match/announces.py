@@ -229,7 +229,11 @@ _INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrum
 _CONDITIONS = frozenset("when whenever if unless while once during".split())
 # An operation on something that is there: "Support for editing user roles within a team".
 _EDITING = frozenset(
-    "editing updating deleting renaming modifying changing reordering duplicating cloning copying archiving".split()
+    "editing updating deleting renaming modifying changing reordering duplicating cloning copying archiving "
+    # operations on what is there: "support for loading evaluation datasets from ...", "Support discovering
+    # Gemini, Anthropic, xAI models", "endpoint to get dataset versions"
+    "loading discovering listing fetching retrieving rendering displaying exporting importing downloading "
+    "iterating syncing get list fetch retrieve".split()
 )
 # "Add support for cron jobs in the Celery integration": the capability goes into an integration with
 # something else (an extension of that integration), for a capability that is not an integration itself.
