@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import pathlib
 
@@ -151,6 +153,12 @@ def test_lag_counts_from_each_party_s_first_line_and_roles_are_scored(tmp_path: 
     # a fix of alpha seven months before P1's launch shows P2 had it by then: it dates P2, and the
     # feature's start (the statistics read it the same way)
     assert lags[("alpha", "P2")] == 0 and lags[("alpha", "P1")] == 214
+    # a party known only through an undated release has no lag, as in the statistics
+    undated = [dataclasses.replace(e, date_estimated=True) if e.entry_id == 3 else e for e in entries]
+    report_undated = evaluate(gold, undated, MatchOutcome((FeatureDef("x", "X", "x.", "gateway", "taxonomy"),), links,
+                                                          MatchState()))
+    assert {(r.mention.party, r.predicted_lag) for r in report_undated.lag_rows if r.mention.feature == "alpha"} \
+        == {("P1", 214), ("P2", 0), ("P3", None)}
     assert [(m.party, role) for m, role in report.roles] == [("P2", "support"), ("P3", "support")]
     assert "roles right: native 0/1, support 1/1" in report.lines()
     # scored for one party, only the pairs that involve it count

@@ -54,6 +54,15 @@ def test_the_corpus_report_renders_and_agrees_with_the_export(corpus: Path, tmp_
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>"), page
+    # a feature whose first party has a dated line but no dated launch says there is no first mover (and no lag)
+    undated_first = {r["id"] for r in records if r["parties"][0]["lag_days"] is None
+                     and not r["parties"][0].get("estimated") and r["parties"][0]["status"] == "first"}
+    assert undated_first, "the corpus has features whose earliest party's first line does not announce them"
+    for r in records:
+        page = (result.out_dir / "feature" / f"{keys[r['id']]}.html").read_text(encoding="utf-8")
+        assert ("No first mover:" in page) == (r["id"] in undated_first), r["id"]
+        if r["id"] in undated_first:
+            assert all(p["lag_days"] is None for p in r["parties"] if p["role"] == r["parties"][0]["role"]), r["id"]
     as_of = catalog_as_of(settings)
     assert as_of < dt.date(2026, 9, 1)  # the newest dated entry, not the day of the render
     expected = expected_headlines(records, as_of=as_of, k=settings.metrics.commodity_k,

@@ -19,8 +19,8 @@ Definitions (the numbers `bench_match.py` and the corpus test report):
   the mention's party in that predicted feature - the earliest such first date among the
   feature's labelled parties (parties the labels do not cover do not move the origin: the
   figure measures dates, not coverage). A party's first date is read as the statistics read
-  it (`metrics.timeline.arrival_lines`): its earliest dated linked line, announcing or not;
-  estimated dates (undated releases) only when there are no others. The error is
+  it (`metrics.timeline.arrival_lines`): its earliest dated linked line, announcing or not; a
+  party known only through estimated dates (undated releases) has no lag there, nor here. The error is
   |predicted - gold| in days; mentions whose party has no entry in the predicted feature (or
   whose feature has none) have no predicted lag and are counted apart. The figures are the
   median over mentions with a predicted lag and how many are off by a day or more.
@@ -283,7 +283,8 @@ def _lags(
         dates: dict[str, dt.date] = {}
         if key is not None:
             for party in {m.party for m in f.mentions}:
-                if own := [(e, a) for e, a in members[key] if e.party == party]:
+                own = [(e, a) for e, a in members[key] if e.party == party]
+                if any(not e.date_estimated for e, _ in own):  # (undated only: no lag, as in the statistics)
                     dates[party] = _first_date(own)
         origin = min(dates.values(), default=None)
         for m in f.mentions:
