@@ -69,8 +69,10 @@ _CHANGE = re.compile(
     r"this (?:option|setting|flag|parameter)\b|"
     # "Added the following dataclasses: ...": a listing of an SDK's new members
     r"(?:the )?following (?:dataclasses|classes|methods|fields|enums|enum values|types|properties|parameters)\b|"
-    # "Allow setting guardrails on a team": configuring something that is there
-    r"allow\w* (?:setting|configuring|passing|overriding|specifying|customi[sz]ing|changing)\b)\b"
+    # "Allow setting guardrails on a team", "adds support to override search strategy ...": configuring something
+    # that is there
+    r"allow\w* (?:setting|configuring|passing|overriding|specifying|customi[sz]ing|changing)\b|"
+    r"support (?:to|for) (?:override|overriding|configure|configuring|customi[sz]e|customi[sz]ing|disable|disabling)\b)\b"
 )
 # A statement about how things are ("Claude prompts are different than OpenAI") with nothing launched in it.
 _STATEMENT = re.compile(

@@ -206,7 +206,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         # integration ..."): then the line is judged as one labelled with its target
         start, end = in_text[target] if p.start < 0 and target in in_text \
             and in_text[target][0] < first_sentence_end(reading) else (p.start, p.end)
-        announces = not (group_label and integration) \
+        announces = not (group_label and integration) and not (integration and _ui_scope(mention.scope)) \
             and link_announces(reading, start, end, line_ok, facts, integration) and not _modifies(p, placed, reading)
         stored.append((p.key, p.rule, p.score, p.role, p.target, announces))
     # "X and Y helpers": X shares what Y is said to be (both qualify "helpers"); "jobs and guardrails" both launch
@@ -247,6 +247,14 @@ def _coordinated(link: Placed, placed: list[Placed], reading: Reading) -> Placed
 
 # Scopes of generated client libraries' own machinery ("**client:** support passing chunk size").
 _PLUMBING_SCOPES = frozenset({"client", "internal", "types", "pagination", "core", "http", "utils"})
+
+
+_UI_SCOPES = frozenset({"ui", "webui", "web ui", "frontend"})
+
+
+def _ui_scope(scope: str) -> bool:
+    """"**ui:** agno, mcp, gemini integrations": the product's screens for integrations, not their launch."""
+    return scope.strip().lower() in _UI_SCOPES
 
 
 def _plumbing(scope: str) -> bool:
