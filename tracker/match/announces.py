@@ -559,12 +559,21 @@ _OPENERS = frozenset(
 )
 
 
+def launches_an_integration(reading: Reading) -> bool:
+    """The line (after its scope) opens by launching an integration ("langchain: Adds integration with support
+    for metrics, logs, and traces from LangChain requests"): under a scope that names a target, it launches
+    that target's integration, wherever else the text names the target."""
+    return _integration_object(reading.words[:_first_clause_end(reading, 0)])
+
+
 def _integration_object(words: Sequence[str]) -> bool:
     """The clause after a scope launches an integration of it: "Adds integration with ...", "new instrumentation"."""
     rest = list(words)
     while rest and rest[0] in _OPENERS:
         rest.pop(0)
-    return len(rest) < len(words) and bool(rest) and rest[0] in _INTEGRATION_NOUNS
+    # (not "add instrumentation for Anthropic tool calling": what follows "for" says what it covers)
+    return len(rest) < len(words) and bool(rest) and rest[0] in _INTEGRATION_NOUNS \
+        and (len(rest) == 1 or rest[1] not in ("for", "of", "to", "in"))
 
 
 def _first_clause_end(reading: Reading, end: int) -> int:

@@ -20,7 +20,9 @@ from functools import lru_cache
 
 from tracker.gcpause import collector_paused
 from tracker.match.admission import INTEGRATION_ONLY, RETIREMENT, announcement, opening
-from tracker.match.announces import LineFacts, first_sentence_end, line_announces, line_facts, link_announces
+from tracker.match.announces import (
+    LineFacts, first_sentence_end, launches_an_integration, line_announces, line_facts, link_announces,
+)
 from tracker.match.discovery import candidate_phrases, discover
 from tracker.match.linker import Hit, is_nested, link_entry
 from tracker.match.model import MatchOutcome
@@ -207,7 +209,11 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         start, end = in_text[target] if p.start < 0 and target in in_text \
             and in_text[target][0] < first_sentence_end(reading) else (p.start, p.end)
         announces = not (group_label and integration) and not (integration and _ui_scope(mention.scope)) \
-            and link_announces(reading, start, end, line_ok, facts, integration) and not _modifies(p, placed, reading)
+            and (link_announces(reading, start, end, line_ok, facts, integration)
+                 # "langchain: Adds integration with support for ... from LangChain requests": the scope's
+                 # integration is launched, whatever the text says of the target further on
+                 or (integration and p.start < 0 and line_ok and launches_an_integration(reading))) \
+            and not _modifies(p, placed, reading)
         stored.append((p.key, p.rule, p.score, p.role, p.target, announces))
     # "X and Y helpers": X shares what Y is said to be (both qualify "helpers"); "jobs and guardrails" both launch
     for i, p in enumerate(placed):
