@@ -255,11 +255,12 @@ def _coordinated(link: Placed, placed: list[Placed], reading: Reading) -> Placed
 _PLUMBING_SCOPES = frozenset({"client", "internal", "types", "pagination", "core", "http", "utils"})
 
 
-_UI_SCOPES = frozenset({"ui", "webui", "web ui", "frontend"})
+_UI_SCOPES = frozenset({"ui", "webui", "web ui", "frontend", "onboarding"})
 
 
 def _ui_scope(scope: str) -> bool:
-    """"**ui:** agno, mcp, gemini integrations": the product's screens for integrations, not their launch."""
+    """"**ui:** agno, mcp, gemini integrations", "**onboarding:** add bedrock": the product's screens for integrations,
+    not their launch."""
     return scope.strip().lower() in _UI_SCOPES
 
 
