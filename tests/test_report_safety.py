@@ -49,6 +49,8 @@ def test_hostile_changelog_lines_render_as_inert_text(tmp_path: Path) -> None:
     for text in hostile:
         assert text in shown  # visible, as text
     assert "<script>alert(1)</script>" in shown and "<img src=x onerror=alert(1)>" in shown
+    # the note of a feature whose first party has no dated launch names that party as text too
+    assert f"No first mover: {HOSTILE_NAME}'s first line about this feature" in " ".join(shown.split())
 
     party_pages = sorted(p.name for p in (result.out_dir / "party").iterdir())
     assert all(name.endswith(".html") and "/" not in name and not name.startswith(".") for name in party_pages)
