@@ -57,7 +57,7 @@ class PartyPage:
     stats: PartyStats | None
     pioneered: tuple[PioneeredRow, ...]
     copied: tuple[CopiedRow, ...]
-    undated_firsts: tuple[Timeline, ...]  # first mover only through estimated dates: not counted as pioneered
+    undated_firsts: tuple[Timeline, ...]  # first to have it, with no dated launch: not counted as pioneered
     cadence: Cadence
     cadence_text: str
     cadence_chart: charts.BarChart | None
