@@ -14,7 +14,9 @@ Given the taxonomy hits of a line and the targets it names (`targets.find_target
    category (a model capability) is `native` at a model host and `support` anywhere else; any
    other capability is `support` only when the line names its owner right next to it ("Claude
    Code agent skills"), except categories a party always builds itself (`own_work`: its own
-   cost tracking is its own even when it is the cost of Anthropic calls).
+   cost tracking is its own even when it is the cost of Anthropic calls) — but among those, a
+   product (`products`: a gateway, a router) written right after another party's product name is
+   that party's ("routing calls through the Helicone AI Gateway" supports Helicone's gateway).
 """
 
 from __future__ import annotations
@@ -207,7 +209,7 @@ def _role(
             return NATIVE, ""
         best = _nearest(hit, named, tx.targets)
         return SUPPORT, tx.targets[best].owner if best is not None else ""
-    if category in policy.own_work:
+    if category in policy.own_work and taxonomy.capabilities[hit.capability].key not in policy.products:
         return NATIVE, ""
     owner = _adjacent_owner(hit, [t for t in own if tx.targets[t.target].kind in _PRODUCT_OWNERS], reading)
     if owner is not None:

@@ -65,6 +65,7 @@ class RolePolicy:
     model_hosts: frozenset[str] = frozenset()
     hosted: frozenset[str] = frozenset()  # capability categories only model hosts ship natively
     own_work: frozenset[str] = frozenset()  # capability categories a party always builds itself
+    products: frozenset[str] = frozenset()  # capability keys that, after another party's product name, are its product
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,7 @@ def build_targets(data: dict[str, object], source: str, categories: tuple[str, .
         model_hosts=frozenset(_strings(roles.get("model_hosts", []), source, "[roles]", "model_hosts")),
         hosted=frozenset(_strings(roles.get("hosted", []), source, "[roles]", "hosted")),
         own_work=frozenset(_strings(roles.get("own_work", []), source, "[roles]", "own_work")),
+        products=frozenset(_strings(roles.get("products", []), source, "[roles]", "products")),
     )
     first: defaultdict[str, list[int]] = defaultdict(list)
     alias_words: list[tuple[str, ...]] = []
