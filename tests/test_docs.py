@@ -44,7 +44,8 @@ def test_the_tracker_parses_its_own_changelog() -> None:
     doc = parse_changelog(text, url="https://github.com/tracker-ci/tracker/blob/HEAD/CHANGELOG.md",
                           options=ParseOptions(today=dt.date(2026, 12, 31)))
     releases = {r.version: r for r in doc.releases}
-    assert list(releases)[:7] == ["0.2.5", "0.2.4", "0.2.3", "0.2.2", "0.2.1", "0.2.0", "0.1.0"]  # "Unreleased" has none
+    # ("Unreleased" has no entries)
+    assert list(releases)[:7] == ["0.2.5", "0.2.4", "0.2.3", "0.2.2", "0.2.1", "0.2.0", "0.1.0"]
     assert releases["0.2.5"].date == dt.date(2026, 12, 5)
     assert releases["0.2.4"].date == releases["0.2.3"].date == releases["0.2.2"].date == releases["0.2.1"].date == releases["0.2.0"].date \
         == dt.date(2026, 12, 4)

@@ -255,17 +255,17 @@ def _coordinated(link: Placed, placed: list[Placed], reading: Reading) -> Placed
 _PLUMBING_SCOPES = frozenset({"client", "internal", "types", "pagination", "core", "http", "utils"})
 
 
+def _plumbing(scope: str) -> bool:
+    return scope.strip().lower().split("/")[0] in _PLUMBING_SCOPES
+
+
+# Scopes of the product's screens: "**ui:** agno, mcp, gemini integrations", "**onboarding:** add bedrock" are
+# screens for integrations, not their launch.
 _UI_SCOPES = frozenset({"ui", "webui", "web ui", "frontend", "onboarding"})
 
 
 def _ui_scope(scope: str) -> bool:
-    """"**ui:** agno, mcp, gemini integrations", "**onboarding:** add bedrock": the product's screens for integrations,
-    not their launch."""
     return scope.strip().lower() in _UI_SCOPES
-
-
-def _plumbing(scope: str) -> bool:
-    return scope.strip().lower().split("/")[0] in _PLUMBING_SCOPES
 
 
 @lru_cache(maxsize=4096)
