@@ -184,6 +184,11 @@ _NEW_VERSION_OF = re.compile(r"\b(?:newer|new|newest|latest|updated|next|recent)
 # "Add new OpenAI models": new models of a provider that is integrated already.
 _NEW_ONES = frozenset("new newer newest latest more additional".split())
 _MORE_OF = frozenset("more additional extra further".split())
+# A capability put on a screen of the product ("... to session details", "... in the trace view").
+_UI_PLACE = re.compile(
+    r"^(?:\w+ )?(?:to|in|on|into) (?:the |a |each |every )?(?:\w+ ){0,2}"
+    r"(?:details|page|pages|table|tables|view|views|tab|tabs|sidebar|tooltips?|panel|pane|drawer|modal|screen)\b"
+)
 _MODEL_WORDS = frozenset("model models llm llms".split())
 # What a line labelled with an integration's target may say and still be about the integration itself:
 # "**ollama**: implement instrumentation", "Anthropic - initial support" (not "cohere-stream: support
@@ -470,6 +475,8 @@ def link_announces(
         return False  # "Add new OpenAI models": more models of a provider already there
     if start > 0 and reading.words[start - 1] in _MORE_OF and not PHRASE_BREAK.search(reading.gaps[start]):
         return False  # "add more document converters": more of something that is there
+    if _UI_PLACE.match(" ".join(reading.words[end:end + 6])):
+        return False  # "add trace latency p50 to session details": shown on a screen, so the party had it
     if start > 0 and reading.words[start - 1] in _EDITING and not PHRASE_BREAK.search(reading.gaps[start]):
         return False  # "Support for editing user roles": an operation on roles that are there
     if _part_before(reading, start):
