@@ -183,7 +183,7 @@ _PACKAGING = frozenset(stem(w) for w in "dependency dependencies deps".split())
 _NEW_VERSION_OF = re.compile(r"\b(?:newer|new|newest|latest|updated|next|recent) versions? of (?:the )?$")
 # "Add new OpenAI models": new models of a provider that is integrated already.
 _NEW_ONES = frozenset("new newer newest latest more additional".split())
-_MORE_OF = frozenset("more additional extra further".split())
+_MORE_OF = frozenset("more additional extra further custom".split())
 # A capability put on a screen of the product ("... to session details", "... in the trace view").
 _UI_PLACE = re.compile(
     r"^(?:\w+ )?(?:to|in|on|into) (?:the |a |each |every )?(?:\w+ ){0,2}"
@@ -474,7 +474,7 @@ def link_announces(
             and reading.words[end] in _MODEL_WORDS:
         return False  # "Add new OpenAI models": more models of a provider already there
     if start > 0 and reading.words[start - 1] in _MORE_OF and not PHRASE_BREAK.search(reading.gaps[start]):
-        return False  # "add more document converters": more of something that is there
+        return False  # "add more document converters", "custom redteam plugins": more of something that is there
     if _UI_PLACE.match(" ".join(reading.words[end:end + 6])):
         return False  # "add trace latency p50 to session details": shown on a screen, so the party had it
     if start > 0 and reading.words[start - 1] in _EDITING and not PHRASE_BREAK.search(reading.gaps[start]):
