@@ -42,9 +42,8 @@ def follower_text(p: Presence) -> str:
 
     short = {"present_at_start": "had it at start", "undated": "undated", "unannounced": "not announced",
              "same_company": "same company"}
-    if p.status == "undated" and not p.estimated:
-        short["undated"] = "no dated first mover"
-    text = f"{p.party} +{p.lag_days}d" if p.status == COPIED else f"{p.party} ({short.get(p.status, p.status)})"
+    label = "no dated first mover" if p.status == "undated" and not p.estimated else short.get(p.status, p.status)
+    text = f"{p.party} +{p.lag_days}d" if p.status == COPIED else f"{p.party} ({label})"
     return text + (" [integrator]" if p.role == SUPPORT else "")
 
 

@@ -406,6 +406,8 @@ def link_announces(
         # named by the line's label or scope, or found in its parent line: the line itself must be about
         # the capability ("Initial release", "implement instrumentation"), not about something of it
         # ("Allow Helm hooks for migration jobs" under a self-hosting label)
+        if integration and launches_an_integration(reading):
+            return True  # "langchain: Adds integration with support for ... from LangChain requests"
         if any(w in _NEW_ONES for w in reading.words) and any(w in _MODEL_WORDS for w in reading.words):
             return False  # "New preview models added" under a provider's label: more models of it
         return all(s in _ABOUT_THE_INTEGRATION or s.isdigit() for s in reading.stems)

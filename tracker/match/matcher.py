@@ -205,15 +205,13 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         integration, target = split is not None, split[1] if split else ""
         # named by the scope and again in the text: judged where the text names it, unless only in a later
         # sentence ("`openai`: Introduces automatic extraction of token usage ... Unless ..., the OpenAI
-        # integration ..."): then the line is judged as one labelled with its target
+        # integration ...") or the line opens by launching an integration ("langchain: Adds integration with
+        # support for ... from LangChain requests"): then the line is judged as one labelled with its target
         start, end = in_text[target] if p.start < 0 and target in in_text \
-            and in_text[target][0] < first_sentence_end(reading) else (p.start, p.end)
+            and in_text[target][0] < first_sentence_end(reading) and not launches_an_integration(reading) \
+            else (p.start, p.end)
         announces = not (group_label and integration) and not (integration and _ui_scope(mention.scope)) \
-            and (link_announces(reading, start, end, line_ok, facts, integration)
-                 # "langchain: Adds integration with support for ... from LangChain requests": the scope's
-                 # integration is launched, whatever the text says of the target further on
-                 or (integration and p.start < 0 and line_ok and launches_an_integration(reading))) \
-            and not _modifies(p, placed, reading)
+            and link_announces(reading, start, end, line_ok, facts, integration) and not _modifies(p, placed, reading)
         stored.append((p.key, p.rule, p.score, p.role, p.target, announces))
     # "X and Y helpers": X shares what Y is said to be (both qualify "helpers"); "jobs and guardrails" both launch
     for i, p in enumerate(placed):

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tracker.metrics.timeline import arrival_lines, own_lines
+from tracker.metrics.timeline import arrival_line, own_lines
 from tracker.model import FeatureDef, MentionRow
 
 
@@ -56,12 +56,10 @@ def first_seen(rows: Iterable[MentionRow]) -> dict[str, list[FirstSeen]]:
 
 
 def _arrival(rows: Sequence[MentionRow]) -> tuple[MentionRow, bool]:
-    """The line that dates a party's arrival, as the statistics read it (`metrics.timeline.arrival_lines`),
-    and whether it announces the capability; among undated releases only, an announcing one."""
-    lines, estimated, announced = arrival_lines(own_lines(rows)[1])
-    if estimated:
-        lines = [r for r in lines if r.announces] or lines
-    return min(lines, key=_age), announced
+    """The line that dates a party's arrival, as the statistics read it (`metrics.timeline.arrival_line`),
+    and whether it announces the capability (an announcing line is chosen whenever there is one)."""
+    line = arrival_line(own_lines(rows)[1], key=_age)
+    return line, line.announces
 
 
 def _age(row: MentionRow) -> tuple[object, ...]:

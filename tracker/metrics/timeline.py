@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from tracker.model import NATIVE, SUPPORT, FeatureDef, MentionRow
 
@@ -61,18 +61,15 @@ class Presence:
     status: str = FIRST
     company: str = ""  # the competitor it counts as: its company, else its own name
     observed_since: dt.date | None = None  # its earliest dated release in the catalog
-    announced: bool = True  # some dated line of its role announces the capability
+    announced: bool = True  # its first dated line of its role (or one of that day) announces the capability
     targets: tuple[str, ...] = ()  # for support: whose capability or which framework it integrates
     adoption_days: int | None = None  # support only: first seen − the native first mover's, when known
 
     @property
     def first_mention(self) -> MentionRow:
-        """The line its first-seen date comes from (`arrival_lines`): the evidence pages link it."""
+        """The line its first-seen date comes from (`arrival_line`): the evidence pages link it."""
         own = [m for m in self.mentions if m.role == self.role] or list(self.mentions)
-        lines, estimated, _ = arrival_lines(own)
-        if estimated:
-            lines = [m for m in lines if m.announces] or lines
-        return lines[0]  # (mentions are in date order)
+        return arrival_line(own, key=lambda m: (m.date, m.entry_id))
 
     @property
     def copy_lag_days(self) -> int | None:
@@ -160,8 +157,7 @@ def arrival_lines(own: Sequence[MentionRow]) -> tuple[list[MentionRow], bool, bo
     """The lines a party's arrival is dated by, from its lines of one role (`own_lines`): the announcing
     lines of the day of its earliest dated line, else all that day's lines (its first line does not
     announce the capability: it already had it), else all of them (undated releases only); and whether
-    that date is estimated, and whether a line announces the capability. (`tracker review` shows one
-    of these lines.)"""
+    that date is estimated, and whether a line announces the capability (`arrival_line` picks one of them)."""
     dated = [m for m in own if not m.date_estimated]
     if dated:
         day = min(m.date for m in dated)
@@ -169,6 +165,15 @@ def arrival_lines(own: Sequence[MentionRow]) -> tuple[list[MentionRow], bool, bo
         announcing = [m for m in first if m.announces]
         return announcing or first, False, bool(announcing)
     return list(own), True, any(m.announces for m in own)
+
+
+def arrival_line(own: Sequence[MentionRow], key: Callable[[MentionRow], Any]) -> MentionRow:
+    """The one line a party's arrival is dated by (`arrival_lines`), the least by `key`; among undated
+    releases only, an announcing one."""
+    lines, estimated, _ = arrival_lines(own)
+    if estimated:
+        lines = [m for m in lines if m.announces] or lines
+    return min(lines, key=key)
 
 
 def _arrival(mentions: Sequence[MentionRow]) -> tuple[dt.date, bool, bool]:
