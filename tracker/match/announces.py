@@ -181,6 +181,7 @@ _PRICE_WORDS = frozenset(stem(w) for w in "model models price prices pricing cos
 _PACKAGING = frozenset(stem(w) for w in "dependency dependencies deps".split())
 # "newer version of MCP", "the latest version of LangChain": the thing was there; a new version is supported.
 _NEW_VERSION_OF = re.compile(r"\b(?:newer|new|newest|latest|updated|next|recent) versions? of (?:the )?$")
+_NEW_MODELS_FOR = re.compile(r"\b(?:new|newer|more|additional|latest) (?:\w+ )?models? (?:for|of|in) (?:the )?$")
 # "Add new OpenAI models": new models of a provider that is integrated already.
 _NEW_ONES = frozenset("new newer newest latest more additional".split())
 _MORE_OF = frozenset("more additional extra further custom".split())
@@ -223,6 +224,8 @@ _OBSERVING = re.compile(
     r"(?:logging|logs|log|callbacks?|tracing|traces|monitoring|spend tracking|cost tracking|metrics|instrumentation)"
     r"(?: callbacks?| hooks?)?(?: support)? (?:for|of|on) (?:the |all |each )?(?:\w+ ){0,4}$"
 )
+# A line that opens by logging the capability: "Log batch models in spend logs".
+_LOG_VERBS = frozenset("log logs record records emit emits".split())
 # "add PipelineJob.list": a method of a class that is there already
 _CLASS_METHOD = re.compile(
     r"\b([A-Za-z_]\w*)\.((?:list|get|create|delete|update|cancel|set|add|remove|patch|retrieve|describe|submit|run|"
@@ -425,8 +428,8 @@ def link_announces(
         return False  # "gql dataset versions connection": the product's GraphQL plumbing
     if integration and _in_parentheses(reading, start, end) and all(start <= i < end for i in target_words):
         return False  # "parquet ingestion at remote deserialization (Tensorflow)": a qualifier
-    if all(s in _PRICE_WORDS for s in reading.stems[start:end]) and _names_a_model(reading):
-        return False  # "Gemini-2.0-flash-thinking - add model pricing": one model's price entry
+    if all(s in _PRICE_WORDS for s in reading.stems[start:end]) and (_names_a_model(reading) or _family_priced(reading, start)):
+        return False  # "Gemini-2.0-flash-thinking - add model pricing", "add stability model pricing": price entries
     if plain is not None and not all(s in plain for s in reading.stems[start:end]) and listing:
         return False  # a listing of code ("| `OpenAIModelProfile.from_profile(p)` |", "Added `a.B`, `a.C`, `a.D`")
     if methods and any(s in methods for s in reading.stems[start:end]):
@@ -463,6 +466,8 @@ def link_announces(
     if plain is not None and not integration and _added_to_code(reading, end, plain) \
             and not any(w.startswith(("releas", "launch", "publish")) for w in reading.words[:start]):
         return False  # "Add token usage to `embedMany`" adds to code that is there ("Release X to y.preview" launches)
+    if 0 < start <= 2 and reading.words[0] in _LOG_VERBS and not any(PHRASE_BREAK.search(g) for g in reading.gaps[1:start + 1]):
+        return False  # "Log batch models in spend logs": logging what the capability did, not shipping it
     if _dash_then_members(reading, end):
         return False  # "Context Caching - add get() classmethod and refresh() instance method"
     if not integration and _means(reading, start):
@@ -475,12 +480,14 @@ def link_announces(
     if integration and start > 0 and reading.words[start - 1] in _NEW_ONES and end < len(reading.words) \
             and reading.words[end] in _MODEL_WORDS:
         return False  # "Add new OpenAI models": more models of a provider already there
+    if _NEW_MODELS_FOR.search(" ".join(reading.words[max(0, start - 5):start]) + " "):
+        return False  # "new models for TTS, STT": more models of a capability the party has
     if start > 0 and reading.words[start - 1] in _MORE_OF and not PHRASE_BREAK.search(reading.gaps[start]):
         return False  # "add more document converters", "custom redteam plugins": more of something that is there
     if _UI_PLACE.match(" ".join(reading.words[end:end + 6])):
         return False  # "add trace latency p50 to session details": shown on a screen, so the party had it
-    if start > 0 and reading.words[start - 1] in _EDITING and not PHRASE_BREAK.search(reading.gaps[start]):
-        return False  # "Support for editing user roles": an operation on roles that are there
+    if _edited(reading, start):
+        return False  # "Support for editing user roles", "updating team member role": an operation on what is there
     if _part_before(reading, start):
         return False  # "DeepSeek-V3 pricing on Fireworks AI", "ETag information with model artifacts"
     if _in_model_name(reading, start, end):
@@ -491,8 +498,9 @@ def link_announces(
         return False  # "cron jobs in the Celery integration"
     if integration and _target_acts(reading, start, end):
         return False  # "OpenAI has delighted many developers with the release of GPT-4o": the target's news
-    if integration and _something_supported(reading, start, target_words):
-        return False  # "Add function calling support for Snowflake Cortex": a further thing of the target
+    if _something_supported(reading, start, target_words, integration):
+        return False  # "Add function calling support for Snowflake Cortex": a further thing of the target;
+        # "Metadata support for redis vector-store": a further thing of the capability
     if integration and end < len(reading.words) and reading.words[end].isdigit() \
             and not PHRASE_BREAK.search(reading.gaps[end]):
         return False  # "support for `langchain==0.1.0`", "Claude 3 support": a version or model of the target
@@ -538,12 +546,24 @@ def _means(reading: Reading, start: int) -> bool:
     return False
 
 
-def _something_supported(reading: Reading, start: int, target_words: frozenset[int]) -> bool:
+def _something_supported(reading: Reading, start: int, target_words: frozenset[int], integration: bool) -> bool:
     """"<something> support for|in|with [the] <target>" where the something is neither a launch nor an
-    integration word nor another target: that something of the target is what is supported."""
+    integration word nor another target: that something of the target is what is supported. A capability
+    may have one qualifier of its own after "for" ("Metadata support for redis vector-store")."""
     ws, j = reading.words, start - 1
     while j >= 0 and ws[j] in _ARTICLES:
         j -= 1
+    if not integration:
+        if j >= 2 and ws[j] not in _FUNCTION_WORDS and not PHRASE_BREAK.search(reading.gaps[j + 1]):
+            k = j - 1  # (past one qualifier of the capability's own: "for the qdrant vector store")
+            while k >= 0 and ws[k] in _ARTICLES:
+                k -= 1
+            if k >= 1 and ws[k] in ("for", "in", "with") and not PHRASE_BREAK.search(reading.gaps[j]):
+                j = k
+        # only the one word right before "support": "metadata support", "TLS support", "CLI support" (not
+        # "GA support", "the support", "adds support", "introduced support")
+        return j >= 2 and ws[j] in ("for", "in", "with") and ws[j - 1] in ("support", "supports") \
+            and not PHRASE_BREAK.search(reading.gaps[j - 1]) and _thing_supported(ws[j - 2], reading.stems[j - 2])
     if j < 1 or ws[j] not in ("for", "in", "with") or ws[j - 1] not in ("support", "supports"):
         return False
     k = j - 2
@@ -553,6 +573,20 @@ def _something_supported(reading: Reading, start: int, target_words: frozenset[i
         k -= 1
     return any(ws[i] not in _SUPPORT_QUALIFIERS and i not in target_words and not ws[i].isdigit()
                for i in qualifiers)
+
+
+# Words before "support" that make it no thing of its own: stages, degrees, launch verbs.
+_NOT_A_THING = _SUPPORT_QUALIFIERS | _FUNCTION_WORDS | frozenset(
+    "this now also ga public private preview early limited initial improved better broader expanded extended "
+    "proper generic general partial complete comprehensive first class level more additional extra".split()
+)
+_LAUNCH_STEMS = ("introduc", "releas", "launch", "enabl", "implement", "provid", "offer", "bring", "includ",
+                 "extend", "expand", "improv", "ad", "add")
+
+
+def _thing_supported(word: str, word_stem: str) -> bool:
+    """The word before "support" names a thing of what follows ("metadata", "TLS", "arrow")."""
+    return word not in _NOT_A_THING and not word.isdigit() and not word_stem.startswith(_LAUNCH_STEMS)
 
 
 def _target_acts(reading: Reading, start: int, end: int) -> bool:
@@ -678,6 +712,26 @@ def _member_object(reading: Reading, start: int) -> bool:
         if reading.words[j] not in _BEFORE_OBJECT:
             return False
     return False
+
+
+def _edited(reading: Reading, start: int) -> bool:
+    """An editing operation right before the capability, or before one word that qualifies it."""
+    ws = reading.words
+    for j in (start - 1, start - 2):
+        if j < 0 or PHRASE_BREAK.search(reading.gaps[j + 1]):
+            return False
+        if ws[j] in _EDITING:
+            return reading.gaps[j] != "-"  # (not "state-changing actions": a compound)
+        if ws[j] in _FUNCTION_WORDS or ws[j] in _ARTICLES:
+            return False
+    return False
+
+
+def _family_priced(reading: Reading, start: int) -> bool:
+    """"add stability model pricing": a name right before "model pricing" says whose models got price entries."""
+    ws = reading.words
+    return 0 < start < len(ws) and ws[start] in _MODEL_WORDS and not PHRASE_BREAK.search(reading.gaps[start]) \
+        and _thing_supported(ws[start - 1], reading.stems[start - 1]) and ws[start - 1] not in ("per", "custom")
 
 
 def _names_a_model(reading: Reading) -> bool:

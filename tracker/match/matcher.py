@@ -35,7 +35,7 @@ from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "14"
+RECORDS_VERSION = "15"
 
 
 class StaleStateError(ValueError):
@@ -174,6 +174,9 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     )
     targets = taxonomy.targets
     text_targets = [] if retiring else find_targets(reading, targets)
+    products = [t for t in text_targets if t.product]  # ("Bedrock Guardrails": AWS's, but no Bedrock integration)
+    if products:
+        text_targets = [t for t in text_targets if not t.product]
     named = find_named(mention.scope, targets)
     if not named and not text_targets and is_nested(mention.raw):
         named = find_named(mention.context, targets)  # a nested bullet's parent names what it is about
@@ -181,7 +184,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     if text_targets or named:  # only a line that names a target can be an integration
         cue_text = " ".join(filter(None, (reading.norm, _normalised(mention.scope), _normalised(mention.section))))
     placed = place(
-        hits, reading, text_targets, named, cue_text=cue_text,
+        hits, reading, text_targets, named, cue_text=cue_text, products=products,
         party=mention.party, party_category=mention.category, taxonomy=taxonomy,
     )
     if kind == INTEGRATION_ONLY:

@@ -66,6 +66,7 @@ def place(
     named_targets: Sequence[TargetHit],
     *,
     cue_text: str,
+    products: Sequence[TargetHit] = (),
     party: str,
     party_category: str,
     taxonomy: Taxonomy,
@@ -73,7 +74,8 @@ def place(
     """Integration links, then the remaining capability links with their roles.
 
     `cue_text` is the normalised line with its scope and section: "Expanded Model Support" over a bare
-    "Anthropic Claude Opus 4.1" says which integration the target stands for."""
+    "Anthropic Claude Opus 4.1" says which integration the target stands for. `products` are targets named
+    through one of their own products ("AWS Bedrock Knowledge Base"): owners of a capability, never integrations."""
     if not hits and not text_targets and not named_targets:
         return []  # most lines: nothing to place
     tx = taxonomy.targets
@@ -123,7 +125,8 @@ def place(
     for h in hits:
         if h.capability in absorbed:
             continue
-        role, owner = _role(h, caps[h.capability].category, caps[h.capability].hosted, scope_first, own,
+        role, owner = _role(h, caps[h.capability].category, caps[h.capability].hosted, scope_first,
+                            [*own, *(t for t in products if party not in tx.targets[t.target].parties)],
                             reading, party_category, taxonomy)
         placed.append(Placed(caps[h.capability].key, h.rule, h.score, h.start, h.end, role, owner))
     unique: dict[str, Placed] = {}

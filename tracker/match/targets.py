@@ -24,7 +24,7 @@ TARGET_KINDS = (
     "provider", "framework", "agent-sdk", "protocol", "vector-db", "ml-framework", "observability", "datastore",
 )
 _KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TARGET_FIELDS = {"key", "name", "kind", "parties", "aliases", "exclude"}
+_TARGET_FIELDS = {"key", "name", "kind", "parties", "aliases", "exclude", "products"}
 _INTEGRATION_FIELDS = {
     "key", "name", "definition", "category", "targets", "cues", "default_for", "absorbs", "absorb_categories",
     "not_for",
@@ -39,6 +39,8 @@ class Target:
     parties: tuple[str, ...]  # tracked parties that own it ("OpenAI" owns the OpenAI Agents SDK)
     aliases: tuple[tuple[str, ...], ...]  # word sequences
     exclude: tuple[re.Pattern[str], ...] = ()
+    # the target's own products ("bedrock guardrails"): named there it is no integration, but it owns them
+    products: tuple[re.Pattern[str], ...] = ()
 
     @property
     def owner(self) -> str:
@@ -74,6 +76,7 @@ class TargetHit:
     start: int  # word span in the text; -1 for the scope or the context
     end: int
     alias: str = ""  # the alias that named it, as normalised words
+    product: bool = False  # it names one of the target's own products: its owner, not an integration
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +151,9 @@ def _spellings(aliases: tuple[tuple[str, ...], ...]) -> list[tuple[tuple[str, ..
 
 def find_targets(reading: Reading, targets: Targets) -> list[TargetHit]:
     """Targets named in the text (every mention, in text order); a target inside a longer one's span is not
-    counted ("OpenAI Agents SDK" is not also "OpenAI"), nor one vetoed by its excludes ("OpenAI-compatible")."""
+    counted ("OpenAI Agents SDK" is not also "OpenAI"), nor one vetoed by its excludes ("OpenAI-compatible").
+    One naming a product of the target ("AWS Bedrock Knowledge Base") is marked `product`: no integration, but
+    the owner of a capability written next to it."""
     if not targets.targets:
         return []
     ws = reading.words[:MAX_TARGET_WORDS]
@@ -164,14 +169,18 @@ def find_targets(reading: Reading, targets: Targets) -> list[TargetHit]:
     taken: list[tuple[int, int]] = []
     hits: list[TargetHit] = []
     vetoed: dict[int, bool] = {}
+    product: dict[int, bool] = {}
     for start, end, ti, aid in found:
         if any(s < end and start < e for s, e in taken):
             continue
         taken.append((start, end))
         if ti not in vetoed:
             vetoed[ti] = any(x.search(reading.norm) for x in targets.targets[ti].exclude)
-        if not vetoed[ti]:
-            hits.append(TargetHit(ti, start, end, targets.alias_name[aid]))
+        if vetoed[ti]:
+            continue
+        if ti not in product:
+            product[ti] = any(x.search(reading.norm) for x in targets.targets[ti].products)
+        hits.append(TargetHit(ti, start, end, targets.alias_name[aid], product[ti]))
     return sorted(hits, key=lambda h: (h.start, h.target))
 
 
@@ -185,6 +194,8 @@ def find_named(text: str, targets: Targets) -> list[TargetHit]:
             targets.named_cache.clear()
         first: dict[int, TargetHit] = {}
         for h in find_targets(read(text), targets):
+            if h.product:
+                continue  # (a scope names what a line is about; a product of the target is no integration)
             first.setdefault(h.target, TargetHit(h.target, -1, -1, h.alias))
         found = targets.named_cache[text] = tuple(first.values())
     return list(found)
@@ -215,8 +226,11 @@ def _target(raw: dict[str, object], source: str) -> Target:
     exclude = tuple(
         _regex(p, source, f"target '{key}'", "exclude") for p in _strings(raw.get("exclude", []), source, key, "exclude")
     )
+    products = tuple(
+        _regex(p, source, f"target '{key}'", "products") for p in _strings(raw.get("products", []), source, key, "products")
+    )
     parties = tuple(_strings(raw.get("parties", []), source, f"target '{key}'", "parties"))
-    return Target(key, name.strip(), str(kind), parties, aliases, exclude)
+    return Target(key, name.strip(), str(kind), parties, aliases, exclude, products)
 
 
 def _integration(raw: dict[str, object], source: str, categories: tuple[str, ...]) -> Integration:
