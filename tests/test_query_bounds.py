@@ -112,6 +112,12 @@ def test_terminal_escape_sequences_are_shown_not_obeyed(catalog: Path, capsys) -
     assert code == 0 and "\x1b" not in out and "\x07" not in out and "\\x1b[31mred\\x07" in out
 
 
+def test_bidirectional_overrides_are_shown_not_obeyed(catalog: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # "Trojan Source": U+202E would show "evil.exe" stored as "exe.live" the other way round
+    code, out, _ = cli(capsys, "--config", config_of(catalog), "sql", "SELECT 'ok ' || char(8238) || 'exe.live' AS t")
+    assert code == 0 and "\u202e" not in out and "ok \\u202eexe.live" in out
+
+
 @pytest.mark.parametrize("query", ["NEAR(prompt cache, x)", "NEAR(prompt cache, -3)", "NEAR(prompt cache, 3.5)",
                                    "NEAR(prompt", "prompt AND", "(caching"])
 def test_a_malformed_search_is_one_line(catalog: Path, capsys, query: str) -> None:  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """Render rows as a table, JSON or CSV: one formatter for every command that lists things.
 
 Scraped text is untrusted twice over here: in a terminal, control characters (ESC `[31m`,
-cursor moves, bells) are shown as visible escapes, never sent raw; in CSV, a cell that a
+cursor moves, bells) and bidirectional overrides (U+202E) are shown as visible escapes, never sent raw; in CSV, a cell that a
 spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR first) is prefixed with a
 quote, as OWASP's CSV-injection guidance says. JSON carries the text as it is (escaped by JSON).
 """
@@ -20,7 +20,9 @@ from tracker.cli.app import err, out
 from tracker.errors import UsageError
 
 FORMATS = ("table", "json", "csv")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and the bidirectional overrides and isolates a line could use to show its words in
+# another order than they are stored in ("Trojan Source", CVE-2021-42574)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -31,8 +33,14 @@ def check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> str:
 
 
 def terminal_safe(text: str) -> str:
-    """`text` with every control character but newline and tab shown as an escape (\\x1b)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """`text` with every control character but newline and tab, and every bidirectional override or isolate,
+    shown as an escape (\\x1b, \\u202e)."""
+    return _CONTROL.sub(_shown, text)
+
+
+def _shown(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def csv_safe(value: Any) -> Any:
