@@ -131,7 +131,7 @@ _PART_NOUNS = frozenset(stem(w) for w in (
     "variable variables accessor accessors mutation mutations getter getters setter setters schema schemas button "
     "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables data "
     "prefix prefixes preference preferences default defaults option options filter filters streaming helper helpers "
-    "reliability performance stability robustness information info route routes resolver resolvers"
+    "reliability performance stability robustness information info route routes resolver resolvers telemetry optimization optimizations"
 ).split())
 PART_NOUNS = _PART_NOUNS  # (discovery reads a launch object the same way)
 # A launch's own head nouns: after these the capability is what is launched ("Realtime API support").

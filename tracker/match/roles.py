@@ -95,7 +95,7 @@ def place(
                    if any(caps[h.capability].key in integ.absorbs and h.start < th.end and th.start < h.end
                           for h in hits)}
         pick = _integration_for(target, hits, caps, {i: c or i in implied for i, c in cued.items()}, generic,
-                                party_category, tx.integrations)
+                                party_category, tx.integrations, _cued_in_clause(reading, th, text_targets, cued, tx.integrations))
         if pick is None:
             continue
         integ = tx.integrations[pick]
@@ -170,11 +170,39 @@ def _drop_means(found: Sequence[TargetHit], targets: Sequence[Target]) -> list[T
     return list(found)
 
 
+_CLAUSE_END = re.compile(r"[,;:!?]|\.\s|\s-\s")
+
+
+def _cued_in_clause(
+    reading: Reading, th: TargetHit, named: Sequence[TargetHit], cued: dict[int, bool],
+    integrations: Sequence[Integration],
+) -> frozenset[int]:
+    """The cued integrations whose cue stands in the clause that names the target (up to its next comma or
+    full stop), outside the targets' own names ("LiteLLM" reads "lite llm"): "Add Anthropic integration that
+    captures ... calls for tracing, including model, inputs ..." cues tracing there, and a provider only later."""
+    if th.start < 0 or sum(cued.values()) < 2:
+        return frozenset()
+    ws, gaps = reading.words, reading.gaps
+    first = th.start
+    while first > 0 and not _CLAUSE_END.search(gaps[first]):
+        first -= 1
+    last = th.end
+    while last < len(ws) and not _CLAUSE_END.search(gaps[last]):
+        last += 1
+    names = {j for t in named if t.start >= 0 for j in range(t.start, t.end)}
+    # (nor "integration" itself, which cues no one integration more than another)
+    clause = " ".join(w for j, w in enumerate(ws[first:last], first) if j not in names and w not in _INTEGRATION_WORDS)
+    return frozenset(i for i, c in cued.items()
+                     if c and integrations[i].cues is not None and integrations[i].cues.search(clause))
+
+
 def _integration_for(
     target: Target, hits: Sequence[Hit], caps: Sequence, cued: dict[int, bool], generic: bool,  # type: ignore[type-arg]
-    party_category: str, integrations: Sequence[Integration],
+    party_category: str, integrations: Sequence[Integration], in_clause: frozenset[int] = frozenset(),
 ) -> int | None:
-    """Which integration a named target stands for on this line, if any."""
+    """Which integration a named target stands for on this line, if any. Of two cued, the one cued in the
+    clause that names the target, when only one is: an evaluation tool's "Anthropic integration that
+    captures calls for tracing, including model ..." is tracing, though its usual integration is a provider."""
     candidates = [
         i for i, integ in enumerate(integrations)
         if target.kind in integ.targets and party_category not in integ.not_for
@@ -184,7 +212,8 @@ def _integration_for(
     # "integration" is as good as a cue for the integration the party category usually means
     with_cue = [i for i in candidates if cued[i] or (generic and party_category in integrations[i].default_for)]
     if with_cue:
-        return _prefer_default(with_cue, party_category, integrations)
+        near = [i for i in with_cue if i in in_clause]
+        return _prefer_default(near if len(near) == 1 else with_cue, party_category, integrations)
     # No cue: only when nothing more specific than what the integration stands for is on the line.
     default = [i for i in candidates if party_category in integrations[i].default_for]
     pool = default or (candidates if generic else [])
