@@ -181,7 +181,10 @@ _PRICE_WORDS = frozenset(stem(w) for w in "model models price prices pricing cos
 _PACKAGING = frozenset(stem(w) for w in "dependency dependencies deps".split())
 # "newer version of MCP", "the latest version of LangChain": the thing was there; a new version is supported.
 _NEW_VERSION_OF = re.compile(r"\b(?:newer|new|newest|latest|updated|next|recent) versions? of (?:the )?$")
-_NEW_MODELS_FOR = re.compile(r"\b(?:new|newer|more|additional|latest) (?:\w+ )?models? (?:for|of|in) (?:the )?$")
+_NEW_MODELS_FOR = re.compile(
+    r"\b(?:new|newer|more|additional|latest) (?:\w+ )?models? (?:for|of|in) (?:the )?"
+    r"(?:[\w-]+(?: [\w-]+){0,2} ?, ?(?:and |or )?)*$"  # (and for each item of a list: "for TTS, STT")
+)
 # "Add new OpenAI models": new models of a provider that is integrated already.
 _NEW_ONES = frozenset("new newer newest latest more additional".split())
 _MORE_OF = frozenset("more additional extra further custom".split())
@@ -480,7 +483,8 @@ def link_announces(
     if integration and start > 0 and reading.words[start - 1] in _NEW_ONES and end < len(reading.words) \
             and reading.words[end] in _MODEL_WORDS:
         return False  # "Add new OpenAI models": more models of a provider already there
-    if _NEW_MODELS_FOR.search(" ".join(reading.words[max(0, start - 5):start]) + " "):
+    if _NEW_MODELS_FOR.search("".join(g + w for g, w in zip(reading.gaps[max(0, start - 7):start],
+                                                             reading.words[max(0, start - 7):start])) + reading.gaps[start]):
         return False  # "new models for TTS, STT": more models of a capability the party has
     if start > 0 and reading.words[start - 1] in _MORE_OF and not PHRASE_BREAK.search(reading.gaps[start]):
         return False  # "add more document converters", "custom redteam plugins": more of something that is there

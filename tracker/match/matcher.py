@@ -30,12 +30,12 @@ from tracker.match.roles import Placed, place
 from tracker.match.state import EntryRecord, MatchState, StoredHit
 from tracker.match.targets import find_named, find_targets
 from tracker.match.taxonomy import Taxonomy
-from tracker.match.text import Reading, normalise, read
+from tracker.match.text import PHRASE_BREAK, Reading, normalise, read
 from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split_integration_key
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "16"
+RECORDS_VERSION = "17"
 
 
 class StaleStateError(ValueError):
@@ -214,7 +214,8 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
             and in_text[target][0] < first_sentence_end(reading) and not launches_an_integration(reading) \
             else (p.start, p.end)
         announces = not (group_label and integration) and not (integration and _ui_scope(mention.scope)) \
-            and link_announces(reading, start, end, line_ok, facts, integration) and not _modifies(p, placed, reading)
+            and link_announces(reading, start, end, line_ok, facts, integration) and not _modifies(p, placed, reading) \
+            and not (not integration and _observed(p, reading, mention.category, taxonomy))
         stored.append((p.key, p.rule, p.score, p.role, p.target, announces))
     # "X and Y helpers": X shares what Y is said to be (both qualify "helpers"); "jobs and guardrails" both launch
     for i, p in enumerate(placed):
@@ -231,6 +232,20 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         phrases=candidate_phrases(mention.raw, taxonomy.ignore_words)
         if line_ok and kind != INTEGRATION_ONLY and not _plumbing(mention.scope) else (),
     )
+
+
+_OBSERVER_CATEGORIES = frozenset({"observability", "llm-observability"})
+_OBSERVED_AS = frozenset("metrics metric spans span attributes telemetry traces".split())
+_OWN_CATEGORIES = frozenset({"observability", "evaluation", "integrations"})
+
+
+def _observed(link: Placed, reading: Reading, party_category: str, taxonomy: Taxonomy) -> bool:
+    """An observability tool's "guardrail metrics", "rerank spans": it records what another capability did."""
+    if party_category not in _OBSERVER_CATEGORIES or link.start < 0 or link.end >= len(reading.words):
+        return False
+    cap = taxonomy.get(link.key)
+    return cap is not None and cap.category not in _OWN_CATEGORIES and reading.words[link.end] in _OBSERVED_AS \
+        and not PHRASE_BREAK.search(reading.gaps[link.end])
 
 
 def _modifies(link: Placed, placed: list[Placed], reading: Reading) -> bool:
