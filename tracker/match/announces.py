@@ -235,7 +235,7 @@ _CLASS_METHOD = re.compile(
     r"start|stop|wait|flush|refresh|clone|reload\w*)\b|(?:from|to|with)_\w+)"
 )
 # "Add `Candidate.grounding_metadata`": an attribute of a class that is there already
-_CLASS_ATTRIBUTE = re.compile(r"\b[A-Z]\w*\.([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]{3,})\b(?!\()"
+_CLASS_ATTRIBUTE = re.compile(r"\b([A-Z]\w*)\.([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]{3,}|[a-z]+(?:[A-Z][a-z0-9]+)+)\b(?!\()"
 )
 _INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrumentor flavor".split())
 # A capability named in a condition is not what the line launches: "... when prompt management is used".
@@ -356,8 +356,15 @@ def method_owner_stems(text: str) -> frozenset[str]:
     methods = {stem(w) for m in _CLASS_METHOD.finditer(text) if not _PRODUCT_DOT.search(m[0])
                for w in words(f"{m[1]} {m[2]}")}
     attributes = {stem(w) for m in _CLASS_ATTRIBUTE.finditer(text) if not _PRODUCT_DOT.search(m[0])
-                  for w in words(m[1])}
+                  for w in words(m[2])}
     return frozenset(methods | attributes)
+
+
+def member_classes(text: str) -> tuple[frozenset[str], ...]:
+    """The stems of each class a line gives an attribute: a member is added to a class that is there
+    ("Add `ToolComputerUse.excludedPredefinedFunctions`": computer use was there)."""
+    return tuple(frozenset(stem(w) for w in words(m[1])) for m in _CLASS_ATTRIBUTE.finditer(text)
+                 if not _PRODUCT_DOT.search(m[0]))
 
 
 def setting_stems(text: str) -> frozenset[str]:
@@ -377,6 +384,7 @@ class LineFacts(NamedTuple):
     methods: frozenset[str] = frozenset()  # classes given a method or attribute (`method_owner_stems`)
     listing: bool = False  # a row of a markdown table, or a list of three or more paths or calls in code
     target_words: frozenset[int] = frozenset()  # word positions of every integration target the text names
+    classes: tuple[frozenset[str], ...] = ()  # each class given an attribute, as stems (`member_classes`)
 
 
 # A dotted path or a call in code followed by the next of a list: an SDK's reference listing
@@ -389,7 +397,7 @@ def line_facts(text: str, raw: str, target_words: frozenset[int] = frozenset()) 
     plain = plain_stems(written) if maybe_code(written) else None
     listing = raw.lstrip().startswith("|") or len(_CODE_IN_LIST.findall(written)) >= 2
     return LineFacts(plain, setting_stems(text) if plain is not None else frozenset(), method_owner_stems(written),
-                     listing, target_words)
+                     listing, target_words, member_classes(written))
 
 
 def link_announces(
@@ -405,7 +413,7 @@ def link_announces(
     class; an integration whose target is named only in a setting ("Allow using LANGFUSE_OTEL_HOST") is
     configured, not launched; a table row naming the capability only in code is a listing.
     """
-    plain, settings, methods, listing, target_words = facts
+    plain, settings, methods, listing, target_words, classes = facts
     if not line_ok:
         return False
     if start < 0:
@@ -435,6 +443,8 @@ def link_announces(
         return False  # "Gemini-2.0-flash-thinking - add model pricing", "add stability model pricing": price entries
     if plain is not None and not all(s in plain for s in reading.stems[start:end]) and listing:
         return False  # a listing of code ("| `OpenAIModelProfile.from_profile(p)` |", "Added `a.B`, `a.C`, `a.D`")
+    if classes and any(set(reading.stems[start:end]) <= c for c in classes):
+        return False  # a member of a class named by the capability ("ToolComputerUse.excludedPredefinedFunctions")
     if methods and any(s in methods for s in reading.stems[start:end]):
         return False  # a method or attribute of a class that is there ("PipelineJob.list", "Candidate.x_metadata")
     if start >= MAX_ANNOUNCING_WORDS:
@@ -483,6 +493,8 @@ def link_announces(
     if integration and start > 0 and reading.words[start - 1] in _NEW_ONES and end < len(reading.words) \
             and reading.words[end] in _MODEL_WORDS:
         return False  # "Add new OpenAI models": more models of a provider already there
+    if not integration and _placed_into(reading, start):
+        return False  # "workload identity in audit logs": something added into the capability, which was there
     if _NEW_MODELS_FOR.search("".join(g + w for g, w in zip(reading.gaps[max(0, start - 7):start],
                                                              reading.words[max(0, start - 7):start])) + reading.gaps[start]):
         return False  # "new models for TTS, STT": more models of a capability the party has
@@ -490,7 +502,7 @@ def link_announces(
         return False  # "add more document converters", "custom redteam plugins": more of something that is there
     if _UI_PLACE.match(" ".join(reading.words[end:end + 6])):
         return False  # "add trace latency p50 to session details": shown on a screen, so the party had it
-    if _edited(reading, start):
+    if _edited(reading, start) or _edited(reading, _list_start(reading, start, target_words)):
         return False  # "Support for editing user roles", "updating team member role": an operation on what is there
     if _part_before(reading, start):
         return False  # "DeepSeek-V3 pricing on Fireworks AI", "ETag information with model artifacts"
@@ -716,6 +728,31 @@ def _member_object(reading: Reading, start: int) -> bool:
         if reading.words[j] not in _BEFORE_OBJECT:
             return False
     return False
+
+
+_INTO_IT = frozenset("in into inside within".split())
+
+
+def _placed_into(reading: Reading, start: int) -> bool:
+    """"<something> in|into [the] <capability>": the capability is where the something goes."""
+    ws = reading.words
+    j = start - 1
+    while j >= 0 and ws[j] in _ARTICLES:
+        j -= 1
+    if j < 1 or ws[j] not in _INTO_IT or PHRASE_BREAK.search(reading.gaps[j + 1]) or PHRASE_BREAK.search(reading.gaps[j]):
+        return False
+    return ws[j - 1] not in _FUNCTION_WORDS and ws[j - 1] not in _OPENERS and not ws[j - 1].isdigit()
+
+
+def _list_start(reading: Reading, start: int, target_words: frozenset[int]) -> int:
+    """Where a list of targets that ends with the one at `start` begins ("discovering Gemini, Anthropic, xAI
+    models": Gemini); `start` itself when no target list leads up to it."""
+    ws, gaps = reading.words, reading.gaps
+    j = start
+    while j > 0 and (j - 1 in target_words or (ws[j - 1] in ("and", "or") and j - 2 in target_words)) \
+            and gaps[j].strip() in ("", ",", ", and", ", or"):
+        j -= 1
+    return j
 
 
 def _edited(reading: Reading, start: int) -> bool:
