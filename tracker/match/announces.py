@@ -892,6 +892,8 @@ _RELEASE_STAGES = frozenset(("general availability", "public preview", "public b
 def _added_to_code(reading: Reading, end: int, plain: frozenset[str]) -> bool:
     """Right after the capability (named in prose), "to|into" and code: it is added to code that is there."""
     stems = reading.stems
+    if end + 1 < len(stems) and reading.words[end] in _MODEL_WORDS and not PHRASE_BREAK.search(reading.gaps[end]):
+        end += 1  # ("support for hyperparameter-tuning models to `mlflow.pyspark.ml.autolog()`")
     if end + 1 >= len(stems) or reading.words[end] not in ("to", "into") or PHRASE_BREAK.search(reading.gaps[end]):
         return False
     j = end + 1
