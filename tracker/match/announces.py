@@ -473,7 +473,7 @@ def link_announces(
         return False  # "log the prompt used when prompt management is on": a condition, not the launch
     if _part_follows(reading, end):
         return False  # ("OpenAI LLM advanced configurations": an integration's settings, too)
-    if end < len(reading.words) and reading.words[end] in ("when", "while") \
+    if end < len(reading.words) and reading.words[end] in ("when", "while", "during") \
             and not PHRASE_BREAK.search(reading.gaps[end]):
         return False  # "add usage metadata when streaming": the capability in one more case
     if plain is not None and not integration and _added_to_code(reading, end, plain) \
@@ -504,7 +504,7 @@ def link_announces(
         return False  # "add trace latency p50 to session details": shown on a screen, so the party had it
     if _edited(reading, start) or _edited(reading, _list_start(reading, start, target_words)):
         return False  # "Support for editing user roles", "updating team member role": an operation on what is there
-    if _part_before(reading, start):
+    if _part_before(reading, start) or _part_before(reading, _list_start(reading, start, target_words)):
         return False  # "DeepSeek-V3 pricing on Fireworks AI", "ETag information with model artifacts"
     if _in_model_name(reading, start, end):
         return False  # "gpt-4o-mini-tts support": a new model of a capability that is there
