@@ -35,7 +35,7 @@ from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "20"
+RECORDS_VERSION = "21"
 
 
 class StaleStateError(ValueError):
@@ -237,6 +237,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
 _OBSERVER_CATEGORIES = frozenset({"observability", "llm-observability"})
 _OBSERVED_AS = frozenset("metrics metric spans span attributes telemetry traces".split())
 _OWN_CATEGORIES = frozenset({"observability", "evaluation", "integrations"})
+_TRACE_WORDS = frozenset("trace traces tracing span spans trajectory trajectories".split())
 
 
 def _observed(link: Placed, reading: Reading, party_category: str, taxonomy: Taxonomy) -> bool:
@@ -244,8 +245,16 @@ def _observed(link: Placed, reading: Reading, party_category: str, taxonomy: Tax
     if party_category not in _OBSERVER_CATEGORIES or link.start < 0 or link.end >= len(reading.words):
         return False
     cap = taxonomy.get(link.key)
-    return cap is not None and cap.category not in _OWN_CATEGORIES and reading.words[link.end] in _OBSERVED_AS \
-        and not PHRASE_BREAK.search(reading.gaps[link.end])
+    if cap is None or cap.category in _OWN_CATEGORIES:
+        return False
+    if reading.words[link.end] in _OBSERVED_AS and not PHRASE_BREAK.search(reading.gaps[link.end]):
+        return True
+    # an agent capability on a line about traces: "Subagent linking — link parent and child trajectories into one trace"
+    # (a word of its own: not a name such as the "annotate-spans" skill or "/debug-trace")
+    ws, gaps = reading.words, reading.gaps
+    return cap.category == "agents" and any(
+        w in _TRACE_WORDS and gaps[i] not in ("-", "/", "_") and (i + 1 == len(ws) or gaps[i + 1] not in ("-", "/", "_"))
+        for i, w in enumerate(ws))
 
 
 def _modifies(link: Placed, placed: list[Placed], reading: Reading) -> bool:
