@@ -385,6 +385,9 @@ class LineFacts(NamedTuple):
     listing: bool = False  # a row of a markdown table, or a list of three or more paths or calls in code
     target_words: frozenset[int] = frozenset()  # word positions of every integration target the text names
     classes: tuple[frozenset[str], ...] = ()  # each class given an attribute, as stems (`member_classes`)
+    # `plain` of the first sentence alone, for a capability named there: "Introduced new `get_or_create_dataset`
+    # method ... This method will create a new dataset" names datasets only in code where it launches something
+    plain_first: frozenset[str] | None = None
 
 
 # A dotted path or a call in code followed by the next of a list: an SDK's reference listing
@@ -392,12 +395,17 @@ class LineFacts(NamedTuple):
 _CODE_IN_LIST = re.compile(r"`[^`\n]*[.(][^`\n]*`\s*(?:,|\band\b)")
 
 
+_NEXT_SENTENCE = re.compile(r"(?<=[^\s\d][.!?])\s+(?=[A-Z])")  # (not after a list number: "1. Added ...")
+
+
 def line_facts(text: str, raw: str, target_words: frozenset[int] = frozenset()) -> LineFacts:
     written = raw or text  # (raw keeps the backticks)
     plain = plain_stems(written) if maybe_code(written) else None
+    first = _NEXT_SENTENCE.split(written, maxsplit=1)
+    plain_first = plain_stems(first[0]) if plain is not None and len(first) > 1 else None
     listing = raw.lstrip().startswith("|") or len(_CODE_IN_LIST.findall(written)) >= 2
     return LineFacts(plain, setting_stems(text) if plain is not None else frozenset(), method_owner_stems(written),
-                     listing, target_words, member_classes(written))
+                     listing, target_words, member_classes(written), plain_first)
 
 
 def link_announces(
@@ -413,7 +421,7 @@ def link_announces(
     class; an integration whose target is named only in a setting ("Allow using LANGFUSE_OTEL_HOST") is
     configured, not launched; a table row naming the capability only in code is a listing.
     """
-    plain, settings, methods, listing, target_words, classes = facts
+    plain, settings, methods, listing, target_words, classes, plain_first = facts
     if not line_ok:
         return False
     if start < 0:
@@ -466,6 +474,9 @@ def link_announces(
             or _code_put_into(reading, end, plain) or _member_before(reading, start)):
         return False  # (a rule may take the member noun into its span: "rate_limits field for ...");
         # code put into other code: "Add UsageMetadata to LiveServerMessage", "add tokenUsage to streamObject"
+    if plain_first is not None and not _past_full_stop(reading, start) \
+            and not all(s in plain_first for s in stems[start:end]) and _member_follows(stems, end, plain_first):
+        return False  # a method named in code in the first sentence, and the capability in prose only later
     clause = _clause_before(reading, start)
     if _NOW_BEFORE.search(clause):
         return False
@@ -944,6 +955,12 @@ def _after_full_stop(reading: Reading, start: int) -> bool:
     stops = [j for j in range(1, min(start, len(reading.gaps) - 1) + 1)
              if _FULL_STOP.search(reading.gaps[j]) and not reading.words[j - 1].isdigit()]
     return bool(stops) and not _OPENS_AS_LAUNCH.match(" ".join(reading.words[stops[-1]:start + 1]))
+
+
+def _past_full_stop(reading: Reading, start: int) -> bool:
+    """A full stop (not the dot of a number) comes before word `start`."""
+    return any(_FULL_STOP.search(reading.gaps[j]) and not reading.words[j - 1].isdigit()
+               for j in range(1, min(start, len(reading.gaps) - 1) + 1))
 
 
 def first_sentence_end(reading: Reading) -> int:
