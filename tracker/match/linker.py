@@ -65,7 +65,7 @@ def find_hits(
         rule = taxonomy.rules[rule_id]
         if retirement and rule.capability not in taxonomy.retirement:
             continue
-        if rule.party_categories and party_category not in rule.party_categories:
+        if (rule.party_categories and party_category not in rule.party_categories) or party_category in rule.not_for:
             continue
         if rule.stems:
             span = _alias_span(reading, rule.stems) if rule.stem_set <= stem_set else None

@@ -35,7 +35,9 @@ from tracker.match.text import stems
 _KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PATTERN_TEXT = re.compile(r"^[a-z0-9 ()?:|.*+{}\[\],^$=!<>-]*$")
 _ESCAPE = re.compile(r"\\.")
-_LIST_FIELDS = ("aliases", "patterns", "exclude", "near_miss_of", "supersedes", "scoped_aliases", "alias_scope")
+_LIST_FIELDS = (
+    "aliases", "patterns", "exclude", "near_miss_of", "supersedes", "scoped_aliases", "alias_scope", "not_for",
+)
 _KNOWN_FIELDS = {"key", "name", "definition", "category", "retirement", "hosted", *_LIST_FIELDS}
 
 
@@ -56,6 +58,8 @@ class Capability:
     # evaluation or LLM-observability tool is its evaluation datasets, at a data platform it is not.
     scoped_aliases: tuple[str, ...] = ()
     alias_scope: tuple[str, ...] = ()  # the party categories `scoped_aliases` apply to
+    # Party categories whose lines never mean it: an app framework's "model registry" is a lookup of model ids.
+    not_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,7 @@ class Rule:
     regex: re.Pattern[str] | None = None  # pattern rules
     requires: tuple[frozenset[str], ...] = ()  # pattern rules: an entry needs a blocking key of each set
     party_categories: frozenset[str] = frozenset()  # scoped aliases: only at parties of these categories
+    not_for: frozenset[str] = frozenset()  # never at parties of these categories
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,12 +246,12 @@ def _compile_rules(
     alias_index: defaultdict[str, list[int]] = defaultdict(list)
     unanchored: list[int] = []
     for ci, cap in enumerate(caps):
-        scope = frozenset(cap.alias_scope)
+        scope, never = frozenset(cap.alias_scope), frozenset(cap.not_for)
         for alias, where in [(a, frozenset[str]()) for a in cap.aliases] + [(a, scope) for a in cap.scoped_aliases]:
             alias_stems = tuple(stems(alias))
             alias_index[alias_key(alias_stems)].append(len(rules))
             rules.append(Rule(ci, f"alias:{alias}", stems=alias_stems, stem_set=frozenset(alias_stems),
-                              party_categories=where))
+                              party_categories=where, not_for=never))
         for pattern in cap.patterns:
             required = pattern_requirements(pattern)
             if not required:
@@ -255,7 +260,7 @@ def _compile_rules(
                 for k in sorted(required[0]):
                     index[k].append(len(rules))
             rules.append(Rule(ci, f"pattern:{pattern}", regex=_compile(pattern, source, cap.key, "patterns"),
-                              requires=required[1:]))
+                              requires=required[1:], not_for=never))
     return (
         rules,
         {k: tuple(v) for k, v in sorted(index.items())},
