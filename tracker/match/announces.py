@@ -525,6 +525,9 @@ def link_announces(
         return False  # "cron jobs in the Celery integration"
     if integration and _target_acts(reading, start, end):
         return False  # "OpenAI has delighted many developers with the release of GPT-4o": the target's news
+    if integration and start == 1 and reading.gaps[1] == " " \
+            and _thing_supported(reading.words[0], reading.stems[0]) and reading.words[0] not in _ACTIONS:
+        return False  # "Auth prometheus metrics": a thing of the integration, which was there
     if _something_supported(reading, start, target_words, integration):
         return False  # "Add function calling support for Snowflake Cortex": a further thing of the target;
         # "Metadata support for redis vector-store": a further thing of the capability
@@ -609,6 +612,11 @@ _NOT_A_THING = _SUPPORT_QUALIFIERS | _FUNCTION_WORDS | frozenset(
 )
 _LAUNCH_STEMS = ("introduc", "releas", "launch", "enabl", "implement", "provid", "offer", "bring", "includ",
                  "extend", "expand", "improv", "ad", "add")
+
+
+_ACTIONS = frozenset(
+    "expose exposes export exports emit emits send sends use uses allow allows integrate integrates".split()
+)
 
 
 def _thing_supported(word: str, word_stem: str) -> bool:
