@@ -35,7 +35,7 @@ from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "24"
+RECORDS_VERSION = "25"
 
 
 class StaleStateError(ValueError):
@@ -215,7 +215,8 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
             else (p.start, p.end)
         announces = not (group_label and integration) and not (integration and _ui_scope(mention.scope)) \
             and link_announces(reading, start, end, line_ok, facts, integration) and not _modifies(p, placed, reading) \
-            and not (not integration and _observed(p, reading, mention.category, taxonomy))
+            and not (not integration and _observed(p, reading, mention.category, taxonomy)) \
+            and not (integration and _instruments_itself(reading, mention.party))
         stored.append((p.key, p.rule, p.score, p.role, p.target, announces))
     # "X and Y helpers": X shares what Y is said to be (both qualify "helpers"); "jobs and guardrails" both launch
     for i, p in enumerate(placed):
@@ -238,6 +239,19 @@ _OBSERVER_CATEGORIES = frozenset({"observability", "llm-observability"})
 _OBSERVED_AS = frozenset("metrics metric spans span attributes telemetry traces".split())
 _OWN_CATEGORIES = frozenset({"observability", "evaluation", "integrations"})
 _TRACE_WORDS = frozenset("trace traces tracing span spans trajectory trajectories".split())
+
+
+_OWN_PARTS = "server|servers|backend|platform|app|application|ui|frontend|itself"
+
+
+def _instruments_itself(reading: Reading, party: str) -> bool:
+    """"add opentelemetry trace instrumentation for Phoenix server": the party observes its own product,
+    it ships no integration for its users."""
+    names = [w for w in normalise(party).split() if len(w) > 2]
+    if not names:
+        return False
+    own = "|".join(re.escape(w) for w in names)
+    return re.search(rf"\bfor (?:the )?(?:{own})(?: (?:{own}))? (?:{_OWN_PARTS})\b", reading.norm) is not None
 
 
 def _observed(link: Placed, reading: Reading, party_category: str, taxonomy: Taxonomy) -> bool:
