@@ -250,6 +250,20 @@ _EDITING = frozenset(
 )
 # "Add support for cron jobs in the Celery integration": the capability goes into an integration with
 # something else (an extension of that integration), for a capability that is not an integration itself.
+_INTO_TEMPLATE = re.compile(
+    r"^(?:to|into|in) (?:the |a |an |our )?(?:\w+ ){0,5}(?:templates?|examples?|quickstarts?|starters?|starter kits?)\b"
+)
+_VERBS_OF_PURPOSE = frozenset(
+    "improve help make build create generate run use enable let allow support automatically easily quickly".split()
+)
+
+
+def _purpose_follows(reading: Reading, end: int) -> bool:
+    """"... to automatically improve prompt templates": "to" opens a purpose, not a place."""
+    nxt = reading.words[end + 1] if end + 1 < len(reading.words) else ""
+    return nxt in _VERBS_OF_PURPOSE or nxt in _PURPOSE or nxt.endswith("ly")
+
+
 _INTO_INTEGRATION = re.compile(
     r"^(?:in|to|into|for|with) (?:the |a |an |our |its )?(?:\w+ ){1,3}"
     r"(?:integration|integrations|instrumentation|plugin|connector)\b"
@@ -521,6 +535,8 @@ def link_announces(
         return False  # "gpt-4o-mini-tts support": a new model of a capability that is there
     if integration and _models_listed(reading, start):
         return False  # "20 models across DeepSeek, Qwen, Mistral": models, not their providers
+    if _INTO_TEMPLATE.match(" ".join(reading.words[end:end + 8])) and not _purpose_follows(reading, end):
+        return False  # "Add GenAI instrumentation to default instrumentator in ADK VAE template": a sample gets it
     if not integration and _INTO_INTEGRATION.match(" ".join(reading.words[end:end + 7])):
         return False  # "cron jobs in the Celery integration"
     if integration and _target_acts(reading, start, end):
