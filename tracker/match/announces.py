@@ -250,6 +250,7 @@ _EDITING = frozenset(
 )
 # "Add support for cron jobs in the Celery integration": the capability goes into an integration with
 # something else (an extension of that integration), for a capability that is not an integration itself.
+_INTEGRATION_PAGE = re.compile(r"^integrations? (?:ui|page|pages|tab|tabs|docs|guide|guides|card|cards|icon|icons)$")
 _INTO_TEMPLATE = re.compile(
     r"^(?:to|into|in) (?:the |a |an |our )?(?:\w+ ){0,5}(?:templates?|examples?|quickstarts?|starters?|starter kits?)\b"
 )
@@ -533,6 +534,8 @@ def link_announces(
         return False  # "DeepSeek-V3 pricing on Fireworks AI", "ETag information with model artifacts"
     if _in_model_name(reading, start, end):
         return False  # "gpt-4o-mini-tts support": a new model of a capability that is there
+    if integration and _INTEGRATION_PAGE.match(" ".join(reading.words[end:end + 2])):
+        return False  # "add litellm integrations UI": a page about the integration, not the integration
     if integration and _models_listed(reading, start):
         return False  # "20 models across DeepSeek, Qwen, Mistral": models, not their providers
     if _INTO_TEMPLATE.match(" ".join(reading.words[end:end + 8])) and not _purpose_follows(reading, end):
