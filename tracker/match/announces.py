@@ -228,6 +228,7 @@ _OBSERVING = re.compile(
     r"(?: callbacks?| hooks?)?(?: support)? (?:for|of|on) (?:the |all |each )?(?:\w+ ){0,4}$"
 )
 # A line that opens by logging the capability: "Log batch models in spend logs".
+_FIRE_VERBS = frozenset("trigger triggers fire fires".split())
 _LOG_VERBS = frozenset("log logs record records emit emits".split())
 # "add PipelineJob.list": a method of a class that is there already
 _CLASS_METHOD = re.compile(
@@ -505,6 +506,8 @@ def link_announces(
     if plain is not None and not integration and _added_to_code(reading, end, plain) \
             and not any(w.startswith(("releas", "launch", "publish")) for w in reading.words[:start]):
         return False  # "Add token usage to `embedMany`" adds to code that is there ("Release X to y.preview" launches)
+    if 0 < start <= 3 and reading.words[0] in _FIRE_VERBS and not any(PHRASE_BREAK.search(g) for g in reading.gaps[1:start + 1]):
+        return False  # "Trigger Soft Budget Alerts When Key Crosses Threshold": the alerts fire in one more case
     if 0 < start <= 2 and reading.words[0] in _LOG_VERBS and not any(PHRASE_BREAK.search(g) for g in reading.gaps[1:start + 1]):
         return False  # "Log batch models in spend logs": logging what the capability did, not shipping it
     if _dash_then_members(reading, end):
