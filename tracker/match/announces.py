@@ -181,6 +181,7 @@ _PRICE_WORDS = frozenset(stem(w) for w in "model models price prices pricing cos
 _PACKAGING = frozenset(stem(w) for w in "dependency dependencies deps".split())
 # "newer version of MCP", "the latest version of LangChain": the thing was there; a new version is supported.
 _NEW_VERSION_OF = re.compile(r"\b(?:newer|new|newest|latest|updated|next|recent) versions? of (?:the )?$")
+_USED_WITH = re.compile(r"\b(?:can|could|to) be used (?:with|for|in|by) (?:the |a |an )?(?:\w+ ){0,3}$")
 _NEW_MODELS_FOR = re.compile(
     r"\b(?:new|newer|more|additional|latest) (?:\w+ )?models? (?:for|of|in) (?:the )?"
     r"(?:[\w-]+(?: [\w-]+){0,2} ?, ?(?:and |or )?)*$"  # (and for each item of a list: "for TTS, STT")
@@ -524,6 +525,11 @@ def link_announces(
         return False  # "Add new OpenAI models": more models of a provider already there
     if not integration and _placed_into(reading, start):
         return False  # "workload identity in audit logs": something added into the capability, which was there
+    if not integration and start >= 2 and reading.words[start - 1] == "based" and reading.gaps[start - 1] == "-" \
+            and not PHRASE_BREAK.search(reading.gaps[start]):
+        return False  # "Decorator-based tracing": one more way of doing what the party had
+    if not integration and _USED_WITH.search(_sentence_before(reading, start - 1) + " " if start > 0 else ""):
+        return False  # "... o1 models so they can be used with JSON mode": the capability is what they work with
     if _NEW_MODELS_FOR.search("".join(g + w for g, w in zip(reading.gaps[max(0, start - 7):start],
                                                              reading.words[max(0, start - 7):start])) + reading.gaps[start]):
         return False  # "new models for TTS, STT": more models of a capability the party has
