@@ -194,6 +194,17 @@ _UI_PLACE = re.compile(
     r"^(?:\w+ )?(?:to|in|on|into) (?:the |a |each |every )?(?:\w+ ){0,2}"
     r"(?:details|page|pages|table|tables|view|views|tab|tabs|sidebar|tooltips?|panel|pane|drawer|modal|screen)\b"
 )
+def _opening_word(reading: Reading) -> str:
+    """The line's first word after a "scope:" label."""
+    ws = reading.words
+    return ws[1] if len(ws) > 1 and ":" in reading.gaps[1] else ws[0]
+
+
+_SHOW_VERBS = frozenset("display displays show shows render renders surface surfaces".split())
+_ON_SCREEN = re.compile(
+    r"\b(?:to|in|on|into) (?:the |a |each |every )?(?:\w+ ){0,3}"
+    r"(?:details|page|pages|table|tables|view|views|tab|tabs|sidebar|tooltips?|panel|pane|drawer|modal|screen|ui)\b"
+)
 _MODEL_WORDS = frozenset("model models llm llms".split())
 # What a line labelled with an integration's target may say and still be about the integration itself:
 # "**ollama**: implement instrumentation", "Anthropic - initial support" (not "cohere-stream: support
@@ -535,6 +546,8 @@ def link_announces(
         return False  # "new models for TTS, STT": more models of a capability the party has
     if start > 0 and reading.words[start - 1] in _MORE_OF and not PHRASE_BREAK.search(reading.gaps[start]):
         return False  # "add more document converters", "custom redteam plugins": more of something that is there
+    if _opening_word(reading) in _SHOW_VERBS and _ON_SCREEN.search(" ".join(reading.words[:first_sentence_end(reading)])):
+        return False  # "display audio, cache read, and cache write tokens on span token tooltip": shown, so had
     if _UI_PLACE.match(" ".join(reading.words[end:end + 6])):
         return False  # "add trace latency p50 to session details": shown on a screen, so the party had it
     if _edited(reading, start) or _edited(reading, _list_start(reading, start, target_words)):

@@ -35,7 +35,7 @@ from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "29"
+RECORDS_VERSION = "30"
 
 
 class StaleStateError(ValueError):
