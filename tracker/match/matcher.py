@@ -31,11 +31,11 @@ from tracker.match.state import EntryRecord, MatchState, StoredHit
 from tracker.match.targets import find_named, find_targets
 from tracker.match.taxonomy import Taxonomy
 from tracker.match.text import PHRASE_BREAK, Reading, normalise, read
-from tracker.model import DISCOVERED, TAXONOMY, FeatureDef, Link, Mention, split_integration_key
+from tracker.model import DISCOVERED, NATIVE, TAXONOMY, FeatureDef, Link, Mention, split_integration_key
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "30"
+RECORDS_VERSION = "31"
 
 
 class StaleStateError(ValueError):
@@ -216,7 +216,9 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         announces = not (group_label and integration) and not (integration and _ui_scope(mention.scope)) \
             and link_announces(reading, start, end, line_ok, facts, integration) and not _modifies(p, placed, reading) \
             and not (not integration and _observed(p, reading, mention.category, taxonomy)) \
-            and not (integration and _instruments_itself(reading, mention.party))
+            and not (integration and _instruments_itself(reading, mention.party)) \
+            and not (p.role == NATIVE and not integration and mention.category in targets.roles.model_hosts
+                     and _for_one_model(reading, p.end))
         stored.append((p.key, p.rule, p.score, p.role, p.target, announces))
     # "X and Y helpers": X shares what Y is said to be (both qualify "helpers"); "jobs and guardrails" both launch
     for i, p in enumerate(placed):
@@ -239,6 +241,15 @@ _OBSERVER_CATEGORIES = frozenset({"observability", "llm-observability"})
 _OBSERVED_AS = frozenset("metrics metric spans span attributes telemetry traces".split())
 _OWN_CATEGORIES = frozenset({"observability", "evaluation", "integrations"})
 _TRACE_WORDS = frozenset("trace traces tracing span spans trajectory trajectories".split())
+
+
+_FOR_ONE_MODEL = re.compile(r"^for (?:the )?(?:[\w.]+ ){1,3}models?\b")
+
+
+def _for_one_model(reading: Reading, end: int) -> bool:
+    """A model host's capability "for the code-bison model": it had the capability and extends it to a model."""
+    return end > 0 and end < len(reading.words) and not PHRASE_BREAK.search(reading.gaps[end]) \
+        and _FOR_ONE_MODEL.match(" ".join(reading.words[end:end + 6])) is not None
 
 
 _OWN_PARTS = "server|servers|backend|platform|app|application|ui|frontend|itself"
