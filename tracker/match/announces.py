@@ -131,7 +131,7 @@ _PART_NOUNS = frozenset(stem(w) for w in (
     "variable variables accessor accessors mutation mutations getter getters setter setters schema schemas button "
     "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables data "
     "prefix prefixes preference preferences default defaults option options filter filters streaming helper helpers "
-    "reliability performance stability robustness information info route routes resolver resolvers telemetry optimization optimizations"
+    "reliability performance stability robustness information info route routes resolver resolvers telemetry optimization optimizations validation validations"
 ).split())
 PART_NOUNS = _PART_NOUNS  # (discovery reads a launch object the same way)
 # A launch's own head nouns: after these the capability is what is launched ("Realtime API support").
@@ -256,6 +256,7 @@ _CONDITIONS = frozenset("when whenever if unless while once during".split())
 # An operation on something that is there: "Support for editing user roles within a team".
 _EDITING = frozenset(
     "editing updating deleting renaming modifying changing reordering duplicating cloning copying archiving "
+    "filtering sorting paginating "
     # operations on what is there: "support for loading evaluation datasets from ...", "Support discovering
     # Gemini, Anthropic, xAI models", "endpoint to get dataset versions"
     "loading discovering listing fetching retrieving rendering displaying exporting importing downloading "
@@ -569,6 +570,9 @@ def link_announces(
     if integration and start == 1 and reading.gaps[1] == " " \
             and _thing_supported(reading.words[0], reading.stems[0]) and reading.words[0] not in _ACTIONS:
         return False  # "Auth prometheus metrics": a thing of the integration, which was there
+    if not integration and 0 < start < len(reading.words) and reading.words[start] in ("support", "supports") \
+            and reading.gaps[start] == " " and _thing_supported(reading.words[start - 1], reading.stems[start - 1]):
+        return False  # "Add Union support to response_schema": a thing of the capability (a rule took "support" in)
     if _something_supported(reading, start, target_words, integration):
         return False  # "Add function calling support for Snowflake Cortex": a further thing of the target;
         # "Metadata support for redis vector-store": a further thing of the capability
