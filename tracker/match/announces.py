@@ -131,7 +131,7 @@ _PART_NOUNS = frozenset(stem(w) for w in (
     "variable variables accessor accessors mutation mutations getter getters setter setters schema schemas button "
     "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables data "
     "prefix prefixes preference preferences default defaults option options filter filters streaming helper helpers "
-    "reliability performance stability robustness information info route routes resolver resolvers telemetry optimization optimizations validation validations"
+    "reliability performance stability robustness information info route routes resolver resolvers telemetry optimization optimizations validation validations users"
 ).split())
 PART_NOUNS = _PART_NOUNS  # (discovery reads a launch object the same way)
 # A launch's own head nouns: after these the capability is what is launched ("Realtime API support").
@@ -189,22 +189,12 @@ _NEW_MODELS_FOR = re.compile(
 # "Add new OpenAI models": new models of a provider that is integrated already.
 _NEW_ONES = frozenset("new newer newest latest more additional".split())
 _MORE_OF = frozenset("more additional extra further custom".split())
-# A capability put on a screen of the product ("... to session details", "... in the trace view").
-_UI_PLACE = re.compile(
-    r"^(?:\w+ )?(?:to|in|on|into) (?:the |a |each |every )?(?:\w+ ){0,2}"
-    r"(?:details|page|pages|table|tables|view|views|tab|tabs|sidebar|tooltips?|panel|pane|drawer|modal|screen)\b"
-)
-def _opening_word(reading: Reading) -> str:
-    """The line's first word after a "scope:" label."""
-    ws = reading.words
-    return ws[1] if len(ws) > 1 and ":" in reading.gaps[1] else ws[0]
-
-
+# A capability put on a screen of the product ("... to session details", "... in the trace view", "in webui setup").
+_SCREENS = r"(?:details|page|pages|table|tables|view|views|tab|tabs|sidebar|tooltips?|panel|pane|drawer|modal|screen|webui)\b"
+_UI_PLACE = re.compile(r"^(?:\w+ )?(?:to|in|on|into) (?:the |a |each |every )?(?:\w+ ){0,2}" + _SCREENS)
+# ... or shown there by a line that opens with "display", "show" ("display cache write tokens on span tooltip")
 _SHOW_VERBS = frozenset("display displays show shows render renders surface surfaces".split())
-_ON_SCREEN = re.compile(
-    r"\b(?:to|in|on|into) (?:the |a |each |every )?(?:\w+ ){0,3}"
-    r"(?:details|page|pages|table|tables|view|views|tab|tabs|sidebar|tooltips?|panel|pane|drawer|modal|screen|ui)\b"
-)
+_ON_SCREEN = re.compile(r"\b(?:to|in|on|into) (?:the |a |each |every )?(?:\w+ ){0,3}(?:ui\b|" + _SCREENS + ")")
 _MODEL_WORDS = frozenset("model models llm llms".split())
 # What a line labelled with an integration's target may say and still be about the integration itself:
 # "**ollama**: implement instrumentation", "Anthropic - initial support" (not "cohere-stream: support
@@ -817,6 +807,12 @@ def _list_start(reading: Reading, start: int, target_words: frozenset[int]) -> i
             and gaps[j].strip() in ("", ",", ", and", ", or"):
         j -= 1
     return j
+
+
+def _opening_word(reading: Reading) -> str:
+    """The line's first word after a "scope:" label."""
+    ws = reading.words
+    return ws[1] if len(ws) > 1 and ":" in reading.gaps[1] else ws[0]
 
 
 def _edited(reading: Reading, start: int) -> bool:

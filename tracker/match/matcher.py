@@ -28,14 +28,14 @@ from tracker.match.linker import Hit, is_nested, link_entry
 from tracker.match.model import MatchOutcome
 from tracker.match.roles import Placed, place
 from tracker.match.state import EntryRecord, MatchState, StoredHit
-from tracker.match.targets import find_named, find_targets
+from tracker.match.targets import TargetHit, find_named, find_targets
 from tracker.match.taxonomy import Taxonomy
 from tracker.match.text import PHRASE_BREAK, Reading, normalise, read
 from tracker.model import DISCOVERED, NATIVE, TAXONOMY, FeatureDef, Link, Mention, split_integration_key
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "32"
+RECORDS_VERSION = "33"
 
 
 class StaleStateError(ValueError):
@@ -202,6 +202,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
     for t in text_targets:  # (in text order: the first place the text names it)
         in_text.setdefault(targets.targets[t.target].key, (t.start, t.end))
     group_label = _names_only(reading, target_words, mention.raw)
+    own_products = [t for t in products if mention.party in targets.targets[t.target].parties]
     stored: list[StoredHit] = []
     for p in placed:
         split = split_integration_key(p.key)
@@ -217,6 +218,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
             and link_announces(reading, start, end, line_ok, facts, integration) and not _modifies(p, placed, reading) \
             and not (not integration and _observed(p, reading, mention.category, taxonomy)) \
             and not (integration and _instruments_itself(reading, mention.party)) \
+            and not (not integration and _part_of_own_product(p, own_products, reading)) \
             and not (p.role == NATIVE and not integration and mention.category in targets.roles.model_hosts
                      and _for_one_model(reading, p.end))
         stored.append((p.key, p.rule, p.score, p.role, p.target, announces))
@@ -241,6 +243,15 @@ _OBSERVER_CATEGORIES = frozenset({"observability", "llm-observability"})
 _OBSERVED_AS = frozenset("metrics metric spans span attributes telemetry traces".split())
 _OWN_CATEGORIES = frozenset({"observability", "evaluation", "integrations"})
 _TRACE_WORDS = frozenset("trace traces tracing span spans trajectory trajectories".split())
+
+
+def _part_of_own_product(link: Placed, own_products: list[TargetHit], reading: Reading) -> bool:
+    """"Launching Multi-modality Content Filter for Amazon Bedrock Guardrails": a part of a product the party has."""
+    ws, end = reading.words, link.end
+    if link.start < 0 or end >= len(ws) or ws[end] != "for" or PHRASE_BREAK.search(reading.gaps[end]):
+        return False
+    at = end + 2 if end + 1 < len(ws) and ws[end + 1] == "the" else end + 1
+    return any(t.start == at for t in own_products)
 
 
 _FOR_ONE_MODEL = re.compile(r"^for (?:the )?(?:[\w.]+ ){1,3}models?\b")
