@@ -35,7 +35,7 @@ from tracker.model import DISCOVERED, NATIVE, TAXONOMY, FeatureDef, Link, Mentio
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "33"
+RECORDS_VERSION = "34"
 
 
 class StaleStateError(ValueError):
@@ -267,13 +267,14 @@ _OWN_PARTS = "server|servers|backend|platform|app|application|ui|frontend|itself
 
 
 def _instruments_itself(reading: Reading, party: str) -> bool:
-    """"add opentelemetry trace instrumentation for Phoenix server": the party observes its own product,
-    it ships no integration for its users."""
+    """"add opentelemetry trace instrumentation for Phoenix server", "Instrument Feast using Prometheus and
+    OpenTelemetry": the party observes its own product, it ships no integration for its users."""
     names = [w for w in normalise(party).split() if len(w) > 2]
     if not names:
         return False
     own = "|".join(re.escape(w) for w in names)
-    return re.search(rf"\bfor (?:the )?(?:{own})(?: (?:{own}))? (?:{_OWN_PARTS})\b", reading.norm) is not None
+    return re.search(rf"\bfor (?:the )?(?:{own})(?: (?:{own}))? (?:{_OWN_PARTS})\b|^instrument\w* (?:the )?(?:{own})\b",
+                     reading.norm) is not None
 
 
 def _observed(link: Placed, reading: Reading, party_category: str, taxonomy: Taxonomy) -> bool:
