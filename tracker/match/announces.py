@@ -513,7 +513,11 @@ def link_announces(
         return False  # "Trigger Soft Budget Alerts When Key Crosses Threshold": the alerts fire in one more case
     if 0 < start <= 2 and reading.words[0] in _LOG_VERBS and not any(PHRASE_BREAK.search(g) for g in reading.gaps[1:start + 1]):
         return False  # "Log batch models in spend logs": logging what the capability did, not shipping it
-    if _dash_then_members(reading, end):
+    if _dash_then_members(reading, end) or (
+            start == 0 and plain is not None and not any(s in plain for s in stems[start:end])
+            and _label_dash(reading, _code_end(reading, end, plain)) and reading.words[_code_end(reading, end, plain)] in _ADDS):
+        return False  # ... or a class named in code, then what is added to it: "TextEmbeddingModel - Added support
+        # for structural inputs, auto_truncate parameter and result statistics"
         return False  # "Context Caching - add get() classmethod and refresh() instance method"
     if not integration and _means(reading, start):
         return False
@@ -878,12 +882,27 @@ def _in_examples(reading: Reading, start: int) -> bool:
 _MEMBER_KINDS = _MEMBER_NOUNS | frozenset(stem(w) for w in "method methods".split())
 
 
+_ADDS = frozenset("add adds added support supports".split())
+
+
+def _code_end(reading: Reading, end: int, plain: frozenset[str]) -> int:
+    """One past the last word of the code name the capability's words begin ("TextEmbeddingModel" reads as
+    "text embedding model"; "model" is written only in that code too)."""
+    limit = min(len(reading.words), end + 3)
+    while end < limit and reading.gaps[end] == " " and reading.stems[end] not in plain:
+        end += 1
+    return end
+
+
+def _label_dash(reading: Reading, end: int) -> bool:
+    """A dash follows the capability: it is the label of what the rest of the line says."""
+    return end < len(reading.words) and (" - " in reading.gaps[end] or "\u2013" in reading.gaps[end]
+                                         or "\u2014" in reading.gaps[end])
+
+
 def _dash_then_members(reading: Reading, end: int) -> bool:
     """The capability is a label, and after its dash come members added to it ("X - add get() classmethod")."""
-    if end >= len(reading.words) or not (" - " in reading.gaps[end] or "\u2013" in reading.gaps[end]
-                                         or "\u2014" in reading.gaps[end]):
-        return False
-    return any(s in _MEMBER_KINDS for s in reading.stems[end:end + 8])
+    return _label_dash(reading, end) and any(s in _MEMBER_KINDS for s in reading.stems[end:end + 8])
 
 
 def _part_follows(reading: Reading, end: int) -> bool:
