@@ -536,6 +536,8 @@ def link_announces(
         return False  # "Decorator-based tracing": one more way of doing what the party had
     if not integration and _USED_WITH.search(_sentence_before(reading, start - 1) + " " if start > 0 else ""):
         return False  # "... o1 models so they can be used with JSON mode": the capability is what they work with
+    if not integration and _in_a_mode(reading, start, end):
+        return False  # "parallel function calls", "streaming function call message support": a mode of what was there
     if _NEW_MODELS_FOR.search("".join(g + w for g, w in zip(reading.gaps[max(0, start - 7):start],
                                                              reading.words[max(0, start - 7):start])) + reading.gaps[start]):
         return False  # "new models for TTS, STT": more models of a capability the party has
@@ -811,6 +813,23 @@ def _list_start(reading: Reading, start: int, target_words: frozenset[int]) -> i
             and gaps[j].strip() in ("", ",", ", and", ", or"):
         j -= 1
     return j
+
+
+_MODES = frozenset("parallel async asynchronous".split())
+_MODES_BEFORE = _MODES | {"streaming", "streamed"}  # ("streaming" in the capability's words is streaming itself)
+
+
+def _in_a_mode(reading: Reading, start: int, end: int) -> bool:
+    """A mode word opens the capability's words, or stands right before them, and more than a head noun
+    follows it: a mode of a capability the party had ("parallel function calls", "streaming guardrail support")."""
+    ws = reading.words
+    if ws[start] in _MODES:
+        rest = [s for s in reading.stems[start + 1:end]]
+    elif start > 0 and ws[start - 1] in _MODES_BEFORE and not PHRASE_BREAK.search(reading.gaps[start]):
+        rest = list(reading.stems[start:end])
+    else:
+        return False
+    return bool(rest) and not all(s in _HEADS for s in rest)
 
 
 def _opening_word(reading: Reading) -> str:
