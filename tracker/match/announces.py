@@ -72,7 +72,8 @@ _CHANGE = re.compile(
     # "Allow setting guardrails on a team", "adds support to override search strategy ...": configuring something
     # that is there
     r"allow\w* (?:setting|configuring|passing|overriding|specifying|customi[sz]ing|changing)\b|"
-    r"support (?:to|for) (?:override|overriding|configure|configuring|customi[sz]e|customi[sz]ing|disable|disabling)\b)\b"
+    r"support (?:to|for) (?:override|overriding|configure|configuring|customi[sz]e|customi[sz]ing|disable|"
+    r"disabling)\b)\b"
 )
 # A statement about how things are ("Claude prompts are different than OpenAI") with nothing launched in it.
 _STATEMENT = re.compile(
@@ -131,7 +132,8 @@ _PART_NOUNS = frozenset(stem(w) for w in (
     "variable variables accessor accessors mutation mutations getter getters setter setters schema schemas button "
     "buttons pane slideover tooltip tooltips icon icons layout selector dropdown menu table tables data "
     "prefix prefixes preference preferences default defaults option options filter filters streaming helper helpers "
-    "reliability performance stability robustness information info route routes resolver resolvers telemetry optimization optimizations validation validations users"
+    "reliability performance stability robustness information info route routes resolver resolvers telemetry "
+    "optimization optimizations validation validations users"
 ).split())
 PART_NOUNS = _PART_NOUNS  # (discovery reads a launch object the same way)
 # A launch's own head nouns: after these the capability is what is launched ("Realtime API support").
@@ -181,7 +183,9 @@ _PRICE_WORDS = frozenset(stem(w) for w in "model models price prices pricing cos
 _PACKAGING = frozenset(stem(w) for w in "dependency dependencies deps".split())
 # "newer version of MCP", "the latest version of LangChain": the thing was there; a new version is supported.
 _NEW_VERSION_OF = re.compile(r"\b(?:newer|new|newest|latest|updated|next|recent) versions? of (?:the )?$")
+# What something "can be used with" is a capability it works with: "o1 models so they can be used with JSON mode".
 _USED_WITH = re.compile(r"\b(?:can|could|to) be used (?:with|for|in|by) (?:the |a |an )?(?:\w+ ){0,3}$")
+# "new models for TTS, STT": more models of capabilities the party has.
 _NEW_MODELS_FOR = re.compile(
     r"\b(?:new|newer|more|additional|latest) (?:\w+ )?models? (?:for|of|in) (?:the )?"
     r"(?:[\w-]+(?: [\w-]+){0,2} ?, ?(?:and |or )?)*$"  # (and for each item of a list: "for TTS, STT")
@@ -190,7 +194,9 @@ _NEW_MODELS_FOR = re.compile(
 _NEW_ONES = frozenset("new newer newest latest more additional".split())
 _MORE_OF = frozenset("more additional extra further custom".split())
 # A capability put on a screen of the product ("... to session details", "... in the trace view", "in webui setup").
-_SCREENS = r"(?:details|page|pages|table|tables|view|views|tab|tabs|sidebar|tooltips?|panel|pane|drawer|modal|screen|webui)\b"
+_SCREENS = (
+    r"(?:details|page|pages|table|tables|view|views|tab|tabs|sidebar|tooltips?|panel|pane|drawer|modal|screen|webui)\b"
+)
 _UI_PLACE = re.compile(r"^(?:\w+ )?(?:to|in|on|into) (?:the |a |each |every )?(?:\w+ ){0,2}" + _SCREENS)
 # ... or shown there by a line that opens with "display", "show" ("display cache write tokens on span tooltip")
 _SHOW_VERBS = frozenset("display displays show shows render renders surface surfaces".split())
@@ -229,7 +235,8 @@ _OBSERVING = re.compile(
     r"(?:logging|logs|log|callbacks?|tracing|traces|monitoring|spend tracking|cost tracking|metrics|instrumentation)"
     r"(?: callbacks?| hooks?)?(?: support)? (?:for|of|on) (?:the |all |each )?(?:\w+ ){0,4}$"
 )
-# A line that opens by logging the capability: "Log batch models in spend logs".
+# A line that opens by firing or logging the capability: "Trigger Soft Budget Alerts When ...", "Log batch
+# models in spend logs" (the verb, then up to that many words before the capability).
 _FIRE_VERBS = frozenset("trigger triggers fire fires".split())
 _LOG_VERBS = frozenset("log logs record records emit emits".split())
 # "add PipelineJob.list": a method of a class that is there already
@@ -238,7 +245,8 @@ _CLASS_METHOD = re.compile(
     r"start|stop|wait|flush|refresh|clone|reload\w*)\b|(?:from|to|with)_\w+)"
 )
 # "Add `Candidate.grounding_metadata`": an attribute of a class that is there already
-_CLASS_ATTRIBUTE = re.compile(r"\b([A-Z]\w*)\.([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]{3,}|[a-z]+(?:[A-Z][a-z0-9]+)+)\b(?!\()"
+_CLASS_ATTRIBUTE = re.compile(
+    r"\b([A-Z]\w*)\.([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]{3,}|[a-z]+(?:[A-Z][a-z0-9]+)+)\b(?!\()"
 )
 _INTEGRATION_NOUNS = frozenset("integration integrations instrumentation instrumentor flavor".split())
 # A capability named in a condition is not what the line launches: "... when prompt management is used".
@@ -254,24 +262,19 @@ _EDITING = frozenset(
 )
 # "Add support for cron jobs in the Celery integration": the capability goes into an integration with
 # something else (an extension of that integration), for a capability that is not an integration itself.
-_INTEGRATION_PAGE = re.compile(r"^integrations? (?:ui|page|pages|tab|tabs|docs|guide|guides|card|cards|icon|icons)$")
-_INTO_TEMPLATE = re.compile(
-    r"^(?:to|into|in) (?:the |a |an |our )?(?:\w+ ){0,5}(?:templates?|examples?|quickstarts?|starters?|starter kits?)\b"
-)
-_VERBS_OF_PURPOSE = frozenset(
-    "improve help make build create generate run use enable let allow support automatically easily quickly".split()
-)
-
-
-def _purpose_follows(reading: Reading, end: int) -> bool:
-    """"... to automatically improve prompt templates": "to" opens a purpose, not a place."""
-    nxt = reading.words[end + 1] if end + 1 < len(reading.words) else ""
-    return nxt in _VERBS_OF_PURPOSE or nxt in _PURPOSE or nxt.endswith("ly")
-
-
 _INTO_INTEGRATION = re.compile(
     r"^(?:in|to|into|for|with) (?:the |a |an |our |its )?(?:\w+ ){1,3}"
     r"(?:integration|integrations|instrumentation|plugin|connector)\b"
+)
+# A page about an integration is not the integration: "add litellm integrations UI".
+_INTEGRATION_PAGE = re.compile(r"^integrations? (?:ui|page|pages|tab|tabs|docs|guide|guides|card|cards|icon|icons)$")
+# The capability goes into a sample: "Add GenAI instrumentation to default instrumentator in ADK VAE template".
+_INTO_TEMPLATE = re.compile(
+    r"^(?:to|into|in) (?:the |a |an |our )?(?:\w+ ){0,5}(?:templates?|examples?|quickstarts?|starters?|starter kits?)\b"
+)
+# ... unless "to" opens a purpose: "to automatically improve prompt templates".
+_VERBS_OF_PURPOSE = frozenset(
+    "improve help make build create generate run use enable let allow support automatically easily quickly".split()
 )
 # "30 models across DeepSeek, Qwen, Mistral and Llama": models listed, not their providers integrated.
 _MODELS_LISTED = re.compile(r"\b(?:models?|llms?) (?:across|from|including|like|such as|by)\b")
@@ -292,7 +295,8 @@ _VERSION_IN_NAME = re.compile(r"\d")
 # it anywhere in so many words ("is now available", "now supports", "public preview", "have been added").
 _OPENS_AS_LAUNCH = re.compile(
     r"^(?:we ?(?:'ve|’ve| have| are|'re|’re)? ?(?:now |also |just |finally )?|this (?:release|update|version|feature|pr) "
-    r"(?:now )?|this (?=adds\b|introduces\b)|you can now |users can now |it'?s now possible to |it is now possible to |now )?"
+    r"(?:now )?|this (?=adds\b|introduces\b)|you can now |users can now |it'?s now possible to |"
+    r"it is now possible to |now )?"
     r"(?:add\w*|introduc\w*|launch\w*|support\w*|enabl\w*|implement\w*|releas\w*|ship\w*|expos\w*|allow\w*|"
     r"provid\w*|offer\w*|integrat\w*|new|initial|announc\w*|unveil\w*|debut\w*|creat\w*|build|built|bring\w*|"
     r"brought|experimental|beta|preview|instrument\w*|excited|first|native|official|basic|full|automatic|auto|"
@@ -420,8 +424,9 @@ _NEXT_SENTENCE = re.compile(r"(?<=[^\s\d][.!?])\s+(?=[A-Z])")  # (not after a li
 def line_facts(text: str, raw: str, target_words: frozenset[int] = frozenset()) -> LineFacts:
     written = raw or text  # (raw keeps the backticks)
     plain = plain_stems(written) if maybe_code(written) else None
-    first = _NEXT_SENTENCE.split(written, maxsplit=1)
-    plain_first = plain_stems(first[0]) if plain is not None and len(first) > 1 else None
+    plain_first = None
+    if plain is not None and len(first := _NEXT_SENTENCE.split(written, maxsplit=1)) > 1:
+        plain_first = plain_stems(first[0])
     listing = raw.lstrip().startswith("|") or len(_CODE_IN_LIST.findall(written)) >= 2
     return LineFacts(plain, setting_stems(text) if plain is not None else frozenset(), method_owner_stems(written),
                      listing, target_words, member_classes(written), plain_first)
@@ -466,7 +471,8 @@ def link_announces(
         return False  # "gql dataset versions connection": the product's GraphQL plumbing
     if integration and _in_parentheses(reading, start, end) and all(start <= i < end for i in target_words):
         return False  # "parquet ingestion at remote deserialization (Tensorflow)": a qualifier
-    if all(s in _PRICE_WORDS for s in reading.stems[start:end]) and (_names_a_model(reading) or _family_priced(reading, start)):
+    if all(s in _PRICE_WORDS for s in reading.stems[start:end]) \
+            and (_names_a_model(reading) or _family_priced(reading, start)):
         return False  # "Gemini-2.0-flash-thinking - add model pricing", "add stability model pricing": price entries
     if plain is not None and not all(s in plain for s in reading.stems[start:end]) and listing:
         return False  # a listing of code ("| `OpenAIModelProfile.from_profile(p)` |", "Added `a.B`, `a.C`, `a.D`")
@@ -493,7 +499,7 @@ def link_announces(
             or _code_put_into(reading, end, plain) or _member_before(reading, start)):
         return False  # (a rule may take the member noun into its span: "rate_limits field for ...");
         # code put into other code: "Add UsageMetadata to LiveServerMessage", "add tokenUsage to streamObject"
-    if plain_first is not None and not _past_full_stop(reading, start) \
+    if plain_first is not None and not _full_stops(reading, start) \
             and not all(s in plain_first for s in stems[start:end]) and _member_follows(stems, end, plain_first):
         return False  # a method named in code in the first sentence, and the capability in prose only later
     clause = _clause_before(reading, start)
@@ -509,16 +515,14 @@ def link_announces(
     if plain is not None and not integration and _added_to_code(reading, end, plain) \
             and not any(w.startswith(("releas", "launch", "publish")) for w in reading.words[:start]):
         return False  # "Add token usage to `embedMany`" adds to code that is there ("Release X to y.preview" launches)
-    if 0 < start <= 3 and reading.words[0] in _FIRE_VERBS and not any(PHRASE_BREAK.search(g) for g in reading.gaps[1:start + 1]):
+    if _opened_by(reading, start, _FIRE_VERBS, 3):
         return False  # "Trigger Soft Budget Alerts When Key Crosses Threshold": the alerts fire in one more case
-    if 0 < start <= 2 and reading.words[0] in _LOG_VERBS and not any(PHRASE_BREAK.search(g) for g in reading.gaps[1:start + 1]):
+    if _opened_by(reading, start, _LOG_VERBS, 2):
         return False  # "Log batch models in spend logs": logging what the capability did, not shipping it
-    if _dash_then_members(reading, end) or (
-            start == 0 and plain is not None and not any(s in plain for s in stems[start:end])
-            and _label_dash(reading, _code_end(reading, end, plain)) and reading.words[_code_end(reading, end, plain)] in _ADDS):
-        return False  # ... or a class named in code, then what is added to it: "TextEmbeddingModel - Added support
-        # for structural inputs, auto_truncate parameter and result statistics"
-        return False  # "Context Caching - add get() classmethod and refresh() instance method"
+    if _dash_then_members(reading, end) \
+            or (start == 0 and plain is not None and _code_label_then_adds(reading, end, plain)):
+        return False  # "Context Caching - add get() classmethod and refresh() instance method"; a class named in
+        # code, then what is added to it: "TextEmbeddingModel - Added support for structural inputs, ..."
     if not integration and _means(reading, start):
         return False
     if " " in clause and _TWEAK.match(clause):
@@ -538,18 +542,21 @@ def link_announces(
         return False  # "... o1 models so they can be used with JSON mode": the capability is what they work with
     if not integration and _in_a_mode(reading, start, end):
         return False  # "parallel function calls", "streaming function call message support": a mode of what was there
-    if _NEW_MODELS_FOR.search("".join(g + w for g, w in zip(reading.gaps[max(0, start - 7):start],
-                                                             reading.words[max(0, start - 7):start])) + reading.gaps[start]):
+    back = max(0, start - 7)
+    if _NEW_MODELS_FOR.search("".join(g + w for g, w in zip(reading.gaps[back:start], reading.words[back:start]))
+                              + reading.gaps[start]):
         return False  # "new models for TTS, STT": more models of a capability the party has
     if start > 0 and reading.words[start - 1] in _MORE_OF and not PHRASE_BREAK.search(reading.gaps[start]):
         return False  # "add more document converters", "custom redteam plugins": more of something that is there
-    if _opening_word(reading) in _SHOW_VERBS and _ON_SCREEN.search(" ".join(reading.words[:first_sentence_end(reading)])):
+    if _opening_word(reading) in _SHOW_VERBS \
+            and _ON_SCREEN.search(" ".join(reading.words[:first_sentence_end(reading)])):
         return False  # "display audio, cache read, and cache write tokens on span token tooltip": shown, so had
     if _UI_PLACE.match(" ".join(reading.words[end:end + 6])):
         return False  # "add trace latency p50 to session details": shown on a screen, so the party had it
-    if _edited(reading, start) or _edited(reading, _list_start(reading, start, target_words)):
+    listed = _list_start(reading, start, target_words)  # (a list of targets reaches each of them)
+    if _edited(reading, start) or _edited(reading, listed):
         return False  # "Support for editing user roles", "updating team member role": an operation on what is there
-    if _part_before(reading, start) or _part_before(reading, _list_start(reading, start, target_words)):
+    if _part_before(reading, start) or _part_before(reading, listed):
         return False  # "DeepSeek-V3 pricing on Fireworks AI", "ETag information with model artifacts"
     if _in_model_name(reading, start, end):
         return False  # "gpt-4o-mini-tts support": a new model of a capability that is there
@@ -653,8 +660,7 @@ _NOT_A_THING = _SUPPORT_QUALIFIERS | _FUNCTION_WORDS | frozenset(
 )
 _LAUNCH_STEMS = ("introduc", "releas", "launch", "enabl", "implement", "provid", "offer", "bring", "includ",
                  "extend", "expand", "improv", "ad", "add")
-
-
+# Verbs that open a line about an integration without making its first word a thing of it ("Expose ...").
 _ACTIONS = frozenset(
     "expose exposes export exports emit emits send sends use uses allow allows integrate integrates".split()
 )
@@ -790,6 +796,12 @@ def _member_object(reading: Reading, start: int) -> bool:
     return False
 
 
+def _purpose_follows(reading: Reading, end: int) -> bool:
+    """"... to automatically improve prompt templates": "to" opens a purpose, not a place."""
+    nxt = reading.words[end + 1] if end + 1 < len(reading.words) else ""
+    return nxt in _VERBS_OF_PURPOSE or nxt in _PURPOSE or nxt.endswith("ly")
+
+
 _INTO_IT = frozenset("in into inside within".split())
 
 
@@ -799,7 +811,8 @@ def _placed_into(reading: Reading, start: int) -> bool:
     j = start - 1
     while j >= 0 and ws[j] in _ARTICLES:
         j -= 1
-    if j < 1 or ws[j] not in _INTO_IT or PHRASE_BREAK.search(reading.gaps[j + 1]) or PHRASE_BREAK.search(reading.gaps[j]):
+    if j < 1 or ws[j] not in _INTO_IT or PHRASE_BREAK.search(reading.gaps[j + 1]) \
+            or PHRASE_BREAK.search(reading.gaps[j]):
         return False
     return ws[j - 1] not in _FUNCTION_WORDS and ws[j - 1] not in _OPENERS and not ws[j - 1].isdigit()
 
@@ -824,12 +837,18 @@ def _in_a_mode(reading: Reading, start: int, end: int) -> bool:
     follows it: a mode of a capability the party had ("parallel function calls", "streaming guardrail support")."""
     ws = reading.words
     if ws[start] in _MODES:
-        rest = [s for s in reading.stems[start + 1:end]]
+        rest = list(reading.stems[start + 1:end])
     elif start > 0 and ws[start - 1] in _MODES_BEFORE and not PHRASE_BREAK.search(reading.gaps[start]):
         rest = list(reading.stems[start:end])
     else:
         return False
     return bool(rest) and not all(s in _HEADS for s in rest)
+
+
+def _opened_by(reading: Reading, start: int, verbs: frozenset[str], reach: int) -> bool:
+    """The line opens with one of `verbs`, and the capability follows within `reach` words in one phrase."""
+    return 0 < start <= reach and reading.words[0] in verbs \
+        and not any(PHRASE_BREAK.search(g) for g in reading.gaps[1:start + 1])
 
 
 def _opening_word(reading: Reading) -> str:
@@ -904,13 +923,15 @@ _MEMBER_KINDS = _MEMBER_NOUNS | frozenset(stem(w) for w in "method methods".spli
 _ADDS = frozenset("add adds added support supports".split())
 
 
-def _code_end(reading: Reading, end: int, plain: frozenset[str]) -> int:
-    """One past the last word of the code name the capability's words begin ("TextEmbeddingModel" reads as
-    "text embedding model"; "model" is written only in that code too)."""
+def _code_label_then_adds(reading: Reading, end: int, plain: frozenset[str]) -> bool:
+    """The line opens with a code name holding the capability's words, a dash, then an addition to it
+    ("TextEmbeddingModel - Added support for ...": "text embedding model", "model" only in that code too)."""
+    if any(s in plain for s in reading.stems[:end]):
+        return False
     limit = min(len(reading.words), end + 3)
     while end < limit and reading.gaps[end] == " " and reading.stems[end] not in plain:
         end += 1
-    return end
+    return _label_dash(reading, end) and reading.words[end] in _ADDS
 
 
 def _label_dash(reading: Reading, end: int) -> bool:
@@ -1039,15 +1060,14 @@ def _after_full_stop(reading: Reading, start: int) -> bool:
     """Word `start` is past the line's first full stop (a colon or semicolon does not end it; nor does the
     dot of a number, "v2. ...") in a sentence that does not open as a launch of its own ("Tagging support
     for X. Added support for Distillation in Y" lists two changes)."""
-    stops = [j for j in range(1, min(start, len(reading.gaps) - 1) + 1)
-             if _FULL_STOP.search(reading.gaps[j]) and not reading.words[j - 1].isdigit()]
+    stops = _full_stops(reading, start)
     return bool(stops) and not _OPENS_AS_LAUNCH.match(" ".join(reading.words[stops[-1]:start + 1]))
 
 
-def _past_full_stop(reading: Reading, start: int) -> bool:
-    """A full stop (not the dot of a number) comes before word `start`."""
-    return any(_FULL_STOP.search(reading.gaps[j]) and not reading.words[j - 1].isdigit()
-               for j in range(1, min(start, len(reading.gaps) - 1) + 1))
+def _full_stops(reading: Reading, start: int) -> list[int]:
+    """The words up to `start` that a full stop comes before (not the dot of a number)."""
+    return [j for j in range(1, min(start, len(reading.gaps) - 1) + 1)
+            if _FULL_STOP.search(reading.gaps[j]) and not reading.words[j - 1].isdigit()]
 
 
 def first_sentence_end(reading: Reading) -> int:

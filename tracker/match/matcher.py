@@ -216,11 +216,7 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
             else (p.start, p.end)
         announces = not (group_label and integration) and not (integration and _ui_scope(mention.scope)) \
             and link_announces(reading, start, end, line_ok, facts, integration) and not _modifies(p, placed, reading) \
-            and not (not integration and _observed(p, reading, mention.category, taxonomy)) \
-            and not (integration and _instruments_itself(reading, mention.party)) \
-            and not (not integration and _part_of_own_product(p, own_products, reading)) \
-            and not (p.role == NATIVE and not integration and mention.category in targets.roles.model_hosts
-                     and _for_one_model(reading, p.end))
+            and not _party_says_otherwise(p, integration, reading, mention, own_products, taxonomy)
         stored.append((p.key, p.rule, p.score, p.role, p.target, announces))
     # "X and Y helpers": X shares what Y is said to be (both qualify "helpers"); "jobs and guardrails" both launch
     for i, p in enumerate(placed):
@@ -237,6 +233,21 @@ def _record(mention: Mention, taxonomy: Taxonomy, context_cache: dict[str, list[
         phrases=candidate_phrases(mention.raw, taxonomy.ignore_words)
         if line_ok and kind != INTEGRATION_ONLY and not _plumbing(mention.scope) else (),
     )
+
+
+def _party_says_otherwise(
+    link: Placed, integration: bool, reading: Reading, mention: Mention, own_products: list[TargetHit],
+    taxonomy: Taxonomy,
+) -> bool:
+    """What the party is tells that a line that reads like a launch is none: an observability tool records
+    another capability, a tool instruments its own server, a party extends its own product or, at a model
+    host, extends its capability to more models."""
+    if integration:
+        return _instruments_itself(reading, mention.party)
+    return _observed(link, reading, mention.category, taxonomy) \
+        or _part_of_own_product(link, own_products, reading) \
+        or (link.role == NATIVE and mention.category in taxonomy.targets.roles.model_hosts
+            and _for_one_model(reading, link.end))
 
 
 _OBSERVER_CATEGORIES = frozenset({"observability", "llm-observability"})
@@ -269,12 +280,20 @@ _OWN_PARTS = "server|servers|backend|platform|app|application|ui|frontend|itself
 def _instruments_itself(reading: Reading, party: str) -> bool:
     """"add opentelemetry trace instrumentation for Phoenix server", "Instrument Feast using Prometheus and
     OpenTelemetry": the party observes its own product, it ships no integration for its users."""
+    itself = _itself(party)
+    return itself is not None and itself.search(reading.norm) is not None
+
+
+@lru_cache(maxsize=256)
+def _itself(party: str) -> re.Pattern[str] | None:
+    """The party's own product as a line names it when it instruments itself (one pattern per party)."""
     names = [w for w in normalise(party).split() if len(w) > 2]
     if not names:
-        return False
+        return None
     own = "|".join(re.escape(w) for w in names)
-    return re.search(rf"\bfor (?:the )?(?:{own})(?: (?:{own}))? (?:{_OWN_PARTS})\b|^instrument\w* (?:the )?(?:{own})\b",
-                     reading.norm) is not None
+    return re.compile(
+        rf"\bfor (?:the )?(?:{own})(?: (?:{own}))? (?:{_OWN_PARTS})\b|^instrument\w* (?:the )?(?:{own})\b"
+    )
 
 
 def _observed(link: Placed, reading: Reading, party_category: str, taxonomy: Taxonomy) -> bool:
@@ -289,8 +308,9 @@ def _observed(link: Placed, reading: Reading, party_category: str, taxonomy: Tax
     # an agent capability on a line about traces: "Subagent linking — link parent and child trajectories into one trace"
     # (a word of its own: not a name such as the "annotate-spans" skill or "/debug-trace")
     ws, gaps = reading.words, reading.gaps
+    joined = ("-", "/", "_")
     return cap.category == "agents" and any(
-        w in _TRACE_WORDS and gaps[i] not in ("-", "/", "_") and (i + 1 == len(ws) or gaps[i + 1] not in ("-", "/", "_"))
+        w in _TRACE_WORDS and gaps[i] not in joined and (i + 1 == len(ws) or gaps[i + 1] not in joined)
         for i, w in enumerate(ws))
 
 

@@ -94,8 +94,9 @@ def place(
         implied = {i for i, integ in enumerate(tx.integrations)
                    if any(caps[h.capability].key in integ.absorbs and h.start < th.end and th.start < h.end
                           for h in hits)}
+        in_clause = _cued_in_clause(reading, th, text_targets, cued, tx.integrations)
         pick = _integration_for(target, hits, caps, {i: c or i in implied for i, c in cued.items()}, generic,
-                                party_category, tx.integrations, _cued_in_clause(reading, th, text_targets, cued, tx.integrations))
+                                party_category, tx.integrations, in_clause)
         if pick is None:
             continue
         integ = tx.integrations[pick]
@@ -191,9 +192,10 @@ def _cued_in_clause(
         last += 1
     names = {j for t in named if t.start >= 0 for j in range(t.start, t.end)}
     # (nor "integration" itself, which cues no one integration more than another)
-    clause = " ".join(w for j, w in enumerate(ws[first:last], first) if j not in names and w not in _INTEGRATION_WORDS)
+    clause = " ".join(w for j, w in enumerate(ws[first:last], first)
+                      if j not in names and w not in _INTEGRATION_WORDS)
     return frozenset(i for i, c in cued.items()
-                     if c and integrations[i].cues is not None and integrations[i].cues.search(clause))
+                     if c and (cues := integrations[i].cues) is not None and cues.search(clause))
 
 
 def _integration_for(

@@ -223,14 +223,14 @@ def _target(raw: dict[str, object], source: str) -> Target:
     aliases = tuple(tuple(words(a)) for a in _strings(raw.get("aliases", []), source, f"target '{key}'", "aliases"))
     if not aliases or not all(aliases):
         raise ConfigError(f"{source}: target '{key}' needs aliases with words in them; add at least one")
-    exclude = tuple(
-        _regex(p, source, f"target '{key}'", "exclude") for p in _strings(raw.get("exclude", []), source, key, "exclude")
-    )
-    products = tuple(
-        _regex(p, source, f"target '{key}'", "products") for p in _strings(raw.get("products", []), source, key, "products")
-    )
     parties = tuple(_strings(raw.get("parties", []), source, f"target '{key}'", "parties"))
-    return Target(key, name.strip(), str(kind), parties, aliases, exclude, products)
+    return Target(key, name.strip(), str(kind), parties, aliases, _patterns(raw, source, key, "exclude"),
+                  _patterns(raw, source, key, "products"))
+
+
+def _patterns(raw: dict[str, object], source: str, key: str, name: str) -> tuple[re.Pattern[str], ...]:
+    """A target's `exclude` or `products` patterns, compiled."""
+    return tuple(_regex(p, source, f"target '{key}'", name) for p in _strings(raw.get(name, []), source, key, name))
 
 
 def _integration(raw: dict[str, object], source: str, categories: tuple[str, ...]) -> Integration:
