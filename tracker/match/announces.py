@@ -143,6 +143,9 @@ _HEADS = frozenset(stem(w) for w in (
     "connector connectors capability capabilities mode modes beta preview ga"
 ).split())
 _PART_LOOKAHEAD = 3
+# A parameter named past another word of the capability's is a setting of it ("text embeddings dimensions
+# param"); right after it, the parameter is the capability itself ("service tier argument", "reasoning param").
+_PARAMETERS = frozenset(stem(w) for w in "param params parameter parameters argument arguments arg args".split())
 _FUNCTION_WORDS = frozenset(
     "to for and or in with on from by via when using is are was were as into within that which at across under "
     "during without of through now so can will".split()
@@ -258,7 +261,10 @@ _EDITING = frozenset(
     # operations on what is there: "support for loading evaluation datasets from ...", "Support discovering
     # Gemini, Anthropic, xAI models", "endpoint to get dataset versions"
     "loading discovering listing fetching retrieving rendering displaying exporting importing downloading "
-    "iterating syncing get list fetch retrieve".split()
+    "iterating syncing get list fetch retrieve "
+    # configuring or exporting it: "[Setup Finetuning](docs)", "UI to configure guardrails", "Export global
+    # quota configs in preview sdk"
+    "setup configure configuring reconfigure export".split()
 )
 # "Add support for cron jobs in the Celery integration": the capability goes into an integration with
 # something else (an extension of that integration), for a capability that is not an integration itself.
@@ -509,6 +515,8 @@ def link_announces(
         return False  # "log the prompt used when prompt management is on": a condition, not the launch
     if _part_follows(reading, end):
         return False  # ("OpenAI LLM advanced configurations": an integration's settings, too)
+    if reading.words[end:end + 2] == ("to", "be") and not PHRASE_BREAK.search(reading.gaps[end]):
+        return False  # "allow streaming response to be iterated by user": something done with what is there
     if end < len(reading.words) and reading.words[end] in ("when", "while", "during") \
             and not PHRASE_BREAK.search(reading.gaps[end]):
         return False  # "add usage metadata when streaming": the capability in one more case
@@ -558,8 +566,9 @@ def link_announces(
         return False  # "Support for editing user roles", "updating team member role": an operation on what is there
     if _part_before(reading, start) or _part_before(reading, listed):
         return False  # "DeepSeek-V3 pricing on Fireworks AI", "ETag information with model artifacts"
-    if _in_model_name(reading, start, end):
-        return False  # "gpt-4o-mini-tts support": a new model of a capability that is there
+    if _in_model_name(reading, start, end) or _after_model_name(reading, start):
+        return False  # "gpt-4o-mini-tts support", "o1-pro Responses API streaming support": a new model of a
+        # capability that is there
     if integration and _INTEGRATION_PAGE.match(" ".join(reading.words[end:end + 2])):
         return False  # "add litellm integrations UI": a page about the integration, not the integration
     if integration and _models_listed(reading, start):
@@ -621,6 +630,8 @@ def _means(reading: Reading, start: int) -> bool:
             return False
         if words[j] in _MEANS:  # ... but "adds support for using Provisioned Throughput" launches it
             return j == 0 or words[j - 1] not in _USE_IS_LAUNCHED
+        if j == 0 and words[j] in ("use", "uses"):
+            return True  # "use openai compatible mode for json schema conversion": how something else is done
     return False
 
 
@@ -641,7 +652,8 @@ def _something_supported(reading: Reading, start: int, target_words: frozenset[i
         # only the one word right before "support": "metadata support", "TLS support", "CLI support" (not
         # "GA support", "the support", "adds support", "introduced support")
         return j >= 2 and ws[j] in ("for", "in", "with") and ws[j - 1] in ("support", "supports") \
-            and not PHRASE_BREAK.search(reading.gaps[j - 1]) and _thing_supported(ws[j - 2], reading.stems[j - 2])
+            and not PHRASE_BREAK.search(reading.gaps[j - 1]) \
+            and (_thing_supported(ws[j - 2], reading.stems[j - 2]) or _model_name_ends(reading, j - 2))
     if j < 1 or ws[j] not in ("for", "in", "with") or ws[j - 1] not in ("support", "supports"):
         return False
     k = j - 2
@@ -745,6 +757,26 @@ def _in_model_name(reading: Reading, start: int, end: int) -> bool:
     return (first, last) != (start, end) and _versioned(ws[first:last])
 
 
+def _after_model_name(reading: Reading, start: int) -> bool:
+    """A hyphenated model name stands before the capability, at most two words of the same phrase between
+    ("o1-pro Responses API streaming support")."""
+    for j in range(start - 1, max(-1, start - 4), -1):
+        if PHRASE_BREAK.search(reading.gaps[j + 1]) or reading.words[j] in _FUNCTION_WORDS:
+            return False
+        if _model_name_ends(reading, j):
+            return True
+    return False
+
+
+def _model_name_ends(reading: Reading, last: int) -> bool:
+    """Word `last` ends a hyphenated name with a version number in it: a model ("gemini-3-pro-preview support
+    for local tokenizer": one more model for a capability that is there)."""
+    first = last
+    while first > 0 and reading.gaps[first] == "-":
+        first -= 1
+    return first < last and _versioned(reading.words[first:last + 1])
+
+
 def _versioned(parts: Sequence[str]) -> bool:
     """The parts of a hyphenated name carry a version number, not only a date or sizes ("gpt-4o-mini-tts",
     not "computer-use-2024-10-22")."""
@@ -830,12 +862,15 @@ def _list_start(reading: Reading, start: int, target_words: frozenset[int]) -> i
 
 _MODES = frozenset("parallel async asynchronous".split())
 _MODES_BEFORE = _MODES | {"streaming", "streamed"}  # ("streaming" in the capability's words is streaming itself)
+_SPAN_OPENERS = frozenset("add adds added support supports supported for of".split())
 
 
 def _in_a_mode(reading: Reading, start: int, end: int) -> bool:
     """A mode word opens the capability's words, or stands right before them, and more than a head noun
     follows it: a mode of a capability the party had ("parallel function calls", "streaming guardrail support")."""
     ws = reading.words
+    while start < end - 1 and ws[start] in _SPAN_OPENERS:
+        start += 1  # (a rule may take the launch words in: "add support for parallel function calls")
     if ws[start] in _MODES:
         rest = list(reading.stems[start + 1:end])
     elif start > 0 and ws[start - 1] in _MODES_BEFORE and not PHRASE_BREAK.search(reading.gaps[start]):
@@ -952,8 +987,8 @@ def _part_follows(reading: Reading, end: int) -> bool:
         if PHRASE_BREAK.search(gaps[j]):
             return False
         s = stems[j]
-        if s in _PART_NOUNS:
-            return True
+        if s in _PART_NOUNS or (j > end and s in _PARAMETERS):
+            return True  # (a parameter right after it is how an API ships it: "service tier argument")
         if s in ("and", "or"):
             continue  # "structured MCP and websocket errors": the part is the coordinated pair's
         if s in _HEADS or s in _FUNCTION_WORDS:
@@ -1011,9 +1046,14 @@ _RELEASE_STAGES = frozenset(("general availability", "public preview", "public b
 def _added_to_code(reading: Reading, end: int, plain: frozenset[str]) -> bool:
     """Right after the capability (named in prose), "to|into" and code: it is added to code that is there."""
     stems = reading.stems
-    if end + 1 < len(stems) and reading.words[end] in _MODEL_WORDS and not PHRASE_BREAK.search(reading.gaps[end]):
-        end += 1  # ("support for hyperparameter-tuning models to `mlflow.pyspark.ml.autolog()`")
-    if end + 1 >= len(stems) or reading.words[end] not in ("to", "into") or PHRASE_BREAK.search(reading.gaps[end]):
+    into = ("to", "into")
+    if end + 1 < len(stems) and not PHRASE_BREAK.search(reading.gaps[end]):
+        if reading.words[end] in _MODEL_WORDS:
+            end += 1  # ("support for hyperparameter-tuning models to `mlflow.pyspark.ml.autolog()`")
+        elif reading.words[end] in ("support", "supports"):
+            end, into = end + 1, ("in",)  # "streaming response support in `CondenseQuestionChatEngine`" (not
+            # "VPC Peering support to CustomTrainingJob classes", which brings it to a kind of job)
+    if end + 1 >= len(stems) or reading.words[end] not in into or PHRASE_BREAK.search(reading.gaps[end]):
         return False
     j = end + 1
     if reading.words[j] in ("the", "a", "an") and j + 1 < len(stems):

@@ -35,7 +35,7 @@ from tracker.model import DISCOVERED, NATIVE, TAXONOMY, FeatureDef, Link, Mentio
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "37"
+RECORDS_VERSION = "38"
 
 
 class StaleStateError(ValueError):
@@ -243,7 +243,7 @@ def _party_says_otherwise(
     another capability, a tool instruments its own server, a party extends its own product or, at a model
     host, extends its capability to more models."""
     if integration:
-        return _instruments_itself(reading, mention.party)
+        return _instruments_itself(reading, mention.party) or _other_signal(link, reading)
     return _observed(link, reading, mention.category, taxonomy) \
         or _part_of_own_product(link, own_products, reading) \
         or (link.role == NATIVE and mention.category in taxonomy.targets.roles.model_hosts
@@ -265,13 +265,25 @@ def _part_of_own_product(link: Placed, own_products: list[TargetHit], reading: R
     return any(t.start == at for t in own_products)
 
 
-_FOR_ONE_MODEL = re.compile(r"^for (?:the )?(?:[\w.]+ ){1,3}models?\b")
+_FOR_ONE_MODEL = re.compile(r"^for (?:the )?(?:(?:[\w.]+ ){1,3}models?\b|[a-z]+ (?:[a-z]+ )?\d+(?: \d+)?(?: |$))")
 
 
 def _for_one_model(reading: Reading, end: int) -> bool:
-    """A model host's capability "for the code-bison model": it had the capability and extends it to a model."""
+    """A model host's capability "for the code-bison model", "for Gemini Embedding 2.0": it had the capability
+    and extends it to a model."""
     return end > 0 and end < len(reading.words) and not PHRASE_BREAK.search(reading.gaps[end]) \
         and _FOR_ONE_MODEL.match(" ".join(reading.words[end:end + 6])) is not None
+
+
+_SIGNALS = frozenset("metric metrics log logs logging".split())
+
+
+def _other_signal(link: Placed, reading: Reading) -> bool:
+    """"otel metrics with traceloop": the target carries another signal than traces, so the line ships no
+    tracing integration (unless it names traces too: "metrics, logs and traces")."""
+    ws, end = reading.words, link.end
+    return link.key.startswith("tracing@") and 0 <= link.start < end < len(ws) and ws[end] in _SIGNALS \
+        and not PHRASE_BREAK.search(reading.gaps[end]) and not any(w in _TRACE_WORDS for w in ws)
 
 
 _OWN_PARTS = "server|servers|backend|platform|app|application|ui|frontend|itself"
