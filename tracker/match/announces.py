@@ -170,6 +170,8 @@ _ATTACHED = re.compile(
     r"(?:\w+ ){0,10}\w+$"
 )
 _ARTICLES = frozenset("a an the".split())
+# A toggle of something that is there: "allow proxy admin to 'opt in' to logging ...", "subagents opt-in".
+_OPTION = re.compile(r"\bopt (?:in|out)\b")
 # "Support new fields in FileData, ..., TuningJob": members added to things that are there already.
 _MEMBERS_ADDED = re.compile(
     r"\b(?:fields?|params?|parameters?|properties|property|attributes?|arguments?|columns?|enum values?) "
@@ -200,7 +202,7 @@ _MORE_OF = frozenset("more additional extra further custom".split())
 _SCREENS = (
     r"(?:details|page|pages|table|tables|view|views|tab|tabs|sidebar|tooltips?|panel|pane|drawer|modal|screen|webui)\b"
 )
-_UI_PLACE = re.compile(r"^(?:\w+ )?(?:to|in|on|into) (?:the |a |each |every )?(?:\w+ ){0,2}" + _SCREENS)
+_UI_PLACE = re.compile(r"^(?:\w+ )?(?:to|in|on|into|from) (?:the |a |each |every )?(?:\w+ ){0,2}" + _SCREENS)
 # ... or shown there by a line that opens with "display", "show" ("display cache write tokens on span tooltip")
 _SHOW_VERBS = frozenset("display displays show shows render renders surface surfaces".split())
 _ON_SCREEN = re.compile(r"\b(?:to|in|on|into) (?:the |a |each |every )?(?:\w+ ){0,3}(?:ui\b|" + _SCREENS + ")")
@@ -515,6 +517,10 @@ def link_announces(
         return False  # "log the prompt used when prompt management is on": a condition, not the launch
     if _part_follows(reading, end):
         return False  # ("OpenAI LLM advanced configurations": an integration's settings, too)
+    if _OPTION.search(" ".join(reading.words[:first_sentence_end(reading)])):
+        return False  # "New spend logs - allow proxy admin to 'opt in' to logging request/response": a toggle
+    if _kind_streamed(reading, end):
+        return False  # "add support for streaming raw responses": one more kind of response streamed
     if reading.words[end:end + 2] == ("to", "be") and not PHRASE_BREAK.search(reading.gaps[end]):
         return False  # "allow streaming response to be iterated by user": something done with what is there
     if end < len(reading.words) and reading.words[end] in ("when", "while", "during") \
@@ -755,6 +761,19 @@ def _in_model_name(reading: Reading, start: int, end: int) -> bool:
     while last < len(ws) and gaps[last] == "-":
         last += 1
     return (first, last) != (start, end) and _versioned(ws[first:last])
+
+
+# What a model answers with: "streaming chat responses" are the model's answers streamed, the capability itself.
+_ANSWERS = frozenset("chat completion completions model models llm llms text agent agents assistant message".split())
+
+
+def _kind_streamed(reading: Reading, end: int) -> bool:
+    """The capability's words end in "streaming" and a kind of response follows: "streaming raw responses",
+    "streaming websocket responses" (not "streaming responses" itself)."""
+    ws = reading.words
+    return 0 < end < len(ws) - 1 and ws[end - 1] == "streaming" and ws[end + 1] in ("response", "responses") \
+        and ws[end] not in _FUNCTION_WORDS and reading.stems[end] not in _HEADS and ws[end] not in _ANSWERS \
+        and not PHRASE_BREAK.search(reading.gaps[end]) and not PHRASE_BREAK.search(reading.gaps[end + 1])
 
 
 def _after_model_name(reading: Reading, start: int) -> bool:

@@ -35,7 +35,7 @@ from tracker.model import DISCOVERED, NATIVE, TAXONOMY, FeatureDef, Link, Mentio
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "38"
+RECORDS_VERSION = "39"
 
 
 class StaleStateError(ValueError):
@@ -239,11 +239,15 @@ def _party_says_otherwise(
     link: Placed, integration: bool, reading: Reading, mention: Mention, own_products: list[TargetHit],
     taxonomy: Taxonomy,
 ) -> bool:
-    """What the party is tells that a line that reads like a launch is none: an observability tool records
-    another capability, a tool instruments its own server, a party extends its own product or, at a model
-    host, extends its capability to more models."""
+    """What the party is tells that a line that reads like a launch is none: the capability is the party's
+    product (its category), an observability tool records another capability, a tool instruments its own
+    server, a party extends its own product or, at a model host, extends its capability to more models."""
     if integration:
         return _instruments_itself(reading, mention.party) or _other_signal(link, reading)
+    capability = taxonomy.get(link.key)
+    if capability is not None and mention.category in capability.product_of:
+        return True  # a feature store's "Add batch feature retrieval": the capability is the party's product,
+        # which it had before its changelog began
     return _observed(link, reading, mention.category, taxonomy) \
         or _part_of_own_product(link, own_products, reading) \
         or (link.role == NATIVE and mention.category in taxonomy.targets.roles.model_hosts

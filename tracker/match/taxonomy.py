@@ -37,6 +37,7 @@ _PATTERN_TEXT = re.compile(r"^[a-z0-9 ()?:|.*+{}\[\],^$=!<>-]*$")
 _ESCAPE = re.compile(r"\\.")
 _LIST_FIELDS = (
     "aliases", "patterns", "exclude", "near_miss_of", "supersedes", "scoped_aliases", "alias_scope", "not_for",
+    "product_of",
 )
 _KNOWN_FIELDS = {"key", "name", "definition", "category", "retirement", "hosted", *_LIST_FIELDS}
 
@@ -60,6 +61,9 @@ class Capability:
     alias_scope: tuple[str, ...] = ()  # the party categories `scoped_aliases` apply to
     # Party categories whose lines never mean it: an app framework's "model registry" is a lookup of model ids.
     not_for: tuple[str, ...] = ()
+    # Party categories whose product is this capability (a feature store's feature store, an LLM-observability
+    # tool's tracing): it was there before their changelog began, so their lines extend it, never announce it.
+    product_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
