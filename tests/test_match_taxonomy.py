@@ -177,3 +177,40 @@ def test_a_name_listed_only_in_camel_case_matches_written_as_one_word(tmp_path: 
     for written in ("HuggingFace", "Huggingface", "huggingface"):
         hits = find_targets(read(f"Add {written} models"), targets)
         assert [(targets.targets[h.target].key, h.alias) for h in hits] == [("hf", "hugging face")], written
+
+
+_TARGET = """
+[[target]]
+key = "acme-sdk"
+name = "Acme SDK"
+kind = "framework"
+aliases = ["acme sdk"]
+exclude = ['{pattern}']
+"""
+
+
+@pytest.mark.parametrize("pattern", [r"(?:\w+ )+cached", r"(?:cach\w*)*", r"(?:read|reads?)+ tokens"])
+@pytest.mark.parametrize("where", ["patterns", "exclude", "target"])
+def test_a_pattern_that_can_backtrack_without_end_is_refused(tmp_path: pathlib.Path, pattern: str, where: str) -> None:
+    # a repetition inside an unbounded repetition (or of alternatives) takes exponential time on a long line
+    # that almost matches: a shared taxonomy file must not be able to stall every match
+    text = {
+        "patterns": GOOD.replace("patterns = ['cach\\w* read tokens?']", f"patterns = ['{pattern}']"),
+        "exclude": GOOD + f"exclude = ['{pattern}']\n",
+        "target": GOOD + _TARGET.format(pattern=pattern),
+    }[where]
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match="exponential time") as err:
+        load_taxonomy(path)
+    message = str(err.value)
+    assert repr(pattern) in message and str(path) in message
+    assert ("target 'acme-sdk'" if where == "target" else "capability 'cache-token-tracking'") in message
+
+
+def test_a_bounded_repetition_does_the_same_job(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(GOOD.replace("patterns = ['cach\\w* read tokens?']", "patterns = ['(?:\\w+ ){0,3}cached tokens']"))
+    taxonomy = load_taxonomy(path)
+    rule = next(r for r in taxonomy.rules if r.regex is not None)
+    assert rule.regex.search("count the prompt cached tokens")

@@ -1065,7 +1065,7 @@ _RELEASE_STAGES = frozenset(("general availability", "public preview", "public b
 def _added_to_code(reading: Reading, end: int, plain: frozenset[str]) -> bool:
     """Right after the capability (named in prose), "to|into" and code: it is added to code that is there."""
     stems = reading.stems
-    into = ("to", "into")
+    into: tuple[str, ...] = ("to", "into")
     if end + 1 < len(stems) and not PHRASE_BREAK.search(reading.gaps[end]):
         if reading.words[end] in _MODEL_WORDS:
             end += 1  # ("support for hyperparameter-tuning models to `mlflow.pyspark.ml.autolog()`")

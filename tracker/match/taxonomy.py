@@ -29,6 +29,7 @@ from importlib import resources
 
 from tracker.errors import ConfigError
 from tracker.match.blocking import alias_key, pattern_requirements
+from tracker.match.regex_safety import backtracking_hazard
 from tracker.match.targets import Targets, build_targets
 from tracker.match.text import stems
 
@@ -233,6 +234,12 @@ def _compile(pattern: str, source: str, key: str, field_name: str) -> re.Pattern
         raise ConfigError(
             f"{source}: capability '{key}': {field_name} {pattern!r} can never match normalised text; "
             "write lower-case words separated by single spaces (no hyphens, dots or underscores)"
+        )
+    hazard = backtracking_hazard(pattern)
+    if hazard:
+        raise ConfigError(
+            f"{source}: capability '{key}': {field_name} {pattern!r} can take exponential time on a long line "
+            f"({hazard}); bound the outer repetition, e.g. (?:\\w+ ){{0,3}}"
         )
     try:
         return re.compile(r"\b(?:" + pattern + ")")
