@@ -45,8 +45,8 @@ def test_the_tracker_parses_its_own_changelog() -> None:
                           options=ParseOptions(today=dt.date(2026, 12, 31)))
     releases = {r.version: r for r in doc.releases}
     # ("Unreleased" has no entries)
-    assert list(releases)[:8] == ["0.2.6", "0.2.5", "0.2.4", "0.2.3", "0.2.2", "0.2.1", "0.2.0", "0.1.0"]
-    assert releases["0.2.6"].date == releases["0.2.5"].date == dt.date(2026, 12, 5)
+    assert list(releases)[:9] == ["0.2.7", "0.2.6", "0.2.5", "0.2.4", "0.2.3", "0.2.2", "0.2.1", "0.2.0", "0.1.0"]
+    assert releases["0.2.7"].date == releases["0.2.6"].date == releases["0.2.5"].date == dt.date(2026, 12, 5)
     assert releases["0.2.4"].date == releases["0.2.3"].date == releases["0.2.2"].date == releases["0.2.1"].date == releases["0.2.0"].date \
         == dt.date(2026, 12, 4)
     assert releases["0.1.0"].date == dt.date(2026, 11, 29)
