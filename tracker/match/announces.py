@@ -202,7 +202,10 @@ _MORE_OF = frozenset("more additional extra further custom".split())
 _SCREENS = (
     r"(?:details|page|pages|table|tables|view|views|tab|tabs|sidebar|tooltips?|panel|pane|drawer|modal|screen|webui)\b"
 )
-_UI_PLACE = re.compile(r"^(?:\w+ )?(?:to|in|on|into|from) (?:the |a |each |every )?(?:\w+ ){0,2}" + _SCREENS)
+_UI_PLACE = re.compile(
+    r"^(?:\w+ )?(?:(?:to|in|on|into|from) (?:the |a |each |every )?(?:\w+ ){0,2}" + _SCREENS
+    + r"|from (?:the |a )?(?:\w+ )?playground\b)"  # ("create prompt versions from Playground": done from a screen)
+)
 # ... or shown there by a line that opens with "display", "show" ("display cache write tokens on span tooltip")
 _SHOW_VERBS = frozenset("display displays show shows render renders surface surfaces".split())
 _ON_SCREEN = re.compile(r"\b(?:to|in|on|into) (?:the |a |each |every )?(?:\w+ ){0,3}(?:ui\b|" + _SCREENS + ")")

@@ -35,7 +35,7 @@ from tracker.model import DISCOVERED, NATIVE, TAXONOMY, FeatureDef, Link, Mentio
 
 DISCOVERED_SCORE = 0.5
 # Bump when admission, linking or phrase extraction change: stored states are then rebuilt.
-RECORDS_VERSION = "39"
+RECORDS_VERSION = "40"
 
 
 class StaleStateError(ValueError):
