@@ -3,7 +3,8 @@
 Scraped text is untrusted twice over here: in a terminal, control characters (ESC `[31m`,
 cursor moves, bells) and bidirectional overrides (U+202E) are shown as visible escapes, never
 sent raw; in CSV, a cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab,
-CR first) is prefixed with a quote, as OWASP's CSV-injection guidance says. JSON carries the text as it is (escaped by JSON).
+CR first) is prefixed with a quote, as OWASP's CSV-injection guidance says. JSON carries the text
+as it is (escaped by JSON).
 """
 
 from __future__ import annotations

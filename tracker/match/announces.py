@@ -884,7 +884,8 @@ def _list_start(reading: Reading, start: int, target_words: frozenset[int]) -> i
 
 _MODES = frozenset("parallel async asynchronous".split())
 _MODES_BEFORE = _MODES | {"streaming", "streamed"}  # ("streaming" in the capability's words is streaming itself)
-_SPAN_OPENERS = frozenset("add adds added support supports supported for of".split())
+_ADDS = frozenset("add adds added support supports".split())
+_SPAN_OPENERS = _ADDS | {"supported", "for", "of"}
 
 
 def _in_a_mode(reading: Reading, start: int, end: int) -> bool:
@@ -975,9 +976,6 @@ def _in_examples(reading: Reading, start: int) -> bool:
 
 
 _MEMBER_KINDS = _MEMBER_NOUNS | frozenset(stem(w) for w in "method methods".split())
-
-
-_ADDS = frozenset("add adds added support supports".split())
 
 
 def _code_label_then_adds(reading: Reading, end: int, plain: frozenset[str]) -> bool:

@@ -29,7 +29,7 @@ from tracker.match.model import MatchOutcome
 from tracker.match.roles import Placed, place
 from tracker.match.state import EntryRecord, MatchState, StoredHit
 from tracker.match.targets import TargetHit, find_named, find_targets
-from tracker.match.taxonomy import Taxonomy
+from tracker.match.taxonomy import Capability, Taxonomy
 from tracker.match.text import PHRASE_BREAK, Reading, normalise, read
 from tracker.model import DISCOVERED, NATIVE, TAXONOMY, FeatureDef, Link, Mention, split_integration_key
 
@@ -248,7 +248,7 @@ def _party_says_otherwise(
     if capability is not None and mention.category in capability.product_of:
         return True  # a feature store's "Add batch feature retrieval": the capability is the party's product,
         # which it had before its changelog began
-    return _observed(link, reading, mention.category, taxonomy) \
+    return _observed(link, capability, reading, mention.category) \
         or _part_of_own_product(link, own_products, reading) \
         or (link.role == NATIVE and mention.category in taxonomy.targets.roles.model_hosts
             and _for_one_model(reading, link.end))
@@ -312,11 +312,10 @@ def _itself(party: str) -> re.Pattern[str] | None:
     )
 
 
-def _observed(link: Placed, reading: Reading, party_category: str, taxonomy: Taxonomy) -> bool:
+def _observed(link: Placed, cap: Capability | None, reading: Reading, party_category: str) -> bool:
     """An observability tool's "guardrail metrics", "rerank spans": it records what another capability did."""
     if party_category not in _OBSERVER_CATEGORIES or link.start < 0 or link.end >= len(reading.words):
         return False
-    cap = taxonomy.get(link.key)
     if cap is None or cap.category in _OWN_CATEGORIES:
         return False
     if reading.words[link.end] in _OBSERVED_AS and not PHRASE_BREAK.search(reading.gaps[link.end]):

@@ -15,7 +15,20 @@ import re._constants as constants  # (the parser behind re.compile, as `blocking
 import re._parser as parser
 from typing import Any
 
+from tracker.errors import ConfigError
+
 _REPEATS = frozenset({constants.MAX_REPEAT, constants.MIN_REPEAT, getattr(constants, "POSSESSIVE_REPEAT", None)})
+
+
+def refuse_backtracking(pattern: str, where: str) -> None:
+    """Raise ConfigError, naming `where` ("FILE: capability 'x': patterns") and the fix, when `pattern` can
+    backtrack exponentially."""
+    hazard = backtracking_hazard(pattern)
+    if hazard:
+        raise ConfigError(
+            f"{where} {pattern!r} can take exponential time on a long line ({hazard}); "
+            "bound the outer repetition, e.g. (?:\\w+ ){0,3}"
+        )
 
 
 def backtracking_hazard(pattern: str) -> str | None:
@@ -31,7 +44,7 @@ def backtracking_hazard(pattern: str) -> str | None:
 def _hazard(items: list[tuple[Any, Any]]) -> str | None:
     for op, arg in items:
         if op in _REPEATS:
-            _low, high, body = arg
+            _, high, body = arg
             if high == constants.MAXREPEAT and _repeats(list(body)):
                 return "a repetition inside an unbounded repetition"
             if high == constants.MAXREPEAT and _alternates(list(body)):

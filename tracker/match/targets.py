@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from tracker.errors import ConfigError
-from tracker.match.regex_safety import backtracking_hazard
+from tracker.match.regex_safety import refuse_backtracking
 from tracker.match.text import Reading, read, words
 
 MAX_TARGET_WORDS = 30  # a target named later in a long paragraph is a passing mention
@@ -269,12 +269,7 @@ def _integration(raw: dict[str, object], source: str, categories: tuple[str, ...
 
 
 def _regex(pattern: str, source: str, where: str, name: str) -> re.Pattern[str]:
-    hazard = backtracking_hazard(pattern)
-    if hazard:
-        raise ConfigError(
-            f"{source}: {where}: {name} {pattern!r} can take exponential time on a long line ({hazard}); "
-            "bound the outer repetition, e.g. (?:\\w+ ){0,3}"
-        )
+    refuse_backtracking(pattern, f"{source}: {where}: {name}")
     try:
         return re.compile(r"\b(?:" + pattern + ")")
     except re.error as exc:

@@ -29,7 +29,7 @@ from importlib import resources
 
 from tracker.errors import ConfigError
 from tracker.match.blocking import alias_key, pattern_requirements
-from tracker.match.regex_safety import backtracking_hazard
+from tracker.match.regex_safety import refuse_backtracking
 from tracker.match.targets import Targets, build_targets
 from tracker.match.text import stems
 
@@ -235,12 +235,7 @@ def _compile(pattern: str, source: str, key: str, field_name: str) -> re.Pattern
             f"{source}: capability '{key}': {field_name} {pattern!r} can never match normalised text; "
             "write lower-case words separated by single spaces (no hyphens, dots or underscores)"
         )
-    hazard = backtracking_hazard(pattern)
-    if hazard:
-        raise ConfigError(
-            f"{source}: capability '{key}': {field_name} {pattern!r} can take exponential time on a long line "
-            f"({hazard}); bound the outer repetition, e.g. (?:\\w+ ){{0,3}}"
-        )
+    refuse_backtracking(pattern, f"{source}: capability '{key}': {field_name}")
     try:
         return re.compile(r"\b(?:" + pattern + ")")
     except re.error as exc:
